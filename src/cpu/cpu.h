@@ -1,0 +1,461 @@
+/* Internal interface of the built-in x86 CPU.
+ *
+ * One struct cpu holds the architectural state and the machinery around it
+ * (decode cache, pending exits, debug setup).  Instructions are decoded once
+ * into a struct insn, cached by linear address, and executed by a handler of
+ * one signature chosen by the decoder from the opcode tables (decode.c).
+ *
+ * Control flow for the unusual: a fault, or an access that needs the caller
+ * (an MMIO or port read), abandons the instruction with longjmp back to the
+ * run loop (exec.c).  Handlers therefore do every read and every check before
+ * they change registers, so an abandoned instruction leaves nothing behind and
+ * can simply be executed again.
+ */
+#ifndef KVM_GDBSTUB_CPU_CPU_H
+#define KVM_GDBSTUB_CPU_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vcpu.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define COLD        __attribute__((cold, noinline))
+#define NORETURN    __attribute__((noreturn))
+
+/* EFLAGS bits. */
+#define FL_CF    0x0001u
+#define FL_PF    0x0004u
+#define FL_AF    0x0010u
+#define FL_ZF    0x0040u
+#define FL_SF    0x0080u
+#define FL_TF    0x0100u
+#define FL_IF    0x0200u
+#define FL_DF    0x0400u
+#define FL_OF    0x0800u
+#define FL_IOPL  0x3000u
+#define FL_NT    0x4000u
+#define FL_RF    0x10000u
+#define FL_VM    0x20000u
+#define FL_AC    0x40000u
+#define FL_ID    0x200000u
+#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+/* Exception vectors. */
+enum {
+	EXC_DE = 0,
+	EXC_DB = 1,
+	EXC_BP = 3,
+	EXC_OF = 4,
+	EXC_BR = 5,
+	EXC_UD = 6,
+	EXC_NM = 7,
+	EXC_DF = 8,
+	EXC_TS = 10,
+	EXC_NP = 11,
+	EXC_SS = 12,
+	EXC_GP = 13,
+};
+
+#define REG_ZERO    8  /* index of an always-zero register (absent base/index) */
+#define ICACHE_BITS 13 /* decoded-instruction cache: 8192 entries */
+#define ICACHE_SIZE (1u << ICACHE_BITS)
+#define CODE_SHIFT  6    /* code_map granularity: 64-byte blocks of RAM */
+#define MAX_PENDING 24   /* queued exits (MMIO writes of one instruction, debug) */
+#define MAX_REPLAY  16   /* input values of one instruction (MMIO/port reads) */
+#define FAST_BATCH  1024 /* instructions between checks of the kick flag */
+
+struct cpu;
+struct insn;
+
+/* An instruction handler.  c->eip is the instruction's address, c->next_eip
+ * the address after it; a handler changes next_eip to branch. */
+typedef void op_fn(struct cpu *c, const struct insn *i);
+
+/* A decoded instruction. */
+struct insn {
+	op_fn *op;
+	uint32_t lin; /* linear address it was decoded at (cache tag) */
+	uint8_t mode; /* CS.D when decoded (cache tag), 0xff = empty */
+	uint8_t len;  /* bytes, prefixes included */
+	uint8_t osz;  /* operand size in bytes: 2 or 4 */
+	uint8_t asz;  /* address size in bytes: 2 or 4 */
+	uint8_t opc;  /* opcode byte (the second one after 0x0F) */
+	uint8_t mod;  /* ModRM fields; mod == 3: register operand */
+	uint8_t reg;
+	uint8_t rm;
+	uint8_t seg;   /* segment of the memory operand (override or default) */
+	uint8_t rep;   /* 0, 2 (F2 repne), 3 (F3 rep/repe) */
+	uint8_t base;  /* memory operand: base register or REG_ZERO */
+	uint8_t index; /* index register or REG_ZERO */
+	uint8_t scale; /* shift count for index */
+	uint8_t w;     /* 1 = word/dword form, 0 = byte form */
+	uint16_t imm2; /* second immediate (far pointer selector, enter level) */
+	uint32_t disp;
+	uint32_t imm;
+};
+
+/* An exit waiting to be returned by vcpu_run(). */
+struct pending_exit {
+	struct vcpu_exit exit;
+	uint8_t data[8];
+	bool input; /* a read: the caller's value comes back in xfer */
+};
+
+struct cpu {
+	struct vcpu vcpu; /* must be first */
+
+	/* Architectural state. */
+	uint32_t r[9]; /* GPRs in encoding order; r[REG_ZERO] is always 0 */
+	uint32_t eip;
+	uint32_t next_eip;
+	uint32_t flags;
+	struct vcpu_segment seg[SREG_COUNT];
+	int64_t flim[SREG_COUNT]; /* fast limit check: last valid offset, -1 = slow */
+	struct vcpu_dtable gdt, idt;
+	uint32_t cr0, cr2, cr3, cr4;
+	uint32_t dr[8];
+	uint8_t mode;    /* CS.D: 1 = 32-bit code segment */
+	uint32_t ipmask; /* 0xffff or 0xffffffff: EIP wraps within it */
+
+	/* Memory. */
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint64_t fast_limit; /* accesses below go straight to RAM; 0 = all slow */
+	uint8_t *code_map;   /* per 64-byte block: nonzero = decodes cached */
+	struct insn *icache;
+
+	/* Run control. */
+	volatile int kicked; /* set by vcpu_kick(), consumed by vcpu_run() */
+	int stop;            /* leave the inner loop after this instruction */
+	jmp_buf jb;
+	uint64_t icount;
+	uint32_t tsc_base;
+
+	/* Fault being raised, and delivery nesting. */
+	int fault_vec;
+	int32_t fault_err; /* -1: no error code */
+	int delivering;    /* 0, or 1 + vector being delivered */
+
+	/* Exits queued by the current instruction and not yet returned. */
+	struct pending_exit pend[MAX_PENDING];
+	unsigned pend_head, pend_n;
+	unsigned pend_mark; /* queue length when the instruction began */
+
+	/* Inputs (port / MMIO reads) of the current instruction, in order:
+	 * an abandoned instruction re-executes and gets them back here. */
+	uint64_t replay[MAX_REPLAY];
+	unsigned replay_n, replay_pos;
+	int awaiting_input;  /* last exit was a read: take its data on next run */
+	unsigned in_len;     /* bytes of that read */
+	uint8_t xfer[8];     /* data buffer of the exit last returned */
+	uint32_t bp_inhibit; /* linear address of a rep resumed: no breakpoint */
+	bool bp_inhibit_on;
+
+	/* Debug. */
+	bool singlestep, sw_bp, debug_slow;
+	unsigned n_bp, n_wp;
+	uint32_t *bp;
+	struct vcpu_watchpoint *wp;
+	int wp_hit; /* index + 1 of the first watchpoint hit by this instruction */
+	int wp_hit_write;
+};
+
+static inline struct cpu *cpu_of(struct vcpu *v)
+{
+	return (struct cpu *)v;
+}
+
+/* ---- flags (alu.c) ---- */
+
+extern const uint8_t parity_table[256];
+
+static inline uint32_t sz_mask(unsigned sz)
+{
+	return sz == 4 ? 0xffffffffu : (1u << (sz * 8)) - 1;
+}
+static inline uint32_t sz_sign(unsigned sz)
+{
+	return 1u << (sz * 8 - 1);
+}
+/* SF, ZF and PF of a result of sz bytes. */
+static inline uint32_t flags_szp(uint32_t res, unsigned sz)
+{
+	res &= sz_mask(sz);
+	return (res ? 0 : FL_ZF) | ((res & sz_sign(sz)) ? FL_SF : 0) | parity_table[res & 0xff];
+}
+static inline void flags_set(struct cpu *c, uint32_t mask, uint32_t val)
+{
+	c->flags = (c->flags & ~mask) | (val & mask);
+}
+/* Evaluate condition code cc (the low nibble of Jcc/SETcc/CMOVcc). */
+static inline bool cond(const struct cpu *c, unsigned cc)
+{
+	uint32_t f = c->flags;
+	bool r;
+	switch (cc >> 1) {
+	case 0:
+		r = f & FL_OF;
+		break;
+	case 1:
+		r = f & FL_CF;
+		break;
+	case 2:
+		r = f & FL_ZF;
+		break;
+	case 3:
+		r = f & (FL_CF | FL_ZF);
+		break;
+	case 4:
+		r = f & FL_SF;
+		break;
+	case 5:
+		r = f & FL_PF;
+		break;
+	case 6:
+		r = !(f & FL_SF) != !(f & FL_OF);
+		break;
+	default:
+		r = (f & FL_ZF) || (!(f & FL_SF) != !(f & FL_OF));
+		break;
+	}
+	return r ^ (cc & 1);
+}
+
+/* The eight ALU operations of opcodes 00-3F and group 1, in encoding order. */
+enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
+/* a OP b on sz bytes; sets the arithmetic flags, returns the result. */
+uint32_t alu(struct cpu *c, unsigned op, uint32_t a, uint32_t b, unsigned sz);
+/* Shift/rotate group 2 (reg field op) of v by count; sets flags. */
+uint32_t alu_shift(struct cpu *c, unsigned op, uint32_t v, unsigned count, unsigned sz);
+uint32_t alu_inc(struct cpu *c, uint32_t v, unsigned sz);
+uint32_t alu_dec(struct cpu *c, uint32_t v, unsigned sz);
+
+/* ---- registers ---- */
+
+static inline uint32_t reg_read(const struct cpu *c, unsigned r, unsigned sz)
+{
+	if (sz == 1)
+		return (c->r[r & 3] >> ((r & 4) << 1)) & 0xff;
+	return c->r[r] & sz_mask(sz);
+}
+static inline void reg_write(struct cpu *c, unsigned r, unsigned sz, uint32_t v)
+{
+	if (sz == 4)
+		c->r[r] = v;
+	else if (sz == 2)
+		c->r[r] = (c->r[r] & 0xffff0000u) | (v & 0xffff);
+	else {
+		unsigned sh = (r & 4) << 1;
+		c->r[r & 3] = (c->r[r & 3] & ~(0xffu << sh)) | ((v & 0xff) << sh);
+	}
+}
+
+/* ---- faults and exits (interrupt.c, exec.c) ---- */
+
+/* Abandon the instruction and raise exception vec (err < 0: no error code). */
+NORETURN void cpu_fault(struct cpu *c, int vec, int32_t err);
+/* Abandon the instruction and make vcpu_run() return *e; the instruction
+ * runs again on the next vcpu_run().  Exits queued by the abandoned attempt
+ * are dropped (the new attempt queues them again). */
+NORETURN void cpu_abort_exit(struct cpu *c, const struct vcpu_exit *e);
+/* Queue an exit to return after this instruction; returns it to fill in. */
+struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason);
+/* Deliver interrupt vec through the IVT/IDT with return address ret_eip. */
+void cpu_interrupt(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t err);
+/* Invalidate cached decodes overlapping linear [lin, lin+len). */
+void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len);
+
+/* ---- memory (memory.c) ---- */
+
+/* Next recorded input of this instruction, or false if none is recorded. */
+bool replay_take(struct cpu *c, uint64_t *v);
+
+uint32_t seg_check_slow(struct cpu *c, unsigned s, uint32_t off, unsigned sz);
+uint32_t phys_read_slow(struct cpu *c, uint32_t lin, unsigned sz);
+void phys_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v);
+
+/* Linear address of seg:off for an access of sz bytes; faults past the limit. */
+static inline uint32_t seg_lin(struct cpu *c, unsigned s, uint32_t off, unsigned sz)
+{
+	if (unlikely((int64_t)((uint64_t)off + sz - 1) > c->flim[s]))
+		return seg_check_slow(c, s, off, sz);
+	return c->seg[s].base + off;
+}
+static inline uint32_t load_le(const uint8_t *p, unsigned sz)
+{
+	if (sz == 1)
+		return *p;
+	if (sz == 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+static inline void store_le(uint8_t *p, unsigned sz, uint32_t v)
+{
+	if (sz == 1)
+		*p = (uint8_t)v;
+	else if (sz == 2) {
+		uint16_t w = (uint16_t)v;
+		memcpy(p, &w, 2);
+	} else
+		memcpy(p, &v, 4);
+}
+/* Linear (= physical: no paging) accesses. */
+static inline uint32_t lin_read(struct cpu *c, uint32_t lin, unsigned sz)
+{
+	if (likely((uint64_t)lin + sz <= c->fast_limit))
+		return load_le(c->ram + lin, sz);
+	return phys_read_slow(c, lin, sz);
+}
+static inline void lin_write(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
+{
+	if (likely((uint64_t)lin + sz <= c->fast_limit &&
+	           !(c->code_map[lin >> CODE_SHIFT] | c->code_map[(lin + sz - 1) >> CODE_SHIFT])))
+		store_le(c->ram + lin, sz, v);
+	else
+		phys_write_slow(c, lin, sz, v);
+}
+/* Segmented data accesses: limit check, then RAM, MMIO or watchpoint path. */
+static inline uint32_t mem_read(struct cpu *c, unsigned s, uint32_t off, unsigned sz)
+{
+	return lin_read(c, seg_lin(c, s, off, sz), sz);
+}
+static inline void mem_write(struct cpu *c, unsigned s, uint32_t off, unsigned sz, uint32_t v)
+{
+	lin_write(c, seg_lin(c, s, off, sz), sz, v);
+}
+/* Check that seg:off..+sz may be written, before any side effect. */
+static inline void mem_check(struct cpu *c, unsigned s, uint32_t off, unsigned sz)
+{
+	(void)seg_lin(c, s, off, sz);
+}
+
+/* Effective address (offset) of the memory operand. */
+static inline uint32_t ea(const struct cpu *c, const struct insn *i)
+{
+	uint32_t a = c->r[i->base] + (c->r[i->index] << i->scale) + i->disp;
+	return i->asz == 4 ? a : (a & 0xffff);
+}
+static inline uint32_t rm_read(struct cpu *c, const struct insn *i, unsigned sz)
+{
+	if (i->mod == 3)
+		return reg_read(c, i->rm, sz);
+	return mem_read(c, i->seg, ea(c, i), sz);
+}
+static inline void rm_write(struct cpu *c, const struct insn *i, unsigned sz, uint32_t v)
+{
+	if (i->mod == 3)
+		reg_write(c, i->rm, sz, v);
+	else
+		mem_write(c, i->seg, ea(c, i), sz, v);
+}
+
+/* ---- stack (stack.c) ---- */
+
+static inline uint32_t sp_mask(const struct cpu *c)
+{
+	return c->seg[SREG_SS].db ? 0xffffffffu : 0xffffu;
+}
+/* Stores v below *sp (a working copy of ESP) without committing ESP. */
+static inline void push_at(struct cpu *c, uint32_t *sp, uint32_t v, unsigned sz)
+{
+	uint32_t n = (*sp - sz) & sp_mask(c);
+	mem_write(c, SREG_SS, n, sz, v);
+	*sp = n;
+}
+static inline uint32_t pop_at(struct cpu *c, uint32_t *sp, unsigned sz)
+{
+	uint32_t v = mem_read(c, SREG_SS, *sp & sp_mask(c), sz);
+	*sp = (*sp + sz) & sp_mask(c);
+	return v;
+}
+/* Commit a working stack pointer: only SP changes with a 16-bit stack. */
+static inline void set_sp(struct cpu *c, uint32_t sp)
+{
+	uint32_t m = sp_mask(c);
+	c->r[GPR_ESP] = (c->r[GPR_ESP] & ~m) | (sp & m);
+}
+static inline void push(struct cpu *c, uint32_t v, unsigned sz)
+{
+	uint32_t sp = c->r[GPR_ESP];
+	push_at(c, &sp, v, sz);
+	set_sp(c, sp);
+}
+
+/* ---- segments and control registers (segment.c) ---- */
+
+static inline bool cpu_pmode(const struct cpu *c)
+{
+	return c->cr0 & CR0_PE;
+}
+/* Load segment register s with selector sel (real or protected mode). */
+void seg_load(struct cpu *c, unsigned s, uint16_t sel);
+/* The descriptor CS would get from sel (far jmp/call/ret/iret, interrupt
+ * delivery); faults if it cannot be loaded.  Nothing changes. */
+void seg_fetch_cs(struct cpu *c, uint16_t sel, struct vcpu_segment *out);
+/* Recompute derived fields (flim, mode, ipmask) after seg[s] changed. */
+void seg_changed(struct cpu *c, unsigned s);
+/* Recompute fast paths after debug setup or memory layout changed. */
+void cpu_update_fast(struct cpu *c);
+/* Write EFLAGS under mask, keeping the fixed bits right. */
+void flags_write(struct cpu *c, uint32_t v, uint32_t mask);
+/* The mask of EFLAGS bits popf/iret may change at this operand size. */
+uint32_t flags_writable(const struct cpu *c, unsigned sz);
+
+/* ---- decoder (decode.c) ---- */
+
+/* Decode the instruction at linear lin into *out (never fails: unknown
+ * opcodes decode to a #UD handler); exits INTERNAL_ERROR if it is not in RAM. */
+void decode(struct cpu *c, uint32_t lin, struct insn *out);
+
+/* ---- handlers, by file ---- */
+
+/* alu.c */
+op_fn op_alu_rm_r, op_alu_r_rm, op_alu_a_imm, op_grp1, op_inc_r, op_dec_r, op_grp2, op_test_rm_r,
+    op_test_a_imm, op_grp3_test, op_grp3_not, op_grp3_neg, op_grp45_inc, op_grp45_dec;
+/* muldiv.c */
+op_fn op_mul, op_imul1, op_div, op_idiv, op_imul_r_rm, op_imul_r_rm_imm;
+/* bcd.c */
+op_fn op_daa, op_das, op_aaa, op_aas, op_aam, op_aad;
+/* bits.c */
+op_fn op_setcc, op_cmovcc, op_bswap, op_bt_r, op_bt_imm, op_bsf, op_bsr, op_shld, op_shrd, op_xadd,
+    op_cmpxchg, op_cmpxchg8b;
+/* data.c */
+op_fn op_mov_rm_r, op_mov_r_rm, op_mov_r_imm, op_mov_rm_imm, op_mov_a_moffs, op_mov_moffs_a,
+    op_mov_rm_sreg, op_mov_sreg_rm, op_lea, op_xchg_rm_r, op_xchg_a_r, op_nop, op_cbw, op_cwd,
+    op_movzx, op_movsx, op_xlat, op_lahf, op_sahf, op_salc, op_lxs, op_flag_op, op_cpuid, op_rdtsc,
+    op_hlt, op_ud, op_fpu, op_wait, op_nop_modrm;
+/* stack.c */
+op_fn op_push_r, op_pop_r, op_push_sreg, op_pop_sreg, op_push_imm, op_push_rm, op_pop_rm, op_pusha,
+    op_popa, op_pushf, op_popf, op_enter, op_leave;
+/* control.c */
+op_fn op_jcc, op_jmp_rel, op_call_rel, op_ret, op_retf, op_jmp_far, op_call_far, op_jmp_rm,
+    op_call_rm, op_jmp_far_rm, op_call_far_rm, op_loop, op_jcxz;
+/* interrupt.c */
+op_fn op_int3, op_int, op_into, op_int1, op_iret, op_bound;
+/* segment.c */
+op_fn op_grp7, op_mov_cr, op_mov_dr, op_clts, op_grp6;
+/* string.c */
+op_fn op_movs, op_cmps, op_stos, op_lods, op_scas, op_ins, op_outs;
+/* io.c */
+op_fn op_in, op_out;
+
+/* Port I/O (io.c): a port read returns the caller's value or abandons the
+ * instruction with an IO exit; a write queues an IO exit. */
+uint32_t io_read(struct cpu *c, uint16_t port, unsigned sz);
+void io_write(struct cpu *c, uint16_t port, unsigned sz, uint32_t v);
+/* Permission check for port access (none in this CPU: CPL is 0). */
+static inline void io_check(struct cpu *c, uint16_t port, unsigned sz)
+{
+	(void)c, (void)port, (void)sz;
+}
+
+#endif

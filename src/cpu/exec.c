@@ -1,0 +1,256 @@
+/* The run loop: decoded-instruction cache, the fast loop (no debugging),
+ * the careful loop (breakpoints, watchpoints, single-step, guest TF,
+ * re-execution with inputs), fault delivery and the queue of exits. */
+#include "cpu.h"
+
+enum { JMP_FAULT = 1, JMP_EXIT = 2 };
+
+struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason)
+{
+	struct pending_exit *p = &c->pend[c->pend_n < MAX_PENDING ? c->pend_n++ : MAX_PENDING - 1];
+	memset(p, 0, sizeof(*p));
+	p->exit.reason = reason;
+	c->stop = 1;
+	return p;
+}
+
+void cpu_abort_exit(struct cpu *c, const struct vcpu_exit *e)
+{
+	c->pend_n = c->pend_mark;
+	struct pending_exit *p = cpu_queue_exit(c, e->reason);
+	p->exit = *e;
+	p->input = (e->reason == VCPU_EXIT_IO && !e->io.is_write) ||
+	           (e->reason == VCPU_EXIT_MMIO && !e->mmio.is_write);
+	longjmp(c->jb, JMP_EXIT);
+}
+
+void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len)
+{
+	if (!len || lin >= c->ram_size)
+		return;
+	uint64_t end = lin + len;
+	if (end > c->ram_size)
+		end = c->ram_size;
+	uint64_t b0 = lin >> CODE_SHIFT, b1 = (end - 1) >> CODE_SHIFT;
+	if (b1 - b0 >= ICACHE_SIZE / 16) {
+		/* A big write (a loader): drop everything. */
+		for (unsigned n = 0; n < ICACHE_SIZE; n++)
+			c->icache[n].mode = 0xff;
+		memset(c->code_map + b0, 0, b1 - b0 + 1);
+		return;
+	}
+	for (uint64_t b = b0; b <= b1; b++) {
+		if (!c->code_map[b])
+			continue;
+		c->code_map[b] = 0;
+		/* Instructions starting up to 15 bytes before the block reach into it. */
+		uint64_t start = b << CODE_SHIFT;
+		uint64_t a = start >= 15 ? start - 15 : 0;
+		for (; a < start + (1u << CODE_SHIFT); a++) {
+			struct insn *i = &c->icache[a & (ICACHE_SIZE - 1)];
+			if (i->lin == (uint32_t)a)
+				i->mode = 0xff;
+		}
+	}
+}
+
+static inline struct insn *lookup(struct cpu *c, uint32_t lin)
+{
+	struct insn *i = &c->icache[lin & (ICACHE_SIZE - 1)];
+	if (unlikely(i->lin != lin || i->mode != c->mode))
+		decode(c, lin, i);
+	return i;
+}
+
+/* Up to FAST_BATCH instructions with no debug checks at all. */
+static void exec_fast(struct cpu *c)
+{
+	unsigned n = FAST_BATCH;
+
+	c->stop = 0;
+	do {
+		struct insn *i = lookup(c, c->seg[SREG_CS].base + c->eip);
+		c->next_eip = (c->eip + i->len) & c->ipmask;
+		i->op(c, i);
+		c->eip = c->next_eip;
+	} while (--n && !c->stop);
+	c->icount += FAST_BATCH - n;
+}
+
+static bool is_breakpoint(const struct cpu *c, uint32_t lin)
+{
+	unsigned lo = 0, hi = c->n_bp;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (c->bp[mid] == lin)
+			return true;
+		if (c->bp[mid] < lin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool queue_has(const struct cpu *c, enum vcpu_exit_reason r)
+{
+	for (unsigned n = 0; n < c->pend_n; n++)
+		if (c->pend[n].exit.reason == r)
+			return true;
+	return false;
+}
+
+/* After one instruction (or a fault delivered) under debugging: report a
+ * watchpoint hit, or the single-step, unless a stop is already queued. */
+static void after_step(struct cpu *c)
+{
+	if (c->wp_hit) {
+		const struct vcpu_watchpoint *w = &c->wp[c->wp_hit - 1];
+		struct pending_exit *p = cpu_queue_exit(c, VCPU_EXIT_DEBUG);
+		p->exit.debug.kind = VCPU_DEBUG_WATCHPOINT;
+		p->exit.debug.addr = w->addr;
+		p->exit.debug.len = w->len;
+		p->exit.debug.is_write = (uint8_t)c->wp_hit_write;
+		p->exit.debug.dr6 = 0xffff0ff1u;
+		c->wp_hit = 0;
+		return;
+	}
+	if (c->singlestep && !queue_has(c, VCPU_EXIT_HLT) && !queue_has(c, VCPU_EXIT_DEBUG)) {
+		struct pending_exit *p = cpu_queue_exit(c, VCPU_EXIT_DEBUG);
+		p->exit.debug.kind = VCPU_DEBUG_STEP;
+		p->exit.debug.addr = c->seg[SREG_CS].base + c->eip;
+		p->exit.debug.dr6 = 0xffff4ff0u;
+	}
+}
+
+/* One instruction with every check. */
+static void exec_one(struct cpu *c)
+{
+	bool tf = c->flags & FL_TF;
+	uint32_t lin = c->seg[SREG_CS].base + c->eip;
+
+	c->stop = 0;
+	c->wp_hit = 0;
+	c->replay_pos = 0;
+	struct insn *i = lookup(c, lin);
+	c->next_eip = (c->eip + i->len) & c->ipmask;
+	i->op(c, i);
+	c->bp_inhibit_on = c->next_eip == c->eip && i->rep;
+	c->bp_inhibit = lin;
+	c->eip = c->next_eip;
+	c->icount++;
+	c->replay_n = c->replay_pos = 0;
+	c->pend_mark = c->pend_n;
+	if (tf && !queue_has(c, VCPU_EXIT_DEBUG)) {
+		/* Guest single-step trap (EFLAGS.TF): #DB after the instruction. */
+		cpu_interrupt(c, EXC_DB, c->eip, -1);
+		c->eip = c->next_eip;
+	}
+}
+
+/* A fault was raised: deliver it, escalating to #DF and to shutdown. */
+static void handle_fault(struct cpu *c)
+{
+	int vec = c->fault_vec;
+	int32_t err = c->fault_err;
+
+	c->replay_n = c->replay_pos = 0;
+	c->pend_n = c->pend_mark;
+	if (c->delivering) {
+		if (c->delivering == 1 + EXC_DF) {
+			c->delivering = 0;
+			cpu_queue_exit(c, VCPU_EXIT_SHUTDOWN);
+			return;
+		}
+		vec = EXC_DF;
+		err = 0;
+	}
+	c->delivering = 1 + vec;
+	if (!cpu_pmode(c) ||
+	    !(vec == EXC_DF || (vec >= EXC_TS && vec <= EXC_GP) || vec == 14 || vec == 17))
+		err = -1;
+	cpu_interrupt(c, (unsigned)vec, c->eip, err);
+	c->delivering = 0;
+	c->eip = c->next_eip;
+	c->icount++;
+	if (c->debug_slow)
+		after_step(c);
+}
+
+static void pop_exit(struct cpu *c, struct vcpu_exit *exit)
+{
+	struct pending_exit *p = &c->pend[0];
+
+	*exit = p->exit;
+	memcpy(c->xfer, p->data, sizeof(c->xfer));
+	if (exit->reason == VCPU_EXIT_IO)
+		exit->io.data = c->xfer;
+	else if (exit->reason == VCPU_EXIT_MMIO)
+		exit->mmio.data = c->xfer;
+	if (p->input) {
+		memset(c->xfer, 0, sizeof(c->xfer));
+		c->awaiting_input = 1;
+		c->in_len = exit->reason == VCPU_EXIT_IO ? exit->io.size : exit->mmio.len;
+	}
+	memmove(&c->pend[0], &c->pend[1], (c->pend_n - 1) * sizeof(c->pend[0]));
+	c->pend_n--;
+}
+
+int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit);
+int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct cpu *c = cpu_of(v);
+
+	if (c->awaiting_input) {
+		uint64_t val = 0;
+		memcpy(&val, c->xfer, c->in_len > 8 ? 8 : c->in_len);
+		if (c->replay_n < MAX_REPLAY)
+			c->replay[c->replay_n++] = val;
+		c->awaiting_input = 0;
+	}
+	if (c->pend_n) {
+		pop_exit(c, exit);
+		return 0;
+	}
+	c->pend_mark = 0;
+	c->delivering = 0;
+
+	switch (setjmp(c->jb)) {
+	case 0:
+		break;
+	case JMP_FAULT:
+		handle_fault(c);
+		break;
+	default: /* JMP_EXIT: the exit is queued, the instruction not done */
+		c->bp_inhibit_on = true; /* it was started: no breakpoint on retry */
+		c->bp_inhibit = c->seg[SREG_CS].base + c->eip;
+		goto out;
+	}
+
+	while (!c->pend_n) {
+		if (__atomic_load_n(&c->kicked, __ATOMIC_RELAXED)) {
+			c->kicked = 0;
+			cpu_queue_exit(c, VCPU_EXIT_INTR);
+			break;
+		}
+		if (!c->debug_slow && !(c->flags & FL_TF) && !c->replay_n) {
+			exec_fast(c);
+			continue;
+		}
+		uint32_t lin = c->seg[SREG_CS].base + c->eip;
+		if (c->n_bp && !(c->bp_inhibit_on && c->bp_inhibit == lin) &&
+		    is_breakpoint(c, lin)) {
+			struct pending_exit *p = cpu_queue_exit(c, VCPU_EXIT_DEBUG);
+			p->exit.debug.kind = VCPU_DEBUG_BREAKPOINT;
+			p->exit.debug.addr = lin;
+			p->exit.debug.dr6 = 0xffff0ff0u;
+			break;
+		}
+		exec_one(c);
+		if (c->debug_slow)
+			after_step(c);
+	}
+out:
+	pop_exit(c, exit);
+	return 0;
+}

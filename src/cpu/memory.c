@@ -1,0 +1,99 @@
+/* Guest memory: the slow paths behind the inline accessors of cpu.h.
+ * RAM accesses that touch decoded code (self-modifying code), MMIO beyond
+ * the end of RAM, watchpoints, and the replay of MMIO/port inputs. */
+#include "cpu.h"
+
+bool replay_take(struct cpu *c, uint64_t *v)
+{
+	if (c->replay_pos >= c->replay_n)
+		return false;
+	*v = c->replay[c->replay_pos++];
+	return true;
+}
+
+/* Record the first watchpoint this access overlaps (a later write hit on
+ * the same one upgrades it: a read-modify-write reports a write). */
+static COLD void watch_check(struct cpu *c, uint32_t lin, unsigned sz, bool write)
+{
+	for (unsigned n = 0; n < c->n_wp; n++) {
+		const struct vcpu_watchpoint *w = &c->wp[n];
+		if ((uint64_t)lin >= (uint64_t)w->addr + w->len ||
+		    (uint64_t)w->addr >= (uint64_t)lin + sz)
+			continue;
+		if (!((write ? VCPU_WATCH_WRITE : VCPU_WATCH_READ) & w->type))
+			continue;
+		if (!c->wp_hit) {
+			c->wp_hit = (int)n + 1;
+			c->wp_hit_write = write;
+		} else if (c->wp_hit == (int)n + 1 && write)
+			c->wp_hit_write = 1;
+		c->stop = 1;
+		return;
+	}
+}
+
+/* An MMIO read of len bytes at gpa: the caller's value, or an exit. */
+static uint32_t mmio_read(struct cpu *c, uint64_t gpa, unsigned len)
+{
+	uint64_t v;
+	if (replay_take(c, &v))
+		return (uint32_t)v;
+	struct vcpu_exit e = {.reason = VCPU_EXIT_MMIO};
+	e.mmio.addr = gpa;
+	e.mmio.len = len;
+	e.mmio.is_write = 0;
+	cpu_abort_exit(c, &e);
+}
+
+static void mmio_write(struct cpu *c, uint64_t gpa, unsigned len, uint32_t v)
+{
+	struct pending_exit *p = cpu_queue_exit(c, VCPU_EXIT_MMIO);
+	p->exit.mmio.addr = gpa;
+	p->exit.mmio.len = len;
+	p->exit.mmio.is_write = 1;
+	memcpy(p->data, &v, len);
+}
+
+uint32_t phys_read_slow(struct cpu *c, uint32_t lin, unsigned sz)
+{
+	uint64_t end = (uint64_t)lin + sz;
+
+	if (c->n_wp)
+		watch_check(c, lin, sz, false);
+	if (end <= c->ram_size)
+		return load_le(c->ram + lin, sz);
+	if (lin >= c->ram_size)
+		return mmio_read(c, lin, sz) & sz_mask(sz);
+	/* Straddles the end of RAM: the RAM part, then one MMIO read. */
+	unsigned in_ram = (unsigned)(c->ram_size - lin);
+	uint32_t v = 0;
+	memcpy(&v, c->ram + lin, in_ram);
+	uint32_t hi = mmio_read(c, c->ram_size, sz - in_ram);
+	return (v | (hi << (8 * in_ram))) & sz_mask(sz);
+}
+
+void phys_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
+{
+	uint64_t end = (uint64_t)lin + sz;
+
+	if (c->n_wp)
+		watch_check(c, lin, sz, true);
+	if (lin < c->ram_size) {
+		unsigned in_ram = end <= c->ram_size ? sz : (unsigned)(c->ram_size - lin);
+		uint32_t last = lin + in_ram - 1;
+		if (c->code_map[lin >> CODE_SHIFT] | c->code_map[last >> CODE_SHIFT])
+			icache_invalidate(c, lin, in_ram);
+		memcpy(c->ram + lin, &v, in_ram);
+		if (in_ram == sz)
+			return;
+		mmio_write(c, c->ram_size, sz - in_ram, v >> (8 * in_ram));
+		return;
+	}
+	mmio_write(c, lin, sz, v);
+}
+
+void cpu_update_fast(struct cpu *c)
+{
+	c->fast_limit = c->n_wp ? 0 : c->ram_size;
+	c->debug_slow = c->singlestep || c->n_bp || c->n_wp;
+}

@@ -1,0 +1,135 @@
+/* String instructions: MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS, with or
+ * without REP/REPE/REPNE, 16- or 32-bit addressing.
+ *
+ * A rep instruction commits each iteration (registers, memory) before the
+ * next one.  It stops early, with EIP still at the instruction and the
+ * count reduced, when an iteration queued an exit (port I/O, MMIO write),
+ * hit a watchpoint, or the CPU was kicked; the next run resumes it.  An
+ * iteration abandoned for an MMIO or port read leaves the earlier ones done.
+ */
+#include "cpu.h"
+
+enum str_kind { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS, STR_INS, STR_OUTS };
+
+/* The iteration is complete: its inputs are consumed and its exits kept. */
+static inline void iter_commit(struct cpu *c)
+{
+	c->replay_n = c->replay_pos = 0;
+	c->pend_mark = c->pend_n;
+}
+
+static void string_op(struct cpu *c, const struct insn *i, enum str_kind k)
+{
+	unsigned sz = i->w ? i->osz : 1, asz = i->asz;
+	uint32_t am = sz_mask(asz);
+	uint32_t delta = (c->flags & FL_DF) ? (uint32_t)-sz : sz;
+	uint32_t count = reg_read(c, GPR_ECX, asz);
+	uint16_t port = (uint16_t)c->r[GPR_EDX];
+	unsigned n = 0;
+
+	if (i->rep && !count)
+		return;
+	for (;;) {
+		uint32_t si = c->r[GPR_ESI] & am, di = c->r[GPR_EDI] & am, v;
+		bool adv_si = false, adv_di = false;
+
+		switch (k) {
+		case STR_MOVS:
+			v = mem_read(c, i->seg, si, sz);
+			mem_write(c, SREG_ES, di, sz, v);
+			adv_si = adv_di = true;
+			break;
+		case STR_CMPS:
+			v = mem_read(c, i->seg, si, sz);
+			alu(c, ALU_CMP, v, mem_read(c, SREG_ES, di, sz), sz);
+			adv_si = adv_di = true;
+			break;
+		case STR_STOS:
+			mem_write(c, SREG_ES, di, sz, reg_read(c, GPR_EAX, sz));
+			adv_di = true;
+			break;
+		case STR_LODS:
+			reg_write(c, GPR_EAX, sz, mem_read(c, i->seg, si, sz));
+			adv_si = true;
+			break;
+		case STR_SCAS:
+			alu(c, ALU_CMP, reg_read(c, GPR_EAX, sz), mem_read(c, SREG_ES, di, sz), sz);
+			adv_di = true;
+			break;
+		case STR_INS:
+			io_check(c, port, sz);
+			mem_check(c, SREG_ES, di, sz);
+			v = io_read(c, port, sz);
+			mem_write(c, SREG_ES, di, sz, v);
+			adv_di = true;
+			break;
+		case STR_OUTS:
+			io_check(c, port, sz);
+			io_write(c, port, sz, mem_read(c, i->seg, si, sz));
+			adv_si = true;
+			break;
+		}
+		if (adv_si)
+			reg_write(c, GPR_ESI, asz, si + delta);
+		if (adv_di)
+			reg_write(c, GPR_EDI, asz, di + delta);
+		if (!i->rep)
+			break;
+		iter_commit(c);
+		reg_write(c, GPR_ECX, asz, --count);
+		if (!count)
+			break;
+		if (k == STR_CMPS || k == STR_SCAS) {
+			bool zf = c->flags & FL_ZF;
+			if ((i->rep == 3 && !zf) || (i->rep == 2 && zf))
+				break;
+		}
+		if (c->stop || (++n % 4096 == 0 && c->kicked)) {
+			c->next_eip = c->eip; /* resume here */
+			c->stop = 1;
+			break;
+		}
+	}
+}
+
+/* A4, A5 */
+void op_movs(struct cpu *c, const struct insn *i)
+{
+	string_op(c, i, STR_MOVS);
+}
+
+/* A6, A7 */
+void op_cmps(struct cpu *c, const struct insn *i)
+{
+	string_op(c, i, STR_CMPS);
+}
+
+/* AA, AB */
+void op_stos(struct cpu *c, const struct insn *i)
+{
+	string_op(c, i, STR_STOS);
+}
+
+/* AC, AD */
+void op_lods(struct cpu *c, const struct insn *i)
+{
+	string_op(c, i, STR_LODS);
+}
+
+/* AE, AF */
+void op_scas(struct cpu *c, const struct insn *i)
+{
+	string_op(c, i, STR_SCAS);
+}
+
+/* 6C, 6D */
+void op_ins(struct cpu *c, const struct insn *i)
+{
+	string_op(c, i, STR_INS);
+}
+
+/* 6E, 6F */
+void op_outs(struct cpu *c, const struct insn *i)
+{
+	string_op(c, i, STR_OUTS);
+}

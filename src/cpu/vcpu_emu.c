@@ -1,0 +1,169 @@
+/* The vcpu_ops adapter: struct vcpu over the built-in CPU. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cpu.h"
+#include "emu.h"
+
+int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit);
+
+static int emu_get_state(struct vcpu *v, struct vcpu_state *st)
+{
+	struct cpu *c = cpu_of(v);
+
+	memset(st, 0, sizeof(*st));
+	memcpy(st->gpr, c->r, sizeof(st->gpr));
+	st->eip = c->eip;
+	st->eflags = c->flags;
+	memcpy(st->seg, c->seg, sizeof(st->seg));
+	st->gdt = c->gdt;
+	st->idt = c->idt;
+	st->cr0 = c->cr0;
+	st->cr2 = c->cr2;
+	st->cr3 = c->cr3;
+	st->cr4 = c->cr4;
+	return 0;
+}
+
+static int emu_set_state(struct vcpu *v, const struct vcpu_state *st)
+{
+	struct cpu *c = cpu_of(v);
+	bool moved = st->eip != c->eip || st->seg[SREG_CS].base != c->seg[SREG_CS].base;
+
+	memcpy(c->r, st->gpr, sizeof(st->gpr));
+	c->r[REG_ZERO] = 0;
+	c->eip = st->eip;
+	c->flags = (st->eflags | EFLAGS_FIXED) & ~0xffc08028u;
+	memcpy(c->seg, st->seg, sizeof(c->seg));
+	c->gdt = st->gdt;
+	c->idt = st->idt;
+	c->cr0 = st->cr0 | 0x10;
+	c->cr2 = st->cr2;
+	c->cr3 = st->cr3;
+	c->cr4 = st->cr4;
+	for (unsigned s = 0; s < SREG_COUNT; s++)
+		seg_changed(c, s);
+	if (moved) {
+		/* An instruction waiting for its input will not be re-executed. */
+		c->awaiting_input = 0;
+		c->replay_n = c->replay_pos = 0;
+		c->bp_inhibit_on = false;
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int emu_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
+{
+	struct cpu *c = cpu_of(v);
+	uint32_t *bp = NULL;
+	struct vcpu_watchpoint *wp = NULL;
+
+	for (unsigned n = 0; n < dbg->n_watchpoints; n++)
+		if (dbg->watchpoints[n].len < 1 || dbg->watchpoints[n].len > 8 ||
+		    !(dbg->watchpoints[n].type & VCPU_WATCH_ACCESS))
+			return -EINVAL;
+	if (dbg->n_breakpoints) {
+		bp = malloc(dbg->n_breakpoints * sizeof(*bp));
+		if (!bp)
+			return -ENOMEM;
+		memcpy(bp, dbg->breakpoints, dbg->n_breakpoints * sizeof(*bp));
+		qsort(bp, dbg->n_breakpoints, sizeof(*bp), cmp_u32);
+	}
+	if (dbg->n_watchpoints) {
+		wp = malloc(dbg->n_watchpoints * sizeof(*wp));
+		if (!wp) {
+			free(bp);
+			return -ENOMEM;
+		}
+		memcpy(wp, dbg->watchpoints, dbg->n_watchpoints * sizeof(*wp));
+	}
+	free(c->bp);
+	free(c->wp);
+	c->bp = bp;
+	c->wp = wp;
+	c->n_bp = dbg->n_breakpoints;
+	c->n_wp = dbg->n_watchpoints;
+	c->singlestep = dbg->singlestep;
+	c->sw_bp = dbg->sw_breakpoints;
+	c->bp_inhibit_on = false;
+	cpu_update_fast(c);
+	return 0;
+}
+
+static void emu_kick(struct vcpu *v)
+{
+	__atomic_store_n(&cpu_of(v)->kicked, 1, __ATOMIC_RELAXED);
+}
+
+static void emu_ram_written(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
+	icache_invalidate(cpu_of(v), gpa, len);
+}
+
+static void emu_destroy(struct vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+	free(c->bp);
+	free(c->wp);
+	free(c->icache);
+	free(c->code_map);
+	free(c);
+}
+
+static const struct vcpu_ops emu_ops = {
+    .name = "emu",
+    .run = emu_cpu_run,
+    .get_state = emu_get_state,
+    .set_state = emu_set_state,
+    .set_debug = emu_set_debug,
+    .kick = emu_kick,
+    .protect_ram = NULL,
+    .ram_written = emu_ram_written,
+    .destroy = emu_destroy,
+};
+
+struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
+{
+	struct cpu *c = calloc(1, sizeof(*c));
+	struct vcpu_state st;
+
+	if (!c)
+		return NULL;
+	c->vcpu.ops = &emu_ops;
+	c->vcpu.caps = (struct vcpu_caps){
+	    .backend = "emu",
+	    .max_breakpoints = UINT32_MAX,
+	    .max_watchpoints = UINT32_MAX,
+	    .watchpoints_fire = true,
+	    .sw_breakpoints_trap = true,
+	    .hlt_exits_when_stepping = true,
+	    .readonly_memory = false,
+	};
+	c->ram = ram;
+	c->ram_size = ram_size;
+	c->icache = malloc(ICACHE_SIZE * sizeof(*c->icache));
+	c->code_map = calloc((ram_size >> CODE_SHIFT) + 2, 1);
+	if (!c->icache || !c->code_map) {
+		emu_destroy(&c->vcpu);
+		return NULL;
+	}
+	for (unsigned n = 0; n < ICACHE_SIZE; n++) {
+		c->icache[n].mode = 0xff;
+		c->icache[n].lin = 0;
+	}
+	cpu_update_fast(c);
+	vcpu_state_reset(&st);
+	emu_set_state(&c->vcpu, &st);
+	return &c->vcpu;
+}
+
+uint64_t emu_vcpu_instructions(struct vcpu *v)
+{
+	return cpu_of(v)->icount;
+}

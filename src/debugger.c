@@ -1,0 +1,188 @@
+/* GDB mode: listen (or use stdio), serve one debugger at a time, and decide
+ * what the guest does between debuggers: after an exit or a kill it is
+ * reloaded; after a disconnect it stays stopped; after a detach it runs on
+ * until it halts or the next debugger connects. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "debugger.h"
+#include "gdb_target.h"
+#include "gdbstub.h"
+#include "net.h"
+#include "report.h"
+#include "runloop.h"
+
+struct debugger {
+	struct vm *vm;
+	const struct options *o;
+	struct gdb_target target;
+	struct gdbstub *stub;
+	bool connected;
+	bool stdout_is_gdb;
+};
+
+static struct vcpu *volatile detached_vcpu;
+
+static void on_new_connection(int sig)
+{
+	if (detached_vcpu)
+		vcpu_kick(detached_vcpu);
+}
+
+/* The guest's UART output: to GDB as `O` packets while one is connected
+ * (unless --console stdout), else (or also, with --console both) stdout. */
+static void console_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct debugger *d = ctx;
+	enum console_target c = d->o->console;
+	bool to_gdb = d->connected && c != CONSOLE_STDOUT;
+	bool to_stdout = !to_gdb || c == CONSOLE_STDOUT || c == CONSOLE_BOTH;
+	if (to_gdb)
+		gdbstub_console_output(d->stub, buf, len);
+	if (to_stdout) {
+		fwrite(buf, 1, len, d->stdout_is_gdb ? stderr : stdout);
+		fflush(d->stdout_is_gdb ? stderr : stdout);
+	}
+}
+
+static void report_fault(struct vm *vm, const struct run_result *res)
+{
+	char what[160], pc[64] = "?";
+	struct vcpu_state st;
+	runloop_describe_exit(&res->exit, what, sizeof(what));
+	if (vcpu_get_state(vm->vcpu, &st) == 0)
+		report_format_pc(&st, pc, sizeof(pc));
+	fprintf(stderr, "kvm-gdbstub: guest stopped without a debugger: %s at %s\n", what, pc);
+}
+
+/* After a detach: run the guest until it halts (returns 1), faults
+ * (returns -1) or a new debugger connects (returns 0). */
+static int run_detached(struct debugger *d, int listen_fd)
+{
+	if (gdb_target_settle(&d->target) < 0)
+		return -1;
+	detached_vcpu = d->vm->vcpu;
+	if (listen_fd >= 0) {
+		struct sigaction sa = {.sa_handler = on_new_connection};
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGIO, &sa, NULL);
+		fcntl(listen_fd, F_SETOWN, getpid());
+		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_ASYNC);
+	}
+	int outcome = 0;
+	for (;;) {
+		struct run_result res;
+		runloop_run(d->vm, &res);
+		if (res.outcome == RUN_HALTED) {
+			outcome = 1;
+			break;
+		}
+		if (res.outcome == RUN_FAULT || res.outcome == RUN_ERROR) {
+			report_fault(d->vm, &res);
+			outcome = -1;
+			break;
+		}
+		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+		if (listen_fd >= 0 && poll(&p, 1, 0) > 0)
+			break; /* a debugger is waiting: stop the guest for it */
+	}
+	if (listen_fd >= 0)
+		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) & ~O_ASYNC);
+	detached_vcpu = NULL;
+	return outcome;
+}
+
+/* Serve one connection; returns true if the stub should keep listening. */
+static bool serve(struct debugger *d, int in_fd, int out_fd, int listen_fd, int *status)
+{
+	d->connected = true;
+	int end = gdbstub_serve(d->stub, in_fd, out_fd);
+	d->connected = false;
+	if (d->target.exited) {
+		gdb_target_ops.restart(&d->target); /* a fresh guest for the next one */
+		*status = EXIT_GUEST_HALTED;
+	}
+	if (end == GDBSTUB_END_DETACH) {
+		int r = run_detached(d, listen_fd);
+		if (r != 0) {
+			*status = r > 0 ? EXIT_GUEST_HALTED : EXIT_GUEST_FAULT;
+			return false; /* the guest is gone: so is the stub */
+		}
+	}
+	if (end < 0) {
+		fprintf(stderr, "kvm-gdbstub: serving the debugger failed: %s\n", strerror(-end));
+		*status = EXIT_INTERNAL;
+	}
+	return !d->o->once;
+}
+
+static int serve_tcp(struct debugger *d)
+{
+	char err[300], where[80];
+	const char *host = d->o->listen_host;
+	int lfd = net_listen(host, d->o->port, err, sizeof(err));
+	if (lfd < 0) {
+		fprintf(stderr, "kvm-gdbstub: %s\n", err);
+		return EXIT_HOST;
+	}
+	gdbstub_set_listen_fd(d->stub, lfd);
+	fprintf(stderr, "kvm-gdbstub: waiting for GDB on %s (target remote %s)\n",
+		net_describe(lfd, 0, where, sizeof(where)), where);
+	int status = EXIT_GUEST_HALTED;
+	for (;;) {
+		int fd = net_accept(lfd);
+		if (fd < 0) {
+			fprintf(stderr, "kvm-gdbstub: accept: %s\n", strerror(-fd));
+			status = EXIT_HOST;
+			break;
+		}
+		bool again = serve(d, fd, fd, lfd, &status);
+		close(fd);
+		if (!again)
+			break;
+	}
+	close(lfd);
+	return status;
+}
+
+static int serve_stdio(struct debugger *d)
+{
+	int in_fd, out_fd;
+	int r = net_stdio_open(&in_fd, &out_fd);
+	if (r < 0) {
+		fprintf(stderr, "kvm-gdbstub: stdio transport: %s\n", strerror(-r));
+		return EXIT_HOST;
+	}
+	d->stdout_is_gdb = true;
+	int status = EXIT_GUEST_HALTED;
+	serve(d, in_fd, out_fd, -1, &status);
+	close(in_fd);
+	close(out_fd);
+	return status;
+}
+
+int debugger_main(struct vm *vm, const struct options *o)
+{
+	struct debugger d = {.vm = vm, .o = o};
+	if (gdb_target_init(&d.target, vm, o->halt) < 0) {
+		fprintf(stderr, "kvm-gdbstub: cannot set up the debug target\n");
+		return EXIT_INTERNAL;
+	}
+	d.stub = gdbstub_new(&gdb_target_ops, &d.target);
+	if (!d.stub) {
+		fprintf(stderr, "kvm-gdbstub: out of memory\n");
+		gdb_target_free(&d.target);
+		return EXIT_INTERNAL;
+	}
+	vm->uart.out = (struct console_sink){console_write, &d};
+	int status = o->gdb == GDB_STDIO ? serve_stdio(&d) : serve_tcp(&d);
+	vm->uart.out = (struct console_sink){NULL, NULL};
+	gdbstub_free(d.stub);
+	gdb_target_free(&d.target);
+	return status;
+}

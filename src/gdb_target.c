@@ -1,0 +1,486 @@
+/* The GDB target: what gdbstub.c asks of the guest, done with the VM.
+ *
+ * Address policy: every address from GDB is a guest linear address; with no
+ * paging, linear is physical, so memory packets go straight to guest RAM
+ * (with breakpoint patches hidden), and breakpoints match CS.base + EIP.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu/emu.h"
+#include "gdb_target.h"
+#include "kvm.h"
+#include "monitor.h"
+#include "runloop.h"
+
+/* GDB's own signal numbers (gdb/signals.def), not the host's. */
+enum gdb_signal { GDB_SIGINT = 2, GDB_SIGILL = 4, GDB_SIGTRAP = 5, GDB_SIGABRT = 6,
+		  GDB_SIGBUS = 10, GDB_SIGSEGV = 11 };
+
+#define HLT_OPCODE 0xf4
+
+static struct gdb_target *to_target(void *ctx)
+{
+	return ctx;
+}
+
+struct vcpu *gdb_target_active(struct gdb_target *t)
+{
+	return t->vm->vcpu;
+}
+
+/* ---- state -------------------------------------------------------- */
+
+static int get_state(void *ctx, struct vcpu_state *st)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (!t->cache_valid) {
+		int r = vcpu_get_state(t->vm->vcpu, &t->cache);
+		if (r < 0)
+			return r;
+		t->cache_valid = true;
+	}
+	*st = t->cache;
+	return 0;
+}
+
+static int set_state(void *ctx, const struct vcpu_state *st)
+{
+	struct gdb_target *t = to_target(ctx);
+	int r = vcpu_set_state(t->vm->vcpu, st);
+	if (r < 0) {
+		t->cache_valid = false;
+		return r;
+	}
+	t->cache = *st;
+	t->cache_valid = true;
+	return 0;
+}
+
+/* Move the guest's state to another vCPU (KVM <-> the built-in CPU). */
+static int migrate(struct gdb_target *t, struct vcpu *to)
+{
+	struct vcpu *from = t->vm->vcpu;
+	if (from == to)
+		return 0;
+	struct vcpu_state st;
+	int r = vcpu_get_state(from, &st);
+	if (r == 0)
+		r = vcpu_set_state(to, &st);
+	if (r < 0)
+		return r;
+	if (from != t->primary)
+		vcpu_set_debug(from, &(struct vcpu_debug){0});
+	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
+	t->vm->vcpu = to;
+	return 0;
+}
+
+int gdb_target_settle(struct gdb_target *t)
+{
+	return migrate(t, t->primary);
+}
+
+/* The vCPU the next run needs: the stand-in while a point needs it. */
+static int choose_runner(struct gdb_target *t)
+{
+	if (!debug_needs_emulation(&t->dbg))
+		return migrate(t, t->primary);
+	if (!t->emu) {
+		t->emu = emu_vcpu_create(t->vm->ram, t->vm->ram_size);
+		if (!t->emu)
+			return -ENOMEM;
+	}
+	return migrate(t, t->emu);
+}
+
+/* ---- memory ------------------------------------------------------- */
+
+static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct gdb_target *t = to_target(ctx);
+	int r = vm_read_ram(t->vm, addr, buf, len);
+	if (r == 0)
+		debug_shadow(&t->dbg, (uint32_t)addr, buf, len);
+	return r;
+}
+
+static int write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	struct gdb_target *t = to_target(ctx);
+	int r = vm_write_ram(t->vm, addr, buf, len);
+	if (r == 0) {
+		debug_after_write(&t->dbg, (uint32_t)addr, len);
+		if (t->emu && t->emu != t->vm->vcpu)
+			vcpu_ram_written(t->emu, addr, len);
+	}
+	return r;
+}
+
+/* ---- breakpoints and watchpoints ---------------------------------- */
+
+static int insert_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (addr > UINT32_MAX)
+		return -EINVAL;
+	return debug_insert(&t->dbg, type, (uint32_t)addr, kind);
+}
+
+static int remove_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (addr > UINT32_MAX)
+		return -EINVAL;
+	int r = debug_remove(&t->dbg, type, (uint32_t)addr, kind);
+	return r == -ENOENT ? 0 : r; /* removing what is gone is not an error */
+}
+
+/* ---- running ------------------------------------------------------ */
+
+static void set_stop(struct gdb_target *t, struct target_stop *stop, enum target_stop_kind kind,
+		     int signal)
+{
+	*stop = (struct target_stop){.kind = kind, .signal = signal};
+}
+
+static void stop_halted(struct gdb_target *t, struct target_stop *stop)
+{
+	if (t->halt == HALT_EXIT) {
+		set_stop(t, stop, TARGET_STOP_EXITED, 0);
+		t->exited = true;
+		return;
+	}
+	set_stop(t, stop, TARGET_STOP_HALTED, GDB_SIGTRAP);
+	stop->why = "guest executed hlt\n";
+}
+
+static void stop_at_breakpoint(struct gdb_target *t, const struct debug_point *p,
+			       struct target_stop *stop)
+{
+	set_stop(t, stop, p->type == TARGET_BP_HW ? TARGET_STOP_HWBREAK : TARGET_STOP_SWBREAK,
+		 GDB_SIGTRAP);
+}
+
+static uint32_t current_pc(struct gdb_target *t)
+{
+	struct vcpu_state st;
+	return get_state(t, &st) == 0 ? vcpu_state_pc(&st) : 0;
+}
+
+/* A hlt exit at a hlt-patched breakpoint is that breakpoint: put the pc
+ * back on it.  Returns true if it was one. */
+static bool hlt_breakpoint(struct gdb_target *t, struct target_stop *stop)
+{
+	struct vcpu_state st;
+	if (get_state(t, &st) < 0)
+		return false;
+	const struct debug_point *p = debug_find_breakpoint(&t->dbg, vcpu_state_pc(&st) - 1);
+	if (!p || p->mech != MECH_HLT)
+		return false;
+	st.eip--;
+	if (set_state(t, &st) < 0)
+		return false;
+	stop_at_breakpoint(t, p, stop);
+	return true;
+}
+
+static const struct debug_point *watch_hit(const struct debug *d, uint32_t addr)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const struct debug_point *p = &d->points[i];
+		if (p->type >= TARGET_WP_WRITE && addr >= p->addr && addr - p->addr < p->len)
+			return p;
+	}
+	return NULL;
+}
+
+static int reinject_int3(struct gdb_target *t);
+
+/* Translate a debug exit.  Returns true to report *stop, false to go on. */
+static bool classify_debug(struct gdb_target *t, const struct vcpu_exit *e, bool stepping,
+			   struct target_stop *stop)
+{
+	const struct debug_point *p;
+	switch (e->debug.kind) {
+	case VCPU_DEBUG_STEP:
+		set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
+		return stepping;
+	case VCPU_DEBUG_WATCHPOINT:
+		p = watch_hit(&t->dbg, e->debug.addr);
+		set_stop(t, stop, TARGET_STOP_WATCH, GDB_SIGTRAP);
+		stop->point = p ? p->type : TARGET_WP_WRITE;
+		stop->addr = p ? p->addr : e->debug.addr;
+		return true;
+	case VCPU_DEBUG_BREAKPOINT:
+	case VCPU_DEBUG_SW_BREAK:
+		p = debug_find_breakpoint(&t->dbg, e->debug.addr);
+		if (p) {
+			stop_at_breakpoint(t, p, stop);
+			return true;
+		}
+		if (e->debug.kind == VCPU_DEBUG_SW_BREAK && reinject_int3(t) == 0)
+			return stepping; /* the guest's own int3, delivered to it */
+		set_stop(t, stop, TARGET_STOP_SWBREAK, GDB_SIGTRAP);
+		return true;
+	}
+	return true;
+}
+
+static int fault_signal(const struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case VCPU_EXIT_SHUTDOWN: return GDB_SIGSEGV;
+	case VCPU_EXIT_INTERNAL_ERROR: return GDB_SIGILL;
+	case VCPU_EXIT_FAIL_ENTRY: return GDB_SIGBUS;
+	default: return GDB_SIGABRT;
+	}
+}
+
+static void stop_fault(struct gdb_target *t, const struct vcpu_exit *e, struct target_stop *stop)
+{
+	set_stop(t, stop, TARGET_STOP_SIGNAL, fault_signal(e));
+	char what[120];
+	runloop_describe_exit(e, what, sizeof(what));
+	if (e->reason == VCPU_EXIT_SHUTDOWN)
+		snprintf(what, sizeof(what), "SHUTDOWN (triple fault)");
+	snprintf(t->why, sizeof(t->why), "guest stopped: %s\n", what);
+	stop->why = t->why;
+}
+
+/* Turn one run of the loop into a stop.  Returns true to report *stop. */
+static bool classify(struct gdb_target *t, const struct run_result *res, bool stepping,
+		     struct target_stop *stop)
+{
+	switch (res->outcome) {
+	case RUN_HALTED:
+		if (!hlt_breakpoint(t, stop))
+			stop_halted(t, stop);
+		return true;
+	case RUN_DEBUG:
+		return classify_debug(t, &res->exit, stepping, stop);
+	case RUN_INTERRUPTED:
+		if (!t->interrupt_requested)
+			return false; /* a stray signal */
+		t->interrupt_requested = 0;
+		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
+		return true;
+	case RUN_STOP_REQUEST:
+		if (t->vm->stop_request == VM_STOP_MAGIC) {
+			set_stop(t, stop, TARGET_STOP_MAGIC, GDB_SIGTRAP);
+			stop->why = "guest magic breakpoint (port 0x8a00)\n";
+		} else {
+			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
+			snprintf(t->why, sizeof(t->why), "port catchpoint: port %#x\n",
+				 t->vm->stop_port);
+			stop->why = t->why;
+		}
+		return true;
+	case RUN_FAULT:
+		stop_fault(t, &res->exit, stop);
+		return true;
+	case RUN_ERROR:
+		set_stop(t, stop, TARGET_STOP_SIGNAL, GDB_SIGABRT);
+		snprintf(t->why, sizeof(t->why), "running the vCPU failed: %s\n",
+			 strerror(-res->error));
+		stop->why = t->why;
+		return true;
+	}
+	return true;
+}
+
+static void run_once(struct gdb_target *t, struct run_result *res)
+{
+	t->cache_valid = false;
+	runloop_run(t->vm, res);
+	t->cache_valid = false;
+}
+
+/* Execute one instruction with the breakpoint at the pc (if any) out of the
+ * way.  Returns true with *stop filled if the step itself stopped. */
+static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *stop)
+{
+	uint32_t pc = current_pc(t);
+	uint8_t op;
+	/* Stepping onto hlt: some KVMs report the step, never the halt. */
+	if (!t->vm->vcpu->caps.hlt_exits_when_stepping && read_mem(t, pc, &op, 1) == 0 &&
+	    op == HLT_OPCODE) {
+		struct vcpu_state st;
+		if (get_state(t, &st) == 0) {
+			st.eip++;
+			set_state(t, &st);
+		}
+		stop_halted(t, stop);
+		return true;
+	}
+	const struct debug_point *bp = debug_find_breakpoint(&t->dbg, pc);
+	if (bp)
+		debug_unpatch(&t->dbg, bp);
+	int r = debug_apply(&t->dbg, t->vm->vcpu, true, pc, t->vm->vcpu != t->primary);
+	struct run_result res;
+	bool stopped;
+	if (r < 0) {
+		res = (struct run_result){.outcome = RUN_ERROR, .error = r};
+		stopped = classify(t, &res, true, stop);
+	} else {
+		do {
+			run_once(t, &res);
+			stopped = classify(t, &res, true, stop);
+		} while (!stopped && res.outcome == RUN_INTERRUPTED);
+	}
+	if (bp)
+		debug_repatch(&t->dbg, bp);
+	if (!reporting && stopped && stop->kind == TARGET_STOP_STEP)
+		return false;
+	return stopped;
+}
+
+/* The guest's own int3 trapped because int3 patches are armed: deliver it
+ * through the guest's IVT by stepping it with software breakpoints off. */
+static int reinject_int3(struct gdb_target *t)
+{
+	struct run_result res;
+	struct vcpu_debug dbg = {.singlestep = true};
+	int r = vcpu_set_debug(t->vm->vcpu, &dbg);
+	if (r < 0)
+		return r;
+	run_once(t, &res);
+	return res.outcome == RUN_DEBUG ? 0 : -EIO;
+}
+
+static int do_continue(struct gdb_target *t, struct target_stop *stop)
+{
+	/* Leave a breakpoint at the pc by one step first, as hardware's RF
+	 * flag does, so continuing from a breakpoint does not hit it again. */
+	int r = choose_runner(t);
+	if (r == 0 && debug_find_breakpoint(&t->dbg, current_pc(t)) && step_once(t, false, stop))
+		return 0;
+	if (r == 0)
+		r = debug_apply(&t->dbg, t->vm->vcpu, false, UINT32_MAX, t->vm->vcpu != t->primary);
+	if (r < 0)
+		return r;
+	struct run_result res;
+	do
+		run_once(t, &res);
+	while (!classify(t, &res, false, stop));
+	return 0;
+}
+
+static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (t->exited) {
+		set_stop(t, stop, TARGET_STOP_EXITED, 0);
+		return 0;
+	}
+	t->vm->debugger_attached = true;
+	int r = 0;
+	if (how == TARGET_STEP) {
+		r = choose_runner(t);
+		if (r == 0 && !step_once(t, true, stop))
+			set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
+	} else {
+		r = do_continue(t, stop);
+	}
+	if (r == 0)
+		t->last = *stop;
+	return r;
+}
+
+static void interrupt_guest(void *ctx)
+{
+	struct gdb_target *t = to_target(ctx);
+	t->interrupt_requested = 1;
+	vcpu_kick(t->vm->vcpu);
+}
+
+static void last_stop(void *ctx, struct target_stop *stop)
+{
+	*stop = to_target(ctx)->last;
+}
+
+/* ---- life cycle --------------------------------------------------- */
+
+static int restart(void *ctx)
+{
+	struct gdb_target *t = to_target(ctx);
+	char err[300];
+	debug_remove_all(&t->dbg);
+	int r = gdb_target_settle(t);
+	if (r < 0)
+		return r;
+	if (vm_reset(t->vm, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kvm-gdbstub: %s\n", err);
+		return -EIO;
+	}
+	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	t->cache_valid = false;
+	t->exited = false;
+	t->interrupt_requested = 0;
+	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
+	return 0;
+}
+
+static void clear_debug(struct gdb_target *t)
+{
+	debug_remove_all(&t->dbg);
+	gdb_target_settle(t);
+	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	t->vm->debugger_attached = false;
+}
+
+static void kill_guest(void *ctx)
+{
+	struct gdb_target *t = to_target(ctx);
+	clear_debug(t);
+	restart(t); /* the next debugger gets a fresh guest */
+}
+
+static void detach_guest(void *ctx)
+{
+	clear_debug(to_target(ctx));
+}
+
+static int monitor(void *ctx, const char *cmd, char *out, size_t outlen)
+{
+	return monitor_run(to_target(ctx), cmd, out, outlen);
+}
+
+const struct target_ops gdb_target_ops = {
+	.get_state = get_state,
+	.set_state = set_state,
+	.read_mem = read_mem,
+	.write_mem = write_mem,
+	.insert_point = insert_point,
+	.remove_point = remove_point,
+	.resume = resume,
+	.interrupt = interrupt_guest,
+	.last_stop = last_stop,
+	.monitor = monitor,
+	.restart = restart,
+	.kill = kill_guest,
+	.detach = detach_guest,
+};
+
+int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
+{
+	memset(t, 0, sizeof(*t));
+	t->vm = vm;
+	t->primary = vm->vcpu;
+	t->halt = halt;
+	bool kvm = vcpu_is_kvm(vm->vcpu);
+	if (kvm)
+		t->probe_summary = kvm_probe_debug(vm->vcpu)->summary;
+	debug_init(&t->dbg, vm->ram, vm->ram_size, &vm->vcpu->caps, kvm);
+	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
+	return 0;
+}
+
+void gdb_target_free(struct gdb_target *t)
+{
+	clear_debug(t);
+	debug_free(&t->dbg);
+	vcpu_destroy(t->emu);
+	t->emu = NULL;
+}

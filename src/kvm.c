@@ -1,0 +1,629 @@
+/* The KVM backend: a VM with one vCPU, its memory slots, KVM_RUN and the
+ * translation of KVM's exits into vcpu_exit.  The only file, with
+ * kvm_probe.c, that includes <linux/kvm.h>. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "kvm.h"
+#include "kvm_internal.h"
+
+#define PAGE_SIZE 4096u
+#define KICK_SIGNAL SIGUSR1
+
+static const struct vcpu_ops kvm_vcpu_ops;
+
+struct vcpu_kvm *to_kvm(struct vcpu *v)
+{
+	return (struct vcpu_kvm *)v;
+}
+
+bool vcpu_is_kvm(const struct vcpu *v)
+{
+	return v && v->ops == &kvm_vcpu_ops;
+}
+
+/* ---- opening KVM ---------------------------------------------------- */
+
+struct kvm_cap_req {
+	int cap;
+	const char *name;
+	bool required;
+};
+
+/* Capabilities checked once at start-up: missing required ones are fatal,
+ * optional ones only turn features off. */
+static const struct kvm_cap_req kvm_caps[] = {
+	{KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", true},
+	{KVM_CAP_SET_GUEST_DEBUG, "KVM_CAP_SET_GUEST_DEBUG", false},
+	{KVM_CAP_READONLY_MEM, "KVM_CAP_READONLY_MEM", false},
+	{KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", false},
+	{KVM_CAP_COALESCED_PIO, "KVM_CAP_COALESCED_PIO", false},
+};
+
+static int open_dev_kvm(char *err, size_t errlen)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT)
+			snprintf(err, errlen,
+				 "/dev/kvm does not exist: load the module (modprobe kvm_intel or "
+				 "kvm_amd), enable virtualization in the firmware, or use --accel emu");
+		else if (e == EACCES || e == EPERM)
+			snprintf(err, errlen,
+				 "/dev/kvm: permission denied: run as root or add yourself to the "
+				 "'kvm' group (usermod -aG kvm $USER), or use --accel emu");
+		else
+			snprintf(err, errlen, "cannot open /dev/kvm: %s", strerror(e));
+		return -e;
+	}
+	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION) {
+		snprintf(err, errlen, "KVM API version is %d, this program needs %d", version,
+			 KVM_API_VERSION);
+		close(fd);
+		return -EPROTO;
+	}
+	return fd;
+}
+
+static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(kvm_caps) / sizeof(kvm_caps[0]); i++) {
+		int r = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, kvm_caps[i].cap);
+		if (r <= 0 && kvm_caps[i].required) {
+			snprintf(err, errlen, "this KVM lacks %s", kvm_caps[i].name);
+			return -ENOTSUP;
+		}
+	}
+	k->has_readonly_mem = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+	k->has_immediate_exit = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;
+	k->has_guest_debug = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) > 0;
+	k->coalesced_page = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+	k->has_coalesced_pio = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0;
+	return 0;
+}
+
+int kvm_available(char *err, size_t errlen)
+{
+	int fd = open_dev_kvm(err, errlen);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* ---- memory slots ----------------------------------------------------- */
+
+static int set_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size, bool ro)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = ro ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)(k->ram + gpa),
+	};
+	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
+}
+
+/* Lay the slots out again from the per-page read-only map: one slot per run
+ * of pages with the same protection.  KVM cannot change KVM_MEM_READONLY on
+ * a live slot, so every old slot is deleted first. */
+static int rebuild_slots(struct vcpu_kvm *k)
+{
+	for (uint32_t s = 0; s < k->nslots; s++)
+		set_slot(k, s, 0, 0, false);
+	k->nslots = 0;
+	uint64_t pages = k->ram_size / PAGE_SIZE;
+	for (uint64_t p = 0; p < pages;) {
+		bool ro = k->ro_pages && k->ro_pages[p];
+		uint64_t q = p + 1;
+		while (q < pages && (k->ro_pages && k->ro_pages[q]) == ro)
+			q++;
+		int r = set_slot(k, k->nslots, p * PAGE_SIZE, (q - p) * PAGE_SIZE, ro);
+		if (r < 0)
+			return r;
+		k->nslots++;
+		p = q;
+	}
+	return 0;
+}
+
+static int kvm_protect_ram(struct vcpu *v, uint64_t gpa, uint64_t len, bool readonly)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (!k->has_readonly_mem)
+		return -ENOTSUP;
+	if (len == 0 || gpa >= k->ram_size || len > k->ram_size - gpa)
+		return -EINVAL;
+	if (!k->ro_pages) {
+		k->ro_pages = calloc(k->ram_size / PAGE_SIZE, 1);
+		if (!k->ro_pages)
+			return -ENOMEM;
+	}
+	bool changed = false;
+	for (uint64_t p = gpa / PAGE_SIZE; p <= (gpa + len - 1) / PAGE_SIZE; p++) {
+		changed |= k->ro_pages[p] != readonly;
+		k->ro_pages[p] = readonly;
+	}
+	return changed ? rebuild_slots(k) : 0;
+}
+
+/* ---- state ---------------------------------------------------------- */
+
+static void seg_from_kvm(struct vcpu_segment *s, const struct kvm_segment *ks)
+{
+	s->base = (uint32_t)ks->base;
+	s->limit = ks->limit;
+	s->selector = ks->selector;
+	s->type = ks->type;
+	s->s = ks->s;
+	s->dpl = ks->dpl;
+	s->present = ks->present;
+	s->db = ks->db;
+	s->g = ks->g;
+	s->avl = ks->avl;
+}
+
+static void seg_to_kvm(struct kvm_segment *ks, const struct vcpu_segment *s, bool real_mode_cs)
+{
+	memset(ks, 0, sizeof(*ks));
+	ks->base = s->base;
+	ks->limit = s->limit;
+	ks->selector = s->selector;
+	ks->type = s->type;
+	ks->s = s->s;
+	ks->dpl = s->dpl;
+	ks->present = s->present;
+	ks->db = s->db;
+	ks->g = s->g;
+	ks->avl = s->avl;
+	/* VMX insists on a code type for CS even in real mode. */
+	if (real_mode_cs && !(ks->type & 8))
+		ks->type = 0xb;
+	ks->unusable = !s->present;
+}
+
+static struct kvm_segment *kvm_sreg(struct kvm_sregs *sr, int i)
+{
+	struct kvm_segment *map[SREG_COUNT] = {&sr->es, &sr->cs, &sr->ss,
+					       &sr->ds, &sr->fs, &sr->gs};
+	return map[i];
+}
+
+static int kvm_get_state(struct vcpu *v, struct vcpu_state *st)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0 ||
+	    ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		return -errno;
+	const uint64_t gpr[GPR_COUNT] = {regs.rax, regs.rcx, regs.rdx, regs.rbx,
+					 regs.rsp, regs.rbp, regs.rsi, regs.rdi};
+	for (int i = 0; i < GPR_COUNT; i++)
+		st->gpr[i] = (uint32_t)gpr[i];
+	st->eip = (uint32_t)regs.rip;
+	st->eflags = (uint32_t)regs.rflags;
+	for (int i = 0; i < SREG_COUNT; i++)
+		seg_from_kvm(&st->seg[i], kvm_sreg(&sregs, i));
+	st->gdt.base = (uint32_t)sregs.gdt.base;
+	st->gdt.limit = sregs.gdt.limit;
+	st->idt.base = (uint32_t)sregs.idt.base;
+	st->idt.limit = sregs.idt.limit;
+	st->cr0 = (uint32_t)sregs.cr0;
+	st->cr2 = (uint32_t)sregs.cr2;
+	st->cr3 = (uint32_t)sregs.cr3;
+	st->cr4 = (uint32_t)sregs.cr4;
+	return 0;
+}
+
+static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	struct kvm_regs regs = {
+		.rax = st->gpr[GPR_EAX], .rcx = st->gpr[GPR_ECX],
+		.rdx = st->gpr[GPR_EDX], .rbx = st->gpr[GPR_EBX],
+		.rsp = st->gpr[GPR_ESP], .rbp = st->gpr[GPR_EBP],
+		.rsi = st->gpr[GPR_ESI], .rdi = st->gpr[GPR_EDI],
+		.rip = st->eip,		 .rflags = st->eflags | EFLAGS_FIXED,
+	};
+	struct kvm_sregs sregs;
+	/* Start from KVM's own sregs so fields we do not model (EFER, APIC
+	 * base, interrupt bitmap) keep their values. */
+	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		return -errno;
+	bool real = !(st->cr0 & CR0_PE);
+	for (int i = 0; i < SREG_COUNT; i++)
+		seg_to_kvm(kvm_sreg(&sregs, i), &st->seg[i], real && i == SREG_CS);
+	sregs.gdt.base = st->gdt.base;
+	sregs.gdt.limit = st->gdt.limit;
+	sregs.idt.base = st->idt.base;
+	sregs.idt.limit = st->idt.limit;
+	sregs.cr0 = st->cr0;
+	sregs.cr2 = st->cr2;
+	sregs.cr3 = st->cr3;
+	sregs.cr4 = st->cr4;
+	if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 ||
+	    ioctl(k->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- debug ---------------------------------------------------------- */
+
+#define DR7_ENABLE(i) (1u << ((i) * 2))		/* L0..L3 */
+#define DR7_RW(i, rw) ((uint32_t)(rw) << (16 + (i) * 4))
+#define DR7_LEN(i, len) ((uint32_t)(len) << (18 + (i) * 4))
+#define DR7_GE (1u << 9)
+
+static int dr7_len_bits(uint32_t len)
+{
+	switch (len) {
+	case 1: return 0;
+	case 2: return 1;
+	case 4: return 3;
+	case 8: return 2;
+	default: return -1;
+	}
+}
+
+static int kvm_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	struct kvm_guest_debug gd = {0};
+	unsigned used = 0;
+	if (dbg->n_breakpoints + dbg->n_watchpoints > 4)
+		return -ENOSPC;
+	k->dr_is_watch = 0;
+	for (unsigned i = 0; i < dbg->n_breakpoints; i++, used++) {
+		gd.arch.debugreg[used] = dbg->breakpoints[i];
+		gd.arch.debugreg[7] |= DR7_ENABLE(used);
+	}
+	for (unsigned i = 0; i < dbg->n_watchpoints; i++, used++) {
+		const struct vcpu_watchpoint *w = &dbg->watchpoints[i];
+		int lenbits = dr7_len_bits(w->len);
+		if (lenbits < 0 || (w->addr & (w->len - 1)))
+			return -EINVAL; /* the debug layer splits unaligned ranges */
+		/* x86 has no read-only data breakpoint: READ uses read/write. */
+		int rw = w->type == VCPU_WATCH_WRITE ? 1 : 3;
+		gd.arch.debugreg[used] = w->addr;
+		gd.arch.debugreg[7] |= DR7_ENABLE(used) | DR7_RW(used, rw) | DR7_LEN(used, lenbits);
+		k->dr_is_watch |= 1u << used;
+		k->dr_watch[used] = *w;
+	}
+	if (used)
+		gd.arch.debugreg[7] |= DR7_GE;
+	gd.control = KVM_GUESTDBG_ENABLE;
+	if (dbg->singlestep)
+		gd.control |= KVM_GUESTDBG_SINGLESTEP;
+	if (used)
+		gd.control |= KVM_GUESTDBG_USE_HW_BP;
+	if (dbg->sw_breakpoints)
+		gd.control |= KVM_GUESTDBG_USE_SW_BP;
+	if (gd.control == KVM_GUESTDBG_ENABLE)
+		gd.control = 0;
+	if (gd.control && !k->has_guest_debug)
+		return -ENOTSUP;
+	if (ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &gd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- running -------------------------------------------------------- */
+
+static void kick_handler(int sig)
+{
+	(void)sig; /* its only job is to interrupt KVM_RUN with EINTR */
+}
+
+static void kvm_kick(struct vcpu *v)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (k->run)
+		k->run->immediate_exit = 1;
+	/* From another thread, KVM_RUN must also be interrupted by a signal;
+	 * from a handler on the vCPU thread the pending signal does it. */
+	if (!pthread_equal(pthread_self(), k->thread))
+		pthread_kill(k->thread, KICK_SIGNAL);
+}
+
+static void exit_io(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_IO;
+	e->io.port = k->run->io.port;
+	e->io.size = k->run->io.size;
+	e->io.is_write = k->run->io.direction == KVM_EXIT_IO_OUT;
+	e->io.count = k->run->io.count;
+	e->io.data = (uint8_t *)k->run + k->run->io.data_offset;
+}
+
+static void exit_mmio(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_MMIO;
+	e->mmio.addr = k->run->mmio.phys_addr;
+	e->mmio.len = k->run->mmio.len;
+	e->mmio.is_write = k->run->mmio.is_write;
+	e->mmio.data = k->run->mmio.data;
+}
+
+static void exit_debug(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	const struct kvm_debug_exit_arch *d = &k->run->debug.arch;
+	e->reason = VCPU_EXIT_DEBUG;
+	e->debug.addr = (uint32_t)d->pc;
+	e->debug.len = 0;
+	e->debug.is_write = 0;
+	e->debug.dr6 = (uint32_t)d->dr6;
+	if (d->exception == 3) {
+		e->debug.kind = VCPU_DEBUG_SW_BREAK;
+		return;
+	}
+	e->debug.kind = VCPU_DEBUG_STEP;
+	for (int i = 0; i < 4; i++) {
+		if (!(d->dr6 & (1u << i)))
+			continue;
+		if (k->dr_is_watch & (1u << i)) {
+			e->debug.kind = VCPU_DEBUG_WATCHPOINT;
+			e->debug.addr = k->dr_watch[i].addr;
+			e->debug.len = k->dr_watch[i].len;
+			e->debug.is_write = k->dr_watch[i].type == VCPU_WATCH_WRITE;
+		} else {
+			e->debug.kind = VCPU_DEBUG_BREAKPOINT;
+		}
+		return;
+	}
+}
+
+static void exit_hlt(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_HLT;
+}
+
+static void exit_shutdown(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_SHUTDOWN;
+}
+
+static void exit_intr(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_INTR;
+}
+
+static void exit_fail_entry(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_FAIL_ENTRY;
+	e->fail_entry.hardware_reason = k->run->fail_entry.hardware_entry_failure_reason;
+}
+
+static void exit_internal_error(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_INTERNAL_ERROR;
+	e->internal.suberror = k->run->internal.suberror;
+	e->internal.ndata = k->run->internal.ndata < 4 ? k->run->internal.ndata : 4;
+	for (uint32_t i = 0; i < e->internal.ndata; i++)
+		e->internal.data[i] = k->run->internal.data[i];
+}
+
+typedef void (*exit_translator)(struct vcpu_kvm *k, struct vcpu_exit *e);
+
+static const exit_translator exit_translators[] = {
+	[KVM_EXIT_IO] = exit_io,
+	[KVM_EXIT_MMIO] = exit_mmio,
+	[KVM_EXIT_DEBUG] = exit_debug,
+	[KVM_EXIT_HLT] = exit_hlt,
+	[KVM_EXIT_SHUTDOWN] = exit_shutdown,
+	[KVM_EXIT_INTR] = exit_intr,
+	[KVM_EXIT_FAIL_ENTRY] = exit_fail_entry,
+	[KVM_EXIT_INTERNAL_ERROR] = exit_internal_error,
+};
+
+/* Hand back, one at a time, the `out`s KVM queued in the coalesced ring:
+ * they happened before the exit KVM_RUN just reported, so they go first. */
+static bool next_coalesced_out(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	struct kvm_coalesced_mmio_ring *ring = k->ring;
+	if (!ring || ring->first == ring->last)
+		return false;
+	struct kvm_coalesced_mmio *c = &ring->coalesced_mmio[ring->first];
+	memcpy(k->coalesced_data, c->data, sizeof(k->coalesced_data));
+	e->reason = VCPU_EXIT_IO;
+	e->io.port = (uint16_t)c->phys_addr;
+	e->io.size = (uint8_t)c->len;
+	e->io.is_write = 1;
+	e->io.count = 1;
+	e->io.data = k->coalesced_data;
+	__atomic_store_n(&ring->first, (ring->first + 1) % k->ring_max, __ATOMIC_RELEASE);
+	return true;
+}
+
+static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (k->deferred_valid) {
+		if (next_coalesced_out(k, e))
+			return 0;
+		k->deferred_valid = false;
+		*e = k->deferred;
+		return 0;
+	}
+	k->thread = pthread_self();
+	if (ioctl(k->vcpu_fd, KVM_RUN, 0) < 0) {
+		if (errno != EINTR && errno != EAGAIN)
+			return -errno;
+		k->run->immediate_exit = 0;
+		k->run->exit_reason = KVM_EXIT_INTR;
+	}
+	uint32_t reason = k->run->exit_reason;
+	if (reason < sizeof(exit_translators) / sizeof(exit_translators[0]) &&
+	    exit_translators[reason]) {
+		exit_translators[reason](k, e);
+	} else {
+		e->reason = VCPU_EXIT_UNKNOWN;
+		e->unknown.backend_reason = reason;
+	}
+	if (k->ring && k->ring->first != k->ring->last) {
+		k->deferred = *e;
+		k->deferred_valid = true;
+		next_coalesced_out(k, e);
+	}
+	return 0;
+}
+
+/* KVM finishes an in/out or MMIO instruction only when KVM_RUN is entered
+ * again; with immediate_exit set it does exactly that and returns EINTR
+ * without running guest code (api.rst, "immediate_exit"). */
+static int kvm_complete_io(struct vcpu *v)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (k->deferred_valid)
+		return 0; /* a queued out: done; the real exit is still to come */
+	if (!k->has_immediate_exit)
+		return -ENOTSUP;
+	k->run->immediate_exit = 1;
+	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
+	int e = errno;
+	k->run->immediate_exit = 0;
+	if (r < 0 && e != EINTR)
+		return -e;
+	return 0;
+}
+
+int kvm_coalesce_pio(struct vcpu *v, uint16_t port, uint16_t len)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (!k->has_coalesced_pio || !k->ring)
+		return -ENOTSUP;
+	struct kvm_coalesced_mmio_zone zone = {.addr = port, .size = len, .pio = 1};
+	return ioctl(k->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0 ? -errno : 0;
+}
+
+/* ---- life cycle ----------------------------------------------------- */
+
+static void kvm_destroy(struct vcpu *v)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (k->run)
+		munmap(k->run, k->run_size);
+	if (k->vcpu_fd >= 0)
+		close(k->vcpu_fd);
+	if (k->vm_fd >= 0)
+		close(k->vm_fd);
+	if (k->kvm_fd >= 0)
+		close(k->kvm_fd);
+	free(k->ro_pages);
+	free(k);
+}
+
+static const struct vcpu_ops kvm_vcpu_ops = {
+	.name = "kvm",
+	.run = kvm_run_vcpu,
+	.get_state = kvm_get_state,
+	.set_state = kvm_set_state,
+	.set_debug = kvm_set_debug,
+	.kick = kvm_kick,
+	.protect_ram = kvm_protect_ram,
+	.complete_io = kvm_complete_io,
+	.destroy = kvm_destroy,
+};
+
+static void install_kick_handler(void)
+{
+	struct sigaction sa = {.sa_handler = kick_handler};
+	sigemptyset(&sa.sa_mask);
+	sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART: KVM_RUN must see EINTR */
+}
+
+static int map_run_area(struct vcpu_kvm *k, char *err, size_t errlen)
+{
+	int size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size <= 0) {
+		snprintf(err, errlen, "KVM_GET_VCPU_MMAP_SIZE failed: %s", strerror(errno));
+		return -1;
+	}
+	k->run_size = (size_t)size;
+	k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
+	if (k->run == MAP_FAILED) {
+		k->run = NULL;
+		snprintf(err, errlen, "mmap of the vCPU run area failed: %s", strerror(errno));
+		return -1;
+	}
+	if (k->coalesced_page > 0 && (size_t)k->coalesced_page * PAGE_SIZE < k->run_size) {
+		k->ring = (void *)((uint8_t *)k->run + k->coalesced_page * PAGE_SIZE);
+		k->ring_max = (PAGE_SIZE - sizeof(*k->ring)) / sizeof(struct kvm_coalesced_mmio);
+	}
+	return 0;
+}
+
+struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen)
+{
+	struct vcpu_kvm *k = calloc(1, sizeof(*k));
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	k->vcpu.ops = &kvm_vcpu_ops;
+	k->kvm_fd = k->vm_fd = k->vcpu_fd = -1;
+	k->ram = ram;
+	k->ram_size = ram_size;
+	k->thread = pthread_self();
+	k->kvm_fd = open_dev_kvm(err, errlen);
+	if (k->kvm_fd < 0)
+		goto fail;
+	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
+	if (k->vm_fd < 0) {
+		snprintf(err, errlen,
+			 "KVM_CREATE_VM failed: %s (is another hypervisor holding the CPU's "
+			 "virtualization extensions, or is the kvm module half-loaded? "
+			 "--accel emu works without KVM)",
+			 strerror(errno));
+		goto fail;
+	}
+	if (check_caps(k, err, errlen) < 0)
+		goto fail;
+	int r = rebuild_slots(k);
+	if (r < 0) {
+		snprintf(err, errlen, "KVM_SET_USER_MEMORY_REGION failed: %s", strerror(-r));
+		goto fail;
+	}
+	k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
+	if (k->vcpu_fd < 0) {
+		snprintf(err, errlen, "KVM_CREATE_VCPU failed: %s", strerror(errno));
+		goto fail;
+	}
+	if (map_run_area(k, err, errlen) < 0)
+		goto fail;
+	struct vcpu_state st;
+	vcpu_state_reset(&st);
+	r = kvm_set_state(&k->vcpu, &st);
+	if (r < 0) {
+		snprintf(err, errlen, "setting the vCPU's reset state failed: %s", strerror(-r));
+		goto fail;
+	}
+	install_kick_handler();
+	k->vcpu.caps = (struct vcpu_caps){
+		.backend = "kvm",
+		.max_breakpoints = 4,
+		.max_watchpoints = 4,
+		/* Until kvm_probe_debug() says otherwise, assume the worst. */
+		.watchpoints_fire = false,
+		.sw_breakpoints_trap = false,
+		.hlt_exits_when_stepping = false,
+		.readonly_memory = k->has_readonly_mem,
+	};
+	return &k->vcpu;
+fail:
+	kvm_destroy(&k->vcpu);
+	return NULL;
+}

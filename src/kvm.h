@@ -1,0 +1,41 @@
+/* The KVM backend of the vCPU interface. */
+#ifndef KVM_GDBSTUB_KVM_H
+#define KVM_GDBSTUB_KVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vcpu.h"
+
+/* Which debug mechanisms this host's KVM really delivers, found by running
+ * a throw-away VM (see kvm_probe_debug()). */
+struct kvm_debug_probe {
+	bool done;
+	bool sw_breakpoints_trap;     /* int3 + KVM_GUESTDBG_USE_SW_BP exits */
+	bool hw_watchpoints_fire;     /* DR7 data breakpoints exit */
+	bool hlt_exits_when_stepping; /* single-step onto hlt gives KVM_EXIT_HLT */
+	char summary[160];	      /* one line for monitor/--stats */
+};
+
+/* Create a VM with one vCPU over the caller's RAM (guest physical 0..size-1)
+ * in the reset state of vcpu_state_reset().  ram and ram_size must be
+ * page-aligned.  On failure returns NULL and writes a message that says
+ * what is wrong and how to fix it into err. */
+struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen);
+
+/* Can this process use KVM at all?  0, or -errno with a message in err. */
+int kvm_available(char *err, size_t errlen);
+
+/* Run the debug probe (a few ms, cached per process) and apply what it found
+ * to vcpu->caps.  Returns the probe result. */
+const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *vcpu);
+
+/* Queue guest `out`s to [port, port+len) in KVM's coalesced ring instead of
+ * exiting for each; they come back as IO exits, in order, before the next
+ * real exit.  0 or -errno (e.g. the host lacks KVM_CAP_COALESCED_PIO). */
+int kvm_coalesce_pio(struct vcpu *vcpu, uint16_t port, uint16_t len);
+
+/* True if vcpu is a KVM vCPU. */
+bool vcpu_is_kvm(const struct vcpu *vcpu);
+
+#endif

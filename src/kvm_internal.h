@@ -1,0 +1,39 @@
+/* State of the KVM backend, shared by kvm.c and kvm_probe.c only. */
+#ifndef KVM_GDBSTUB_KVM_INTERNAL_H
+#define KVM_GDBSTUB_KVM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+#include "vcpu.h"
+
+struct vcpu_kvm {
+	struct vcpu vcpu; /* first: a struct vcpu * is a struct vcpu_kvm * */
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	pthread_t thread; /* the thread that last entered KVM_RUN */
+
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint8_t *ro_pages; /* per 4 KiB page: 1 = read-only slot; NULL = none */
+	uint32_t nslots;
+
+	bool has_readonly_mem, has_immediate_exit, has_guest_debug, has_coalesced_pio;
+	int coalesced_page;
+	struct kvm_coalesced_mmio_ring *ring;
+	uint32_t ring_max;
+	uint8_t coalesced_data[8];
+	struct vcpu_exit deferred; /* the real exit, held while the ring drains */
+	bool deferred_valid;
+
+	uint32_t dr_is_watch; /* bit i: debug register i is a watchpoint */
+	struct vcpu_watchpoint dr_watch[4];
+};
+
+struct vcpu_kvm *to_kvm(struct vcpu *v);
+
+#endif

@@ -1,0 +1,108 @@
+/* Find out which debug mechanisms this host's KVM really delivers.
+ *
+ * Where KVM runs real mode in its instruction emulator (hosts without
+ * VT-x/AMD-V exposed), int3 under KVM_GUESTDBG_USE_SW_BP is executed as a
+ * plain software interrupt and DR7 data breakpoints never fire; on ordinary
+ * hosts both work.  Asking KVM is not enough, so a throw-away VM tries each. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kvm.h"
+
+#define PROBE_RAM (64 * 1024)
+#define PROBE_CODE 0x1000
+#define PROBE_HANDLER 0x1100
+#define PROBE_DATA 0x2000
+
+/* Run the probe VM from PROBE_CODE with the given debug setup and return
+ * the first exit that is not port I/O; a runaway guest counts as failure. */
+static enum vcpu_exit_reason probe_run(struct vcpu *v, const struct vcpu_debug *dbg,
+				       struct vcpu_exit *e)
+{
+	struct vcpu_state st;
+	vcpu_state_reset(&st);
+	st.eip = PROBE_CODE;
+	if (vcpu_set_state(v, &st) < 0 || vcpu_set_debug(v, dbg) < 0)
+		return VCPU_EXIT_UNKNOWN;
+	for (int i = 0; i < 16; i++) {
+		if (vcpu_run(v, e) < 0)
+			return VCPU_EXIT_UNKNOWN;
+		if (e->reason != VCPU_EXIT_IO)
+			return e->reason;
+	}
+	return VCPU_EXIT_UNKNOWN;
+}
+
+static void load(uint8_t *ram, uint32_t at, const uint8_t *code, size_t len)
+{
+	memcpy(ram + at, code, len);
+}
+
+static bool probe_int3(struct vcpu *v, uint8_t *ram)
+{
+	static const uint8_t code[] = {0xcc, 0xf4}; /* int3; hlt */
+	memset(ram, 0, PROBE_RAM);
+	load(ram, PROBE_CODE, code, sizeof(code));
+	ram[PROBE_HANDLER] = 0xf4; /* IVT vector 3 -> 0:PROBE_HANDLER: hlt */
+	ram[3 * 4] = PROBE_HANDLER & 0xff;
+	ram[3 * 4 + 1] = PROBE_HANDLER >> 8;
+	struct vcpu_debug dbg = {.sw_breakpoints = true};
+	struct vcpu_exit e;
+	return probe_run(v, &dbg, &e) == VCPU_EXIT_DEBUG && e.debug.kind == VCPU_DEBUG_SW_BREAK;
+}
+
+static bool probe_watch(struct vcpu *v, uint8_t *ram)
+{
+	/* mov byte [PROBE_DATA], 1; hlt */
+	static const uint8_t code[] = {0xc6, 0x06, PROBE_DATA & 0xff, PROBE_DATA >> 8, 0x01, 0xf4};
+	memset(ram, 0, PROBE_RAM);
+	load(ram, PROBE_CODE, code, sizeof(code));
+	struct vcpu_watchpoint wp = {.addr = PROBE_DATA, .len = 1, .type = VCPU_WATCH_WRITE};
+	struct vcpu_debug dbg = {.n_watchpoints = 1, .watchpoints = &wp};
+	struct vcpu_exit e;
+	return probe_run(v, &dbg, &e) == VCPU_EXIT_DEBUG && e.debug.kind == VCPU_DEBUG_WATCHPOINT;
+}
+
+static bool probe_step_hlt(struct vcpu *v, uint8_t *ram)
+{
+	static const uint8_t code[] = {0xf4, 0xf4};
+	memset(ram, 0, PROBE_RAM);
+	load(ram, PROBE_CODE, code, sizeof(code));
+	struct vcpu_debug dbg = {.singlestep = true};
+	struct vcpu_exit e;
+	return probe_run(v, &dbg, &e) == VCPU_EXIT_HLT;
+}
+
+const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *target)
+{
+	static struct kvm_debug_probe probe;
+	if (!probe.done) {
+		char err[256];
+		uint8_t *ram = mmap(NULL, PROBE_RAM, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct vcpu *v = ram == MAP_FAILED ? NULL : kvm_vcpu_create(ram, PROBE_RAM, err, sizeof(err));
+		if (v) {
+			probe.sw_breakpoints_trap = probe_int3(v, ram);
+			probe.hw_watchpoints_fire = probe_watch(v, ram);
+			probe.hlt_exits_when_stepping = probe_step_hlt(v, ram);
+			vcpu_destroy(v);
+		}
+		if (ram != MAP_FAILED)
+			munmap(ram, PROBE_RAM);
+		snprintf(probe.summary, sizeof(probe.summary),
+			 "int3 traps: %s; data breakpoints fire: %s; hlt exits under single-step: %s",
+			 probe.sw_breakpoints_trap ? "yes" : "no",
+			 probe.hw_watchpoints_fire ? "yes" : "no",
+			 probe.hlt_exits_when_stepping ? "yes" : "no");
+		probe.done = true;
+	}
+	if (target) {
+		target->caps.sw_breakpoints_trap = probe.sw_breakpoints_trap;
+		target->caps.watchpoints_fire = probe.hw_watchpoints_fire;
+		target->caps.hlt_exits_when_stepping = probe.hlt_exits_when_stepping;
+	}
+	return &probe;
+}

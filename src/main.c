@@ -1,0 +1,159 @@
+/* kvm-gdbstub: options, wiring, and the plain (no debugger) run. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "debugger.h"
+#include "kvm.h"
+#include "options.h"
+#include "report.h"
+#include "runloop.h"
+#include "vm.h"
+
+static volatile sig_atomic_t timed_out;
+static struct vcpu *volatile timeout_vcpu;
+
+static void on_timeout(int sig)
+{
+	timed_out = 1;
+	if (timeout_vcpu)
+		vcpu_kick(timeout_vcpu);
+}
+
+static int arm_timeout(struct vcpu *vcpu, double seconds)
+{
+	timeout_vcpu = vcpu;
+	struct sigaction sa = {.sa_handler = on_timeout};
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) < 0)
+		return -1;
+	struct itimerval it = {0};
+	it.it_value.tv_sec = (time_t)seconds;
+	it.it_value.tv_usec = (suseconds_t)((seconds - (double)it.it_value.tv_sec) * 1e6);
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void stdout_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	fwrite(buf, 1, len, stdout);
+}
+
+static void print_port_counts(const char *dir, const uint32_t *counts)
+{
+	for (unsigned p = 0; counts && p < 65536; p++)
+		if (counts[p])
+			fprintf(stderr, "  port %#06x %-3s %u\n", p, dir, counts[p]);
+}
+
+static void print_stats(const struct vm *vm)
+{
+	fprintf(stderr, "kvm-gdbstub: backend: %s\n", vm->accel_note);
+	fprintf(stderr, "kvm-gdbstub: %llu VM exits\n", (unsigned long long)vm->stats.total);
+	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
+		if (vm->stats.exits[r])
+			fprintf(stderr, "  %-16s %llu\n", vcpu_exit_reason_name((enum vcpu_exit_reason)r),
+				(unsigned long long)vm->stats.exits[r]);
+	print_port_counts("in", vm->stats.port_reads);
+	print_port_counts("out", vm->stats.port_writes);
+}
+
+/* Tell the user why the guest stopped, where, and in which state. */
+static void report_stop(struct vm *vm, const char *what)
+{
+	struct vcpu_state st;
+	char pc[64], regs[1024];
+	if (vcpu_get_state(vm->vcpu, &st) < 0) {
+		fprintf(stderr, "kvm-gdbstub: %s (registers unavailable)\n", what);
+		return;
+	}
+	report_format_pc(&st, pc, sizeof(pc));
+	report_format_registers(&st, regs, sizeof(regs));
+	fprintf(stderr, "kvm-gdbstub: %s at %s\n%s", what, pc, regs);
+}
+
+static int run_guest(struct vm *vm, const struct options *o)
+{
+	if (o->timeout > 0 && arm_timeout(vm->vcpu, o->timeout) < 0) {
+		perror("kvm-gdbstub: setitimer");
+		return EXIT_INTERNAL;
+	}
+	for (;;) {
+		struct run_result res;
+		char what[200];
+		runloop_run(vm, &res);
+		fflush(stdout);
+		switch (res.outcome) {
+		case RUN_HALTED:
+			return EXIT_GUEST_HALTED;
+		case RUN_INTERRUPTED:
+		case RUN_STOP_REQUEST:
+			if (!timed_out)
+				continue; /* a stray signal: nobody asked to stop */
+			snprintf(what, sizeof(what), "guest did not halt within %g s (--timeout)",
+				 o->timeout);
+			report_stop(vm, what);
+			return EXIT_TIMEOUT;
+		case RUN_DEBUG:
+		case RUN_FAULT:
+			runloop_describe_exit(&res.exit, what, sizeof(what));
+			if (res.exit.reason == VCPU_EXIT_SHUTDOWN)
+				snprintf(what, sizeof(what), "guest shut down (triple fault)");
+			else
+				strcat(what, ": guest stopped");
+			report_stop(vm, what);
+			return EXIT_GUEST_FAULT;
+		case RUN_ERROR:
+			fprintf(stderr, "kvm-gdbstub: running the vCPU failed: %s\n",
+				strerror(-res.error));
+			return EXIT_HOST;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	if (options_parse(&o, argc, argv) < 0)
+		return EXIT_USAGE;
+	if (o.help) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (o.version) {
+		printf("%s\n", PACKAGE_STRING);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	struct vm vm;
+	char err[512];
+	struct console_sink console = {stdout_write, NULL};
+	bool stdin_is_gdb = o.gdb == GDB_STDIO;
+	if (vm_create(&vm, &o.vm, console, stdin_is_gdb ? -1 : STDIN_FILENO, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kvm-gdbstub: %s\n", err);
+		vm_destroy(&vm);
+		return EXIT_HOST;
+	}
+	if (o.vm.accel == ACCEL_AUTO && !vcpu_is_kvm(vm.vcpu))
+		fprintf(stderr, "kvm-gdbstub: using the %s\n", vm.accel_note);
+	int status;
+	if (vm_reset(&vm, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kvm-gdbstub: %s\n", err);
+		status = EXIT_IMAGE;
+	} else if (o.gdb != GDB_NONE) {
+		status = debugger_main(&vm, &o);
+	} else {
+		status = run_guest(&vm, &o);
+	}
+	fflush(stdout);
+	if (o.vm.stats)
+		print_stats(&vm);
+	vm_destroy(&vm);
+	return status;
+}

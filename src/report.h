@@ -1,0 +1,16 @@
+/* Human-readable register dumps, for fault reports and monitor commands. */
+#ifndef KVM_GDBSTUB_REPORT_H
+#define KVM_GDBSTUB_REPORT_H
+
+#include <stddef.h>
+
+#include "vcpu.h"
+
+/* Append a multi-line register dump (general, segment with base/limit,
+ * control and descriptor-table registers) to buf; returns its length. */
+size_t report_format_registers(const struct vcpu_state *st, char *buf, size_t len);
+
+/* "0000:0012 (linear 0x12)" */
+void report_format_pc(const struct vcpu_state *st, char *buf, size_t len);
+
+#endif

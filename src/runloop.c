@@ -1,0 +1,167 @@
+/* The exit loop.  Each exit reason has one handler in a table; a handler
+ * either serves the exit and lets the guest go on, or ends the run. */
+#include <stdio.h>
+#include <string.h>
+
+#include "runloop.h"
+
+#define RUN_CONTINUE (-1)
+/* Unassigned-memory accesses are reported this many times, then only
+ * counted (--stats), so a runaway guest cannot flood the terminal. */
+#define MMIO_REPORT_LIMIT 10
+
+typedef int (*exit_handler)(struct vm *vm, struct vcpu_exit *e);
+
+static uint32_t io_value(const uint8_t *data, unsigned size)
+{
+	uint32_t v = 0;
+	memcpy(&v, data, size <= 4 ? size : 4);
+	return v;
+}
+
+void runloop_describe_exit(const struct vcpu_exit *e, char *buf, size_t len)
+{
+	const char *name = vcpu_exit_reason_name(e->reason);
+	switch (e->reason) {
+	case VCPU_EXIT_IO:
+		snprintf(buf, len, "IO %s port %#x size %u count %u data %#x", e->io.is_write ? "out" : "in",
+			 e->io.port, e->io.size, e->io.count, io_value(e->io.data, e->io.size));
+		break;
+	case VCPU_EXIT_MMIO:
+		snprintf(buf, len, "MMIO %s %#llx size %u", e->mmio.is_write ? "write" : "read",
+			 (unsigned long long)e->mmio.addr, e->mmio.len);
+		break;
+	case VCPU_EXIT_FAIL_ENTRY:
+		snprintf(buf, len, "FAIL_ENTRY hardware reason %#llx",
+			 (unsigned long long)e->fail_entry.hardware_reason);
+		break;
+	case VCPU_EXIT_INTERNAL_ERROR:
+		snprintf(buf, len, "INTERNAL_ERROR suberror %u%s", e->internal.suberror,
+			 e->internal.suberror == 1 ? " (instruction emulation failed)" : "");
+		break;
+	case VCPU_EXIT_UNKNOWN:
+		snprintf(buf, len, "UNKNOWN backend exit reason %u", e->unknown.backend_reason);
+		break;
+	default:
+		snprintf(buf, len, "%s", name);
+	}
+}
+
+static void count_port(struct vm *vm, uint16_t port, bool is_write, uint32_t n)
+{
+	uint32_t *counts = is_write ? vm->stats.port_writes : vm->stats.port_reads;
+	if (counts)
+		counts[port] += n;
+}
+
+static int on_io(struct vm *vm, struct vcpu_exit *e)
+{
+	uint8_t *data = e->io.data;
+	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
+		devices_pio(&vm->devices, e->io.port, data, e->io.size, e->io.is_write);
+	count_port(vm, e->io.port, e->io.is_write, e->io.count);
+	if (vm->port_catch && (vm->port_catch[e->io.port] & (e->io.is_write ? 2 : 1))) {
+		vm->stop_request = VM_STOP_PORT;
+		vm->stop_port = e->io.port;
+	}
+	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
+}
+
+static void report_mmio(struct vm *vm, const struct vcpu_exit *e)
+{
+	if (vm->cfg.verbose || vm->mmio_reports >= MMIO_REPORT_LIMIT)
+		return; /* verbose mode traces every exit already */
+	struct vcpu_state st;
+	char where[40] = "";
+	if (vcpu_get_state(vm->vcpu, &st) == 0)
+		snprintf(where, sizeof(where), " at %04x:%04x", st.seg[SREG_CS].selector, st.eip);
+	fprintf(stderr, "kvm-gdbstub: guest %s of %u byte%s at %#llx, outside guest RAM%s: %s\n",
+		e->mmio.is_write ? "write" : "read", e->mmio.len, e->mmio.len == 1 ? "" : "s",
+		(unsigned long long)e->mmio.addr, where,
+		e->mmio.is_write ? "ignored" : "reads as all ones");
+	if (++vm->mmio_reports == MMIO_REPORT_LIMIT)
+		fprintf(stderr, "kvm-gdbstub: further accesses outside RAM are not reported\n");
+}
+
+static int on_mmio(struct vm *vm, struct vcpu_exit *e)
+{
+	if (e->mmio.is_write)
+		vm->stats.mmio_writes++;
+	else
+		vm->stats.mmio_reads++;
+	if (e->mmio.addr < vm->ram_size && e->mmio.is_write) {
+		/* A write to RAM a debugger made read-only: apply it. */
+		vm_write_ram(vm, e->mmio.addr, e->mmio.data, e->mmio.len);
+		return RUN_CONTINUE;
+	}
+	report_mmio(vm, e);
+	if (!e->mmio.is_write)
+		memset(e->mmio.data, 0xff, e->mmio.len);
+	return RUN_CONTINUE;
+}
+
+static int on_halt(struct vm *vm, struct vcpu_exit *e)
+{
+	return RUN_HALTED;
+}
+
+static int on_debug(struct vm *vm, struct vcpu_exit *e)
+{
+	return RUN_DEBUG;
+}
+
+static int on_intr(struct vm *vm, struct vcpu_exit *e)
+{
+	return RUN_INTERRUPTED;
+}
+
+static int on_fault(struct vm *vm, struct vcpu_exit *e)
+{
+	return RUN_FAULT;
+}
+
+static const exit_handler exit_handlers[VCPU_EXIT_REASON_COUNT] = {
+	[VCPU_EXIT_HLT] = on_halt,
+	[VCPU_EXIT_IO] = on_io,
+	[VCPU_EXIT_MMIO] = on_mmio,
+	[VCPU_EXIT_DEBUG] = on_debug,
+	[VCPU_EXIT_INTR] = on_intr,
+	[VCPU_EXIT_SHUTDOWN] = on_fault,
+	[VCPU_EXIT_FAIL_ENTRY] = on_fault,
+	[VCPU_EXIT_INTERNAL_ERROR] = on_fault,
+	[VCPU_EXIT_UNKNOWN] = on_fault,
+};
+
+static void trace_exit(struct vm *vm, const struct vcpu_exit *e)
+{
+	char line[160];
+	runloop_describe_exit(e, line, sizeof(line));
+	fprintf(stderr, "VM Exit #%llu: %s\n", (unsigned long long)vm->stats.total, line);
+}
+
+void runloop_run(struct vm *vm, struct run_result *res)
+{
+	vm->stop_request = VM_STOP_NONE;
+	for (;;) {
+		struct vcpu_exit *e = &res->exit;
+		int r = vcpu_run(vm->vcpu, e);
+		if (r < 0) {
+			res->outcome = RUN_ERROR;
+			res->error = r;
+			return;
+		}
+		if ((unsigned)e->reason >= VCPU_EXIT_REASON_COUNT)
+			e->reason = VCPU_EXIT_UNKNOWN;
+		if (vm->cfg.verbose)
+			trace_exit(vm, e); /* numbered from 0, like the original VMM */
+		vm->stats.total++;
+		vm->stats.exits[e->reason]++;
+		r = exit_handlers[e->reason](vm, e);
+		if (r == RUN_STOP_REQUEST && vcpu_complete_io(vm->vcpu) < 0)
+			r = RUN_ERROR; /* the state a debugger would see is not consistent */
+		if (r != RUN_CONTINUE) {
+			res->outcome = (enum run_outcome)r;
+			return;
+		}
+	}
+}

@@ -1,0 +1,238 @@
+/* The vCPU interface: one guest CPU, whatever executes it.
+ *
+ * Two backends implement it: KVM (kvm.c) and the built-in x86 interpreter
+ * (cpu/).  The run loop, the devices, the loader and the GDB stub only ever
+ * talk to a struct vcpu through these functions.
+ *
+ * Exits follow KVM's model: vcpu_run() returns one exit; for an `in` or an
+ * MMIO read the caller stores the value into exit->io.data / exit->mmio.data
+ * and the next vcpu_run() completes the instruction with it.
+ */
+#ifndef KVM_GDBSTUB_VCPU_H
+#define KVM_GDBSTUB_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* General registers in x86 encoding order (the ModRM reg field). */
+enum vcpu_gpr { GPR_EAX, GPR_ECX, GPR_EDX, GPR_EBX, GPR_ESP, GPR_EBP, GPR_ESI, GPR_EDI, GPR_COUNT };
+
+/* Segment registers in x86 encoding order (the sreg field of mov). */
+enum vcpu_sreg { SREG_ES, SREG_CS, SREG_SS, SREG_DS, SREG_FS, SREG_GS, SREG_COUNT };
+
+/* EFLAGS bits used outside the CPU proper. */
+#define EFLAGS_CF 0x0001u
+#define EFLAGS_FIXED 0x0002u /* bit 1 always reads as 1 */
+#define EFLAGS_TF 0x0100u
+#define EFLAGS_IF 0x0200u
+#define CR0_PE 0x00000001u
+
+/* A segment register with its hidden descriptor cache, as KVM keeps it. */
+struct vcpu_segment {
+	uint32_t base;
+	uint32_t limit; /* byte granular: 0xffff in real mode */
+	uint16_t selector;
+	uint8_t type;	/* descriptor type field (4 bits) */
+	uint8_t s;	/* 1 = code/data segment */
+	uint8_t dpl;
+	uint8_t present;
+	uint8_t db;	/* 1 = 32-bit default operand/address size */
+	uint8_t g;	/* limit granularity (already applied to .limit) */
+	uint8_t avl;
+};
+
+struct vcpu_dtable {
+	uint32_t base;
+	uint16_t limit;
+};
+
+/* The architectural state a debugger can see and change. */
+struct vcpu_state {
+	uint32_t gpr[GPR_COUNT];
+	uint32_t eip; /* offset within CS, not linear */
+	uint32_t eflags;
+	struct vcpu_segment seg[SREG_COUNT];
+	struct vcpu_dtable gdt, idt;
+	uint32_t cr0, cr2, cr3, cr4;
+};
+
+/* Real-mode segment loading: base = selector * 16, 64 KiB limit, data rw. */
+void vcpu_segment_set_real(struct vcpu_segment *seg, uint16_t selector);
+
+/* The power-on state of this VMM: real mode, every segment 0, IP 0, SP 0. */
+void vcpu_state_reset(struct vcpu_state *st);
+
+/* Linear address of the instruction pointer: CS.base + EIP. */
+static inline uint32_t vcpu_state_pc(const struct vcpu_state *st)
+{
+	return st->seg[SREG_CS].base + st->eip;
+}
+
+enum vcpu_exit_reason {
+	VCPU_EXIT_HLT,		  /* guest executed hlt; EIP is past it */
+	VCPU_EXIT_IO,		  /* port I/O, see exit.io */
+	VCPU_EXIT_MMIO,		  /* access outside guest RAM, see exit.mmio */
+	VCPU_EXIT_DEBUG,	  /* single-step, breakpoint or watchpoint */
+	VCPU_EXIT_INTR,		  /* vcpu_kick() or a signal interrupted the run */
+	VCPU_EXIT_SHUTDOWN,	  /* triple fault */
+	VCPU_EXIT_FAIL_ENTRY,	  /* the backend refused to enter the guest */
+	VCPU_EXIT_INTERNAL_ERROR, /* the backend could not emulate an instruction */
+	VCPU_EXIT_UNKNOWN,	  /* a backend exit with no meaning here */
+	VCPU_EXIT_REASON_COUNT
+};
+
+/* Name of an exit reason, e.g. "HLT", for messages and statistics. */
+const char *vcpu_exit_reason_name(enum vcpu_exit_reason reason);
+
+enum vcpu_debug_kind {
+	VCPU_DEBUG_STEP,       /* one instruction done under single-step */
+	VCPU_DEBUG_BREAKPOINT, /* about to execute an instruction breakpoint */
+	VCPU_DEBUG_WATCHPOINT, /* an instruction touched watched data; it is done */
+	VCPU_DEBUG_SW_BREAK,   /* an int3 trapped (KVM_GUESTDBG_USE_SW_BP) */
+};
+
+struct vcpu_exit {
+	enum vcpu_exit_reason reason;
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;	  /* 1, 2 or 4 */
+			uint8_t is_write; /* 1 = out */
+			uint32_t count;	  /* elements, > 1 for rep ins/outs */
+			uint8_t *data;	  /* size * count bytes, owned by the backend */
+		} io;
+		struct {
+			uint64_t addr; /* guest physical */
+			uint32_t len;  /* 1..8 */
+			uint8_t is_write;
+			uint8_t *data; /* len bytes, owned by the backend */
+		} mmio;
+		struct {
+			enum vcpu_debug_kind kind;
+			uint32_t addr;	 /* linear: breakpoint or accessed data */
+			uint32_t len;	 /* watchpoint: bytes accessed */
+			uint8_t is_write; /* watchpoint: 1 = write access */
+			uint32_t dr6;	 /* as the hardware reports it, 0 if none */
+		} debug;
+		struct {
+			uint64_t hardware_reason;
+		} fail_entry;
+		struct {
+			uint32_t suberror;
+			uint32_t ndata;
+			uint64_t data[4];
+		} internal;
+		struct {
+			uint32_t backend_reason;
+		} unknown;
+	};
+};
+
+/* Watchpoint access types, as GDB's Z2/Z3/Z4. */
+enum vcpu_watch_type { VCPU_WATCH_WRITE = 1, VCPU_WATCH_READ = 2, VCPU_WATCH_ACCESS = 3 };
+
+struct vcpu_watchpoint {
+	uint32_t addr; /* linear */
+	uint32_t len;  /* 1..8, any alignment */
+	enum vcpu_watch_type type;
+};
+
+/* What the debugger asks of the backend.  The arrays are copied. */
+struct vcpu_debug {
+	bool singlestep;
+	unsigned n_breakpoints;
+	const uint32_t *breakpoints; /* linear instruction addresses */
+	unsigned n_watchpoints;
+	const struct vcpu_watchpoint *watchpoints;
+	bool sw_breakpoints; /* trap int3 into the debugger (KVM_GUESTDBG_USE_SW_BP) */
+};
+
+/* What a backend can do, probed once.  UINT32_MAX means "no limit". */
+struct vcpu_caps {
+	const char *backend;		/* "kvm" or "emu" */
+	uint32_t max_breakpoints;	/* instruction breakpoints set_debug takes */
+	uint32_t max_watchpoints;	/* data watchpoints set_debug takes */
+	bool watchpoints_fire;		/* false: accepted but never reported */
+	bool sw_breakpoints_trap;	/* int3 under sw_breakpoints gives a DEBUG exit */
+	bool hlt_exits_when_stepping;	/* stepping onto hlt gives VCPU_EXIT_HLT */
+	bool readonly_memory;		/* vcpu_protect_ram() is available */
+};
+
+struct vcpu;
+
+struct vcpu_ops {
+	const char *name;
+	int (*run)(struct vcpu *vcpu, struct vcpu_exit *exit);
+	int (*get_state)(struct vcpu *vcpu, struct vcpu_state *st);
+	int (*set_state)(struct vcpu *vcpu, const struct vcpu_state *st);
+	int (*set_debug)(struct vcpu *vcpu, const struct vcpu_debug *dbg);
+	void (*kick)(struct vcpu *vcpu);
+	/* Optional: make [gpa, gpa+len) read-only (writes become MMIO exits). */
+	int (*protect_ram)(struct vcpu *vcpu, uint64_t gpa, uint64_t len, bool readonly);
+	/* Optional: guest RAM changed behind the CPU's back (drop decode caches). */
+	void (*ram_written)(struct vcpu *vcpu, uint64_t gpa, uint64_t len);
+	/* Optional: finish the instruction of the last IO/MMIO exit (using the
+	 * data the caller stored) without running any further, so that the
+	 * state read next is consistent.  0 or -errno. */
+	int (*complete_io)(struct vcpu *vcpu);
+	void (*destroy)(struct vcpu *vcpu);
+};
+
+/* Every backend embeds this as its first member. */
+struct vcpu {
+	const struct vcpu_ops *ops;
+	struct vcpu_caps caps;
+};
+
+/* Run until the next exit.  Returns 0, or -errno if the backend failed (the
+ * exit is then undefined).  EINTR is not an error: it is VCPU_EXIT_INTR. */
+static inline int vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+	return v->ops->run(v, exit);
+}
+
+/* Read / replace the whole architectural state.  0 or -errno. */
+static inline int vcpu_get_state(struct vcpu *v, struct vcpu_state *st)
+{
+	return v->ops->get_state(v, st);
+}
+static inline int vcpu_set_state(struct vcpu *v, const struct vcpu_state *st)
+{
+	return v->ops->set_state(v, st);
+}
+
+/* Replace the debug setup.  0, -ENOSPC (more points than caps allow) or -errno. */
+static inline int vcpu_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
+{
+	return v->ops->set_debug(v, dbg);
+}
+
+/* Make a running or about-to-run vcpu_run() return VCPU_EXIT_INTR soon.
+ * Async-signal-safe: it may be called from a signal handler. */
+static inline void vcpu_kick(struct vcpu *v)
+{
+	v->ops->kick(v);
+}
+
+/* Tell the backend the debugger or loader wrote guest RAM. */
+static inline void vcpu_ram_written(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
+	if (v->ops->ram_written)
+		v->ops->ram_written(v, gpa, len);
+}
+
+/* Finish a pending IO/MMIO instruction before the state is read or moved
+ * to another backend (KVM completes them only on the next KVM_RUN). */
+static inline int vcpu_complete_io(struct vcpu *v)
+{
+	return v->ops->complete_io ? v->ops->complete_io(v) : 0;
+}
+
+static inline void vcpu_destroy(struct vcpu *v)
+{
+	if (v)
+		v->ops->destroy(v);
+}
+
+#endif

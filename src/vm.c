@@ -1,0 +1,140 @@
+/* VM set-up: RAM, backend choice, devices, image loading. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cpu/emu.h"
+#include "kvm.h"
+#include "vm.h"
+
+static void magic_break(void *opaque, uint16_t port, uint8_t *data, unsigned size, bool is_write)
+{
+	struct vm *vm = opaque;
+	if (!is_write) {
+		memset(data, 0xff, size);
+		return;
+	}
+	uint32_t v = data[0] | (size > 1 ? (uint32_t)data[1] << 8 : 0);
+	if (v == MAGIC_BREAK_VALUE && vm->debugger_attached)
+		vm->stop_request = VM_STOP_MAGIC;
+}
+
+static int create_backend(struct vm *vm, char *err, size_t errlen)
+{
+	char why[256] = "";
+	if (vm->cfg.accel != ACCEL_EMU) {
+		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
+		if (vm->vcpu) {
+			snprintf(vm->accel_note, sizeof(vm->accel_note), "KVM");
+			return 0;
+		}
+		if (vm->cfg.accel == ACCEL_KVM) {
+			snprintf(err, errlen, "%s", why);
+			return -1;
+		}
+	}
+	vm->vcpu = emu_vcpu_create(vm->ram, vm->ram_size);
+	if (!vm->vcpu) {
+		snprintf(err, errlen, "cannot create the built-in CPU: out of memory");
+		return -1;
+	}
+	if (vm->cfg.accel == ACCEL_EMU)
+		snprintf(vm->accel_note, sizeof(vm->accel_note), "built-in CPU (--accel emu)");
+	else
+		snprintf(vm->accel_note, sizeof(vm->accel_note), "built-in CPU, because %s", why);
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
+	      char *err, size_t errlen)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = *cfg;
+	vm->ram_size = cfg->ram_size ? cfg->ram_size : VM_DEFAULT_RAM;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		snprintf(err, errlen, "cannot allocate %llu bytes of guest RAM: %s",
+			 (unsigned long long)vm->ram_size, strerror(errno));
+		return -1;
+	}
+	if (create_backend(vm, err, errlen) < 0)
+		return -1;
+	devices_init(&vm->devices);
+	uart_init(&vm->uart, console, in_fd);
+	if (uart_register(&vm->uart, &vm->devices) < 0 ||
+	    devices_register(&vm->devices, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0) {
+		snprintf(err, errlen, "device registration failed");
+		return -1;
+	}
+	if (cfg->stats) {
+		vm->stats.port_reads = calloc(65536, sizeof(uint32_t));
+		vm->stats.port_writes = calloc(65536, sizeof(uint32_t));
+	}
+	return 0;
+}
+
+/* Where a loaded image starts: flat images at 0:0; an ELF entry below
+ * 64 KiB runs as 0:entry, a higher one as (entry >> 4):(entry & 15). */
+static void entry_state(struct vcpu_state *st, uint32_t entry)
+{
+	vcpu_state_reset(st);
+	uint16_t cs = entry > 0xffff ? (uint16_t)(entry >> 4) : 0;
+	vcpu_segment_set_real(&st->seg[SREG_CS], cs);
+	st->seg[SREG_CS].type = 0xb;
+	st->eip = entry - ((uint32_t)cs << 4);
+}
+
+int vm_reset(struct vm *vm, char *err, size_t errlen)
+{
+	memset(vm->ram, 0, vm->ram_size);
+	if (loader_load_file(vm->cfg.image_path, vm->ram, vm->ram_size, &vm->image, err, errlen) < 0)
+		return -1;
+	vcpu_ram_written(vm->vcpu, 0, vm->ram_size);
+	struct vcpu_state st;
+	entry_state(&st, vm->image.entry);
+	int r = vcpu_set_state(vm->vcpu, &st);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot set the vCPU state: %s", strerror(-r));
+		return -1;
+	}
+	vm->stop_request = VM_STOP_NONE;
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	vcpu_destroy(vm->vcpu);
+	vm->vcpu = NULL;
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	vm->ram = NULL;
+	free(vm->stats.port_reads);
+	free(vm->stats.port_writes);
+	free(vm->port_catch);
+}
+
+static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return gpa <= vm->ram_size && len <= vm->ram_size - gpa;
+}
+
+int vm_read_ram(struct vm *vm, uint64_t gpa, void *buf, uint64_t len)
+{
+	if (!in_ram(vm, gpa, len))
+		return -EFAULT;
+	memcpy(buf, vm->ram + gpa, len);
+	return 0;
+}
+
+int vm_write_ram(struct vm *vm, uint64_t gpa, const void *buf, uint64_t len)
+{
+	if (!in_ram(vm, gpa, len))
+		return -EFAULT;
+	memcpy(vm->ram + gpa, buf, len);
+	vcpu_ram_written(vm->vcpu, gpa, len);
+	return 0;
+}

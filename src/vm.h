@@ -1,0 +1,77 @@
+/* The virtual machine: guest RAM, the vCPU (KVM or the built-in CPU), the
+ * devices, the loaded image and the exit statistics. */
+#ifndef KVM_GDBSTUB_VM_H
+#define KVM_GDBSTUB_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices.h"
+#include "loader.h"
+#include "uart.h"
+#include "vcpu.h"
+
+enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
+
+#define VM_DEFAULT_RAM (1u << 20)
+#define VM_MAX_RAM (2048ull << 20)
+
+struct vm_config {
+	uint64_t ram_size;
+	enum accel accel;
+	const char *image_path;
+	bool verbose;
+	bool stats;
+};
+
+struct vm_stats {
+	uint64_t exits[VCPU_EXIT_REASON_COUNT];
+	uint64_t total;
+	uint32_t *port_reads, *port_writes; /* per port, only with --stats */
+	uint64_t mmio_reads, mmio_writes;
+};
+
+/* What the guest asked of a debugger through the device table. */
+enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT };
+
+struct vm {
+	struct vm_config cfg;
+	uint8_t *ram;
+	uint64_t ram_size;
+	struct vcpu *vcpu;
+	struct devices devices;
+	struct uart uart;
+	struct vm_stats stats;
+	struct loaded_image image;
+	char accel_note[300]; /* why this backend runs, for stderr and monitor */
+
+	bool debugger_attached;	  /* the magic breakpoint port stops only then */
+	enum vm_stop_request stop_request;
+	uint16_t stop_port;	  /* VM_STOP_PORT: which port */
+	uint8_t *port_catch;	  /* per port: bit 0 catch reads, bit 1 writes */
+	unsigned mmio_reports;	  /* unassigned accesses reported so far */
+};
+
+/* Guests stop into a debugger by writing MAGIC_BREAK_VALUE to this port
+ * (Bochs' debugger port and value); without a debugger it does nothing. */
+#define MAGIC_BREAK_PORT 0x8a00
+#define MAGIC_BREAK_VALUE 0x8ae0
+
+/* Allocate RAM, choose and create the backend, set up the devices.  The
+ * console sink receives the guest's UART output; in_fd feeds its input.
+ * 0, or -1 with a message in err (exit status hint in *status). */
+int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
+	      char *err, size_t errlen);
+
+/* Clear RAM, load the image, reset the vCPU to the image's entry point.
+ * 0, or -1 with a message in err. */
+int vm_reset(struct vm *vm, char *err, size_t errlen);
+
+void vm_destroy(struct vm *vm);
+
+/* Guest-physical RAM access for the debugger and devices: 0, or -EFAULT if
+ * any byte of the range is outside RAM. */
+int vm_read_ram(struct vm *vm, uint64_t gpa, void *buf, uint64_t len);
+int vm_write_ram(struct vm *vm, uint64_t gpa, const void *buf, uint64_t len);
+
+#endif

@@ -12,34 +12,60 @@ enum reg_feature { FEAT_CORE, FEAT_SEGS };
 
 struct reg_desc {
 	const char *name;
-	uint8_t size;	/* bytes */
+	uint8_t size; /* bytes */
 	uint8_t feature;
 	const char *type;
 	const char *group; /* NULL: GDB's default for the type */
 };
 
-#define CORE32(n, t) {n, 4, FEAT_CORE, t, NULL}
-#define FPU(n, g) {n, 4, FEAT_CORE, "int", g}
-#define ST(n) {n, 10, FEAT_CORE, "i387_ext", NULL}
-#define SEG32(n, t) {n, 4, FEAT_SEGS, t, "general"}
-
+/* In GDB's numbering; the first 32 are what GDB's i386 code requires. */
 static const struct reg_desc regs[GDB_REG_COUNT] = {
-	CORE32("eax", "int32"),	      CORE32("ecx", "int32"),	  CORE32("edx", "int32"),
-	CORE32("ebx", "int32"),	      CORE32("esp", "data_ptr"),  CORE32("ebp", "data_ptr"),
-	CORE32("esi", "int32"),	      CORE32("edi", "int32"),	  CORE32("eip", "code_ptr"),
-	CORE32("eflags", "i386_eflags"), CORE32("cs", "int32"),	  CORE32("ss", "int32"),
-	CORE32("ds", "int32"),	      CORE32("es", "int32"),	  CORE32("fs", "int32"),
-	CORE32("gs", "int32"),	      ST("st0"),		  ST("st1"),
-	ST("st2"),		      ST("st3"),		  ST("st4"),
-	ST("st5"),		      ST("st6"),		  ST("st7"),
-	FPU("fctrl", "float"),	      FPU("fstat", "float"),	  FPU("ftag", "float"),
-	FPU("fiseg", "float"),	      FPU("fioff", "float"),	  FPU("foseg", "float"),
-	FPU("fooff", "float"),	      FPU("fop", "float"),	  SEG32("eip_off", "uint32"),
-	SEG32("esp_off", "uint32"),   SEG32("ebp_off", "uint32"), SEG32("cs_base", "uint32"),
-	SEG32("ss_base", "uint32"),   SEG32("ds_base", "uint32"), SEG32("es_base", "uint32"),
-	SEG32("fs_base", "uint32"),   SEG32("gs_base", "uint32"), SEG32("cr0", "uint32"),
-	SEG32("gdtr_base", "uint32"), SEG32("gdtr_limit", "uint32"),
-	SEG32("idtr_base", "uint32"), SEG32("idtr_limit", "uint32"),
+    {"eax", 4, FEAT_CORE, "int32", NULL},
+    {"ecx", 4, FEAT_CORE, "int32", NULL},
+    {"edx", 4, FEAT_CORE, "int32", NULL},
+    {"ebx", 4, FEAT_CORE, "int32", NULL},
+    {"esp", 4, FEAT_CORE, "data_ptr", NULL},
+    {"ebp", 4, FEAT_CORE, "data_ptr", NULL},
+    {"esi", 4, FEAT_CORE, "int32", NULL},
+    {"edi", 4, FEAT_CORE, "int32", NULL},
+    {"eip", 4, FEAT_CORE, "code_ptr", NULL},
+    {"eflags", 4, FEAT_CORE, "i386_eflags", NULL},
+    {"cs", 4, FEAT_CORE, "int32", NULL},
+    {"ss", 4, FEAT_CORE, "int32", NULL},
+    {"ds", 4, FEAT_CORE, "int32", NULL},
+    {"es", 4, FEAT_CORE, "int32", NULL},
+    {"fs", 4, FEAT_CORE, "int32", NULL},
+    {"gs", 4, FEAT_CORE, "int32", NULL},
+    {"st0", 10, FEAT_CORE, "i387_ext", NULL},
+    {"st1", 10, FEAT_CORE, "i387_ext", NULL},
+    {"st2", 10, FEAT_CORE, "i387_ext", NULL},
+    {"st3", 10, FEAT_CORE, "i387_ext", NULL},
+    {"st4", 10, FEAT_CORE, "i387_ext", NULL},
+    {"st5", 10, FEAT_CORE, "i387_ext", NULL},
+    {"st6", 10, FEAT_CORE, "i387_ext", NULL},
+    {"st7", 10, FEAT_CORE, "i387_ext", NULL},
+    {"fctrl", 4, FEAT_CORE, "int", "float"},
+    {"fstat", 4, FEAT_CORE, "int", "float"},
+    {"ftag", 4, FEAT_CORE, "int", "float"},
+    {"fiseg", 4, FEAT_CORE, "int", "float"},
+    {"fioff", 4, FEAT_CORE, "int", "float"},
+    {"foseg", 4, FEAT_CORE, "int", "float"},
+    {"fooff", 4, FEAT_CORE, "int", "float"},
+    {"fop", 4, FEAT_CORE, "int", "float"},
+    {"eip_off", 4, FEAT_SEGS, "uint32", "general"},
+    {"esp_off", 4, FEAT_SEGS, "uint32", "general"},
+    {"ebp_off", 4, FEAT_SEGS, "uint32", "general"},
+    {"cs_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"ss_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"ds_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"es_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"fs_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"gs_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"cr0", 4, FEAT_SEGS, "uint32", "general"},
+    {"gdtr_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"gdtr_limit", 4, FEAT_SEGS, "uint32", "general"},
+    {"idtr_base", 4, FEAT_SEGS, "uint32", "general"},
+    {"idtr_limit", 4, FEAT_SEGS, "uint32", "general"},
 };
 
 /* GDB's order of segment registers, mapped to x86 encoding order. */
@@ -252,14 +278,12 @@ void gdb_regs_get_all(const struct vcpu_state *st, uint8_t *buf)
 
 /* G write order: what changes the meaning of other registers goes first. */
 static const uint8_t set_all_order[] = {
-	GDB_REG_CR0,	   GDB_REG_CS,	      GDB_REG_SS,	  GDB_REG_DS,
-	GDB_REG_ES,	   GDB_REG_FS,	      GDB_REG_GS,	  GDB_REG_CS_BASE,
-	GDB_REG_SS_BASE,   GDB_REG_DS_BASE,   GDB_REG_ES_BASE,	  GDB_REG_FS_BASE,
-	GDB_REG_GS_BASE,   GDB_REG_GDTR_BASE, GDB_REG_GDTR_LIMIT, GDB_REG_IDTR_BASE,
-	GDB_REG_IDTR_LIMIT, GDB_REG_EFLAGS,   GDB_REG_EAX,	  GDB_REG_ECX,
-	GDB_REG_EDX,	   GDB_REG_EBX,	      GDB_REG_ESI,	  GDB_REG_EDI,
-	GDB_REG_EIP_OFF,   GDB_REG_ESP_OFF,   GDB_REG_EBP_OFF,	  GDB_REG_EIP,
-	GDB_REG_ESP,	   GDB_REG_EBP,
+    GDB_REG_CR0,       GDB_REG_CS,         GDB_REG_SS,      GDB_REG_DS,        GDB_REG_ES,
+    GDB_REG_FS,        GDB_REG_GS,         GDB_REG_CS_BASE, GDB_REG_SS_BASE,   GDB_REG_DS_BASE,
+    GDB_REG_ES_BASE,   GDB_REG_FS_BASE,    GDB_REG_GS_BASE, GDB_REG_GDTR_BASE, GDB_REG_GDTR_LIMIT,
+    GDB_REG_IDTR_BASE, GDB_REG_IDTR_LIMIT, GDB_REG_EFLAGS,  GDB_REG_EAX,       GDB_REG_ECX,
+    GDB_REG_EDX,       GDB_REG_EBX,        GDB_REG_ESI,     GDB_REG_EDI,       GDB_REG_EIP_OFF,
+    GDB_REG_ESP_OFF,   GDB_REG_EBP_OFF,    GDB_REG_EIP,     GDB_REG_ESP,       GDB_REG_EBP,
 };
 
 int gdb_regs_set_all(struct vcpu_state *st, const uint8_t *buf)
@@ -304,9 +328,9 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } eflags_fields[] = {
-	{"CF", 0},  {"", 1},	{"PF", 2},  {"AF", 4},	 {"ZF", 6},   {"SF", 7},
-	{"TF", 8},  {"IF", 9},	{"DF", 10}, {"OF", 11},	 {"NT", 14},  {"RF", 16},
-	{"VM", 17}, {"AC", 18}, {"VIF", 19}, {"VIP", 20}, {"ID", 21},
+    {"CF", 0},  {"", 1},    {"PF", 2},   {"AF", 4},   {"ZF", 6},  {"SF", 7},
+    {"TF", 8},  {"IF", 9},  {"DF", 10},  {"OF", 11},  {"NT", 14}, {"RF", 16},
+    {"VM", 17}, {"AC", 18}, {"VIF", 19}, {"VIP", 20}, {"ID", 21},
 };
 
 static void xml_regs(struct xml_out *o, enum reg_feature feat)

@@ -375,6 +375,13 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 		return 0;
 	}
 	t->vm->debugger_attached = true;
+	if (t->interrupt_requested) {
+		/* Ctrl-C landed after the last stop: it is this resume's answer. */
+		t->interrupt_requested = 0;
+		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
+		t->last = *stop;
+		return 0;
+	}
 	int r = 0;
 	if (how == TARGET_STEP) {
 		r = choose_runner(t);

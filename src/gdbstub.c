@@ -32,12 +32,12 @@
 #include "gdbstub.h"
 #include "rsp.h"
 
-#define REPLY_CAP (2 * GDBSTUB_PACKET_SIZE + 16) /* escaped binary may double */
-#define IN_CAP GDBSTUB_PACKET_SIZE
-#define MON_CAP 65536		/* monitor command output */
-#define MON_CMD_MAX 1024	/* monitor command text */
-#define CON_CHUNK 1024		/* console bytes per O packet */
-#define TXQ_CAP 65536		/* console frames waiting for a slow reader */
+#define REPLY_CAP    (2 * GDBSTUB_PACKET_SIZE + 16) /* escaped binary may double */
+#define IN_CAP       GDBSTUB_PACKET_SIZE
+#define MON_CAP      65536                     /* monitor command output */
+#define MON_CMD_MAX  1024                      /* monitor command text */
+#define CON_CHUNK    1024                      /* console bytes per O packet */
+#define TXQ_CAP      65536                     /* console frames waiting for a slow reader */
 #define MEM_MAX_READ (GDBSTUB_PACKET_SIZE / 2) /* hex doubles it */
 
 /* Error replies: "E01" for anything the debugger got wrong in the packet,
@@ -61,16 +61,16 @@ struct gdbstub {
 	int out_flags; /* -1: out_fd's flags were not changed */
 	bool noack, noack_next, extended, no_process, ack_pending;
 	bool last_valid; /* s->reply holds the last frame sent (for a NAK) */
-	uint8_t *in; /* bytes read, not parsed yet; the watcher appends while armed */
+	uint8_t *in;     /* bytes read, not parsed yet; the watcher appends while armed */
 	size_t in_pos, in_len;
 
 	/* The watcher: everything below is under lock. */
 	pthread_mutex_t lock;
 	pthread_t watcher;
 	bool watcher_running, armed, quit, disconnected;
-	int fired; /* interrupt() called during this resume (read atomically) */
+	int fired;   /* interrupt() called during this resume (read atomically) */
 	int wake[2]; /* a byte here ends the watcher */
-	int ep;	     /* its epoll set: wake[0], in_fd, listen_fd */
+	int ep;      /* its epoll set: wake[0], in_fd, listen_fd */
 
 	/* Console: under con_lock.  txq is the console's only while running. */
 	pthread_mutex_t con_lock;
@@ -86,12 +86,12 @@ struct gdbstub {
 
 /* What a command handler wants done after it returns. */
 enum act {
-	ACT_REPLY,	   /* send the reply built in s->reply */
-	ACT_SILENT,	   /* no reply (only the ack) */
-	ACT_DETACH,	   /* send the reply, end the session: detached */
-	ACT_KILL,	   /* send the reply, end the session: killed */
-	ACT_KILL_SILENT,   /* no reply, end the session: killed */
-	ACT_DISCONNECT,	   /* the debugger is gone */
+	ACT_REPLY,       /* send the reply built in s->reply */
+	ACT_SILENT,      /* no reply (only the ack) */
+	ACT_DETACH,      /* send the reply, end the session: detached */
+	ACT_KILL,        /* send the reply, end the session: killed */
+	ACT_KILL_SILENT, /* no reply, end the session: killed */
+	ACT_DISCONNECT,  /* the debugger is gone */
 };
 
 /* A cursor over a packet's arguments; never reads past end. */
@@ -450,8 +450,8 @@ enum { EV_WAKE, EV_CONN, EV_LISTEN };
 static void watch_conn(struct gdbstub *s, bool on)
 {
 	struct epoll_event ev = {
-		.events = EPOLLONESHOT | (on ? EPOLLIN | EPOLLRDHUP : 0),
-		.data.u32 = EV_CONN,
+	    .events = EPOLLONESHOT | (on ? EPOLLIN | EPOLLRDHUP : 0),
+	    .data.u32 = EV_CONN,
 	};
 
 	epoll_ctl(s->ep, EPOLL_CTL_MOD, s->in_fd, &ev);
@@ -625,7 +625,8 @@ static enum act resume(struct gdbstub *s, enum target_resume how, const struct r
 			struct target_stop tmp;
 			s->ops->resume(s->ctx, TARGET_STEP, &tmp);
 			if (r && stop.kind == TARGET_STOP_STEP)
-				stop = (struct target_stop){.kind = TARGET_STOP_INTERRUPT, .signal = 2};
+				stop = (struct target_stop){.kind = TARGET_STOP_INTERRUPT,
+				                            .signal = 2};
 			break;
 		}
 		if (!r || stop.kind != TARGET_STOP_STEP)
@@ -1048,9 +1049,9 @@ static enum act cmd_qSupported(struct gdbstub *s, struct cur *c)
 	char buf[160];
 
 	snprintf(buf, sizeof(buf),
-		 "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;"
-		 "vContSupported+",
-		 GDBSTUB_PACKET_SIZE);
+	         "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;"
+	         "vContSupported+",
+	         GDBSTUB_PACKET_SIZE);
 	return reply_str(s, buf);
 }
 
@@ -1120,9 +1121,10 @@ static enum act cmd_QStartNoAckMode(struct gdbstub *s, struct cur *c)
 	return reply_str(s, "OK");
 }
 
-static const char stub_help[] = "kvm-gdbstub commands:\n"
-				"  help        this list, then the VMM's commands\n"
-				"  stub-stats  packet, interrupt and console counters of the GDB stub\n";
+static const char stub_help[] =
+    "kvm-gdbstub commands:\n"
+    "  help        this list, then the VMM's commands\n"
+    "  stub-stats  packet, interrupt and console counters of the GDB stub\n";
 
 static size_t stub_stats(struct gdbstub *s, char *out, size_t cap)
 {
@@ -1130,10 +1132,10 @@ static size_t stub_stats(struct gdbstub *s, char *out, size_t cap)
 
 	gdbstub_get_stats(s, &st);
 	int n = snprintf(out, cap,
-			 "packets %lu, bad checksums %lu, errors %lu, resumes %lu, interrupts %lu\n"
-			 "console bytes sent %lu, dropped %lu; debuggers turned away %lu\n",
-			 st.packets, st.bad_checksums, st.errors, st.resumes, st.interrupts,
-			 st.console_sent, st.console_dropped, st.rejected);
+	                 "packets %lu, bad checksums %lu, errors %lu, resumes %lu, interrupts %lu\n"
+	                 "console bytes sent %lu, dropped %lu; debuggers turned away %lu\n",
+	                 st.packets, st.bad_checksums, st.errors, st.resumes, st.interrupts,
+	                 st.console_sent, st.console_dropped, st.rejected);
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
@@ -1156,7 +1158,8 @@ static enum act cmd_qRcmd(struct gdbstub *s, struct cur *c)
 	s->mon[0] = 0;
 	if (strcmp(cmd, "help") == 0) {
 		len = snprintf(s->mon, MON_CAP, "%s", stub_help);
-		if (s->ops->monitor && s->ops->monitor(s->ctx, "help", s->mon + len, MON_CAP - len) == 0)
+		if (s->ops->monitor &&
+		    s->ops->monitor(s->ctx, "help", s->mon + len, MON_CAP - len) == 0)
 			len += strlen(s->mon + len);
 	} else if (strcmp(cmd, "stub-stats") == 0) {
 		len = stub_stats(s, s->mon, MON_CAP);
@@ -1166,7 +1169,8 @@ static enum act cmd_qRcmd(struct gdbstub *s, struct cur *c)
 		len = strlen(s->mon);
 		if (rc == -ENOENT)
 			len += snprintf(s->mon + len, MON_CAP - len,
-					"Unknown monitor command \"%s\"; try \"monitor help\".\n", cmd);
+			                "Unknown monitor command \"%s\"; try \"monitor help\".\n",
+			                cmd);
 		if (len >= MON_CAP)
 			len = MON_CAP - 1;
 	}
@@ -1184,19 +1188,19 @@ struct named_cmd {
 
 /* q, Q and v packets: matched by the full name, up to ':', ',' or ';'. */
 static const struct named_cmd named_cmds[] = {
-	{"qSupported", cmd_qSupported},
-	{"qXfer", cmd_qXfer},
-	{"qAttached", cmd_qAttached},
-	{"qC", cmd_qC},
-	{"qfThreadInfo", cmd_qfThreadInfo},
-	{"qsThreadInfo", cmd_qsThreadInfo},
-	{"qRcmd", cmd_qRcmd},
-	{"qSymbol", cmd_OK},
-	{"QStartNoAckMode", cmd_QStartNoAckMode},
-	{"vCont?", cmd_vCont_query},
-	{"vCont", cmd_vCont},
-	{"vKill", cmd_vKill},
-	{"vRun", cmd_vRun},
+    {"qSupported", cmd_qSupported},
+    {"qXfer", cmd_qXfer},
+    {"qAttached", cmd_qAttached},
+    {"qC", cmd_qC},
+    {"qfThreadInfo", cmd_qfThreadInfo},
+    {"qsThreadInfo", cmd_qsThreadInfo},
+    {"qRcmd", cmd_qRcmd},
+    {"qSymbol", cmd_OK},
+    {"QStartNoAckMode", cmd_QStartNoAckMode},
+    {"vCont?", cmd_vCont_query},
+    {"vCont", cmd_vCont},
+    {"vKill", cmd_vKill},
+    {"vRun", cmd_vRun},
 };
 
 static enum act cmd_named(struct gdbstub *s, struct cur *c)
@@ -1216,29 +1220,11 @@ static enum act cmd_named(struct gdbstub *s, struct cur *c)
 }
 
 static const cmd_fn cmd_table[128] = {
-	['?'] = cmd_stop_reason,
-	['!'] = cmd_extended,
-	['c'] = cmd_c,
-	['C'] = cmd_C,
-	['s'] = cmd_s,
-	['S'] = cmd_S,
-	['g'] = cmd_g,
-	['G'] = cmd_G,
-	['p'] = cmd_p,
-	['P'] = cmd_P,
-	['m'] = cmd_m,
-	['M'] = cmd_M,
-	['X'] = cmd_X,
-	['Z'] = cmd_Z,
-	['z'] = cmd_z,
-	['H'] = cmd_H,
-	['T'] = cmd_T,
-	['k'] = cmd_k,
-	['D'] = cmd_D,
-	['R'] = cmd_R,
-	['q'] = cmd_named,
-	['Q'] = cmd_named,
-	['v'] = cmd_named,
+    ['?'] = cmd_stop_reason, ['!'] = cmd_extended, ['c'] = cmd_c,     ['C'] = cmd_C, ['s'] = cmd_s,
+    ['S'] = cmd_S,           ['g'] = cmd_g,        ['G'] = cmd_G,     ['p'] = cmd_p, ['P'] = cmd_P,
+    ['m'] = cmd_m,           ['M'] = cmd_M,        ['X'] = cmd_X,     ['Z'] = cmd_Z, ['z'] = cmd_z,
+    ['H'] = cmd_H,           ['T'] = cmd_T,        ['k'] = cmd_k,     ['D'] = cmd_D, ['R'] = cmd_R,
+    ['q'] = cmd_named,       ['Q'] = cmd_named,    ['v'] = cmd_named,
 };
 
 static enum act dispatch(struct gdbstub *s, const uint8_t *pkt, size_t len)
@@ -1258,7 +1244,8 @@ static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 	for (;;) {
 		if (s->in_pos < s->in_len) {
 			size_t used;
-			*ev = rsp_parse(&s->parser, s->in + s->in_pos, s->in_len - s->in_pos, &used);
+			*ev =
+			    rsp_parse(&s->parser, s->in + s->in_pos, s->in_len - s->in_pos, &used);
 			s->in_pos += used;
 			if (*ev != RSP_EV_NONE)
 				return true;
@@ -1266,8 +1253,8 @@ static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 		s->in_pos = s->in_len = 0;
 
 		struct pollfd p[2] = {
-			{.fd = s->in_fd, .events = POLLIN},
-			{.fd = s->listen_fd, .events = POLLIN},
+		    {.fd = s->in_fd, .events = POLLIN},
+		    {.fd = s->listen_fd, .events = POLLIN},
 		};
 		if (poll(p, s->listen_fd >= 0 ? 2 : 1, -1) < 0) {
 			if (errno == EINTR)
@@ -1279,7 +1266,7 @@ static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 		if (!p[0].revents)
 			continue;
 		ssize_t n = s->in_sock ? recv(s->in_fd, s->in, IN_CAP, MSG_DONTWAIT)
-				       : read(s->in_fd, s->in, IN_CAP);
+		                       : read(s->in_fd, s->in, IN_CAP);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
@@ -1302,7 +1289,8 @@ static int handle_event(struct gdbstub *s, enum rsp_event ev)
 	case RSP_EV_BAD_CSUM:
 		s->stats.bad_checksums++;
 		if (!s->noack)
-			return write_all(s, (const uint8_t *)"-", 1) < 0 ? GDBSTUB_END_DISCONNECT : -1;
+			return write_all(s, (const uint8_t *)"-", 1) < 0 ? GDBSTUB_END_DISCONNECT
+			                                                 : -1;
 		/* No NAK in no-ack mode: an error keeps request and reply paired. */
 		a = reply_err(s, ERR_PACKET);
 		break;
@@ -1497,7 +1485,8 @@ struct gdbstub *gdbstub_new(const struct target_ops *ops, void *ctx)
 	s->ep = s->wake[0] = s->wake[1] = -1;
 	if (!s->xml || !s->mem || !s->mon || !s->in || !s->txq || !s->pend ||
 	    rsp_parser_init(&s->parser, GDBSTUB_PACKET_SIZE) < 0 ||
-	    rsp_buf_init(&s->reply, REPLY_CAP) < 0 || rsp_buf_init(&s->obuf, 2 * CON_CHUNK + 8) < 0) {
+	    rsp_buf_init(&s->reply, REPLY_CAP) < 0 ||
+	    rsp_buf_init(&s->obuf, 2 * CON_CHUNK + 8) < 0) {
 		gdbstub_free(s);
 		return NULL;
 	}

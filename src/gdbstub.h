@@ -23,8 +23,8 @@ struct gdbstub;
 
 /* Why gdbstub_serve() returned. */
 enum gdbstub_end {
-	GDBSTUB_END_DETACH,	/* D: the debugger left; the guest may run on */
-	GDBSTUB_END_KILL,	/* k or vKill outside extended mode */
+	GDBSTUB_END_DETACH,     /* D: the debugger left; the guest may run on */
+	GDBSTUB_END_KILL,       /* k or vKill outside extended mode */
 	GDBSTUB_END_DISCONNECT, /* EOF, a write error or a hang-up; guest stopped */
 };
 
@@ -60,14 +60,14 @@ void gdbstub_console_output(struct gdbstub *stub, const void *buf, size_t len);
 
 /* Counters, for `monitor stub-stats` and tests. */
 struct gdbstub_stats {
-	unsigned long packets;	      /* good packets received */
-	unsigned long bad_checksums;  /* NAKed (or E in no-ack mode) */
-	unsigned long errors;	      /* malformed or oversize packets */
-	unsigned long resumes;	      /* calls to target_ops.resume */
-	unsigned long interrupts;     /* target_ops.interrupt calls from the stub */
-	unsigned long console_sent;   /* console bytes sent as O packets */
+	unsigned long packets;         /* good packets received */
+	unsigned long bad_checksums;   /* NAKed (or E in no-ack mode) */
+	unsigned long errors;          /* malformed or oversize packets */
+	unsigned long resumes;         /* calls to target_ops.resume */
+	unsigned long interrupts;      /* target_ops.interrupt calls from the stub */
+	unsigned long console_sent;    /* console bytes sent as O packets */
 	unsigned long console_dropped; /* console bytes dropped */
-	unsigned long rejected;	      /* second debuggers turned away */
+	unsigned long rejected;        /* second debuggers turned away */
 };
 void gdbstub_get_stats(struct gdbstub *stub, struct gdbstub_stats *out);
 

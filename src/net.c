@@ -36,8 +36,7 @@ static int parse_port(const char *s, uint16_t *port, int allow_zero)
 	return 0;
 }
 
-int net_parse_hostport(const char *spec, char *host, size_t hostlen, uint16_t *port,
-		       int allow_zero)
+int net_parse_hostport(const char *spec, char *host, size_t hostlen, uint16_t *port, int allow_zero)
 {
 	const char *colon, *h = spec;
 	size_t hl;
@@ -77,9 +76,9 @@ void net_ignore_sigpipe(void)
 int net_listen(const char *host, uint16_t port, char *err, size_t errlen)
 {
 	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_STREAM,
-		.ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+	    .ai_family = AF_UNSPEC,
+	    .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
 	};
 	struct addrinfo *res, *ai;
 	char portstr[8];
@@ -138,7 +137,7 @@ char *net_describe(int fd, int peer, char *buf, size_t len)
 	socklen_t sl = sizeof(ss);
 	char a[INET6_ADDRSTRLEN] = "?";
 	int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &sl)
-		      : getsockname(fd, (struct sockaddr *)&ss, &sl);
+	              : getsockname(fd, (struct sockaddr *)&ss, &sl);
 
 	if (rc < 0) {
 		snprintf(buf, len, "?");

@@ -15,7 +15,7 @@
  * default host when absent; brackets removed) and port (1..65535; 0 only if
  * allow_zero, for "any free port").  0, or -EINVAL. */
 int net_parse_hostport(const char *spec, char *host, size_t hostlen, uint16_t *port,
-		       int allow_zero);
+                       int allow_zero);
 
 /* Ignore SIGPIPE process-wide: a debugger that goes away must be a write
  * error, not the end of the VMM. */

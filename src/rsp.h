@@ -13,14 +13,14 @@
 
 /* What rsp_parse() found. */
 enum rsp_event {
-	RSP_EV_NONE,	  /* all input consumed, no complete frame yet */
-	RSP_EV_PACKET,	  /* a good packet: rsp_parser.pkt / pkt_len */
+	RSP_EV_NONE,      /* all input consumed, no complete frame yet */
+	RSP_EV_PACKET,    /* a good packet: rsp_parser.pkt / pkt_len */
 	RSP_EV_BAD_CSUM,  /* checksum mismatch or non-hex checksum: NAK it */
 	RSP_EV_MALFORMED, /* good checksum, bad escape or run-length encoding */
 	RSP_EV_OVERSIZE,  /* good checksum, decoded payload longer than the limit */
 	RSP_EV_INTERRUPT, /* 0x03 between packets (Ctrl-C) */
-	RSP_EV_ACK,	  /* '+' */
-	RSP_EV_NAK,	  /* '-': resend the last reply */
+	RSP_EV_ACK,       /* '+' */
+	RSP_EV_NAK,       /* '-': resend the last reply */
 };
 
 enum rsp_state { RSP_IDLE, RSP_BODY, RSP_CSUM1, RSP_CSUM2 };
@@ -29,14 +29,14 @@ enum rsp_state { RSP_IDLE, RSP_BODY, RSP_CSUM1, RSP_CSUM2 };
  * encoding undone) lands in pkt, which is NUL-terminated for convenience
  * but may contain NULs (binary X packets): use pkt_len. */
 struct rsp_parser {
-	uint8_t *pkt;	 /* cap + 1 bytes, owned */
-	size_t cap;	 /* the largest decoded payload accepted */
+	uint8_t *pkt; /* cap + 1 bytes, owned */
+	size_t cap;   /* the largest decoded payload accepted */
 	size_t pkt_len;
 	enum rsp_state state;
-	uint8_t csum;	 /* running sum of the raw payload bytes */
+	uint8_t csum; /* running sum of the raw payload bytes */
 	uint8_t sent_csum;
-	bool esc;	 /* previous raw byte was '}' */
-	bool rle;	 /* previous raw byte was '*' */
+	bool esc; /* previous raw byte was '}' */
+	bool rle; /* previous raw byte was '*' */
 	bool malformed;
 	bool oversize;
 	/* Statistics, never reset by the parser. */
@@ -59,8 +59,8 @@ struct rsp_buf {
 	uint8_t *data;
 	size_t cap;
 	size_t len;
-	size_t start;	/* index of the first payload byte */
-	bool overflow;	/* something did not fit: the frame is unusable */
+	size_t start;  /* index of the first payload byte */
+	bool overflow; /* something did not fit: the frame is unusable */
 };
 
 /* Allocate a builder holding frames of up to cap bytes.  0 or -ENOMEM. */
@@ -88,7 +88,7 @@ size_t rsp_payload_len(const struct rsp_buf *b);
 int rsp_buf_finish(struct rsp_buf *b);
 
 /* Helpers shared with the command layer. */
-int rsp_hex_value(int c);		/* 0..15, or -1 */
+int rsp_hex_value(int c); /* 0..15, or -1 */
 /* Decode 2*n hex digits into n bytes.  0, or -EINVAL on a non-hex digit. */
 int rsp_unhex(void *out, const char *hex, size_t n);
 

@@ -62,9 +62,12 @@ struct target_ops {
 	int (*remove_point)(void *ctx, enum target_point type, uint64_t addr, unsigned kind);
 
 	/* Run the guest until it stops; blocks.  The stub calls interrupt()
-	 * (async-signal-safe) to make it stop early.  While the guest runs,
-	 * console output is delivered through the console callback given to
-	 * gdbstub_new().  0 with *stop filled, or -errno. */
+	 * (from another thread or a signal handler) to make it stop early.
+	 * interrupt() leaves a request pending; a resume() that starts with a
+	 * request pending returns TARGET_STOP_INTERRUPT at once; the request is
+	 * cleared only by the INTERRUPT stop it causes.  While the guest runs,
+	 * the target sends console output with gdbstub_console_output().
+	 * 0 with *stop filled, or -errno. */
 	int (*resume)(void *ctx, enum target_resume how, struct target_stop *stop);
 	void (*interrupt)(void *ctx);
 

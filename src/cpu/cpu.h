@@ -268,6 +268,9 @@ struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason)
 void cpu_interrupt(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t err);
 /* Invalidate cached decodes overlapping linear [lin, lin+len). */
 void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len);
+/* vcpu_ops.run and .complete_io (exec.c). */
+int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit);
+int emu_cpu_complete_io(struct vcpu *v);
 
 /* ---- memory (memory.c) ---- */
 

@@ -196,18 +196,55 @@ static void pop_exit(struct cpu *c, struct vcpu_exit *exit)
 	c->pend_n--;
 }
 
-int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit);
+/* The caller has stored the value of the last input exit: log it for the
+ * re-execution of its instruction. */
+static void take_input(struct cpu *c)
+{
+	if (!c->awaiting_input)
+		return;
+	uint64_t val = 0;
+	memcpy(&val, c->xfer, c->in_len > 8 ? 8 : c->in_len);
+	if (c->replay_n < MAX_REPLAY)
+		c->replay[c->replay_n++] = val;
+	c->awaiting_input = 0;
+}
+
+int emu_cpu_complete_io(struct vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+	bool singlestep = c->singlestep;
+
+	take_input(c);
+	if (!c->replay_n || c->pend_n)
+		return 0; /* no input pending: the last exit's instruction is done */
+	c->pend_mark = 0;
+	c->delivering = 0;
+	/* Exactly this instruction: a single-step is not reported for it (the
+	 * next run executes the next one); a watchpoint it hit still is. */
+	c->singlestep = false;
+	switch (setjmp(c->jb)) {
+	case 0:
+		exec_one(c);
+		if (c->debug_slow)
+			after_step(c);
+		break;
+	case JMP_FAULT:
+		handle_fault(c);
+		break;
+	default: /* it needs another input: the next run returns that exit */
+		c->bp_inhibit_on = true;
+		c->bp_inhibit = c->seg[SREG_CS].base + c->eip;
+		break;
+	}
+	c->singlestep = singlestep;
+	return 0;
+}
+
 int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct cpu *c = cpu_of(v);
 
-	if (c->awaiting_input) {
-		uint64_t val = 0;
-		memcpy(&val, c->xfer, c->in_len > 8 ? 8 : c->in_len);
-		if (c->replay_n < MAX_REPLAY)
-			c->replay[c->replay_n++] = val;
-		c->awaiting_input = 0;
-	}
+	take_input(c);
 	if (c->pend_n) {
 		pop_exit(c, exit);
 		return 0;
@@ -228,7 +265,9 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	}
 
 	while (!c->pend_n) {
-		if (__atomic_load_n(&c->kicked, __ATOMIC_RELAXED)) {
+		/* An instruction waiting for its input completes before a kick is
+		 * taken: the input is consumed exactly once. */
+		if (!c->replay_n && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED)) {
 			c->kicked = 0;
 			cpu_queue_exit(c, VCPU_EXIT_INTR);
 			break;

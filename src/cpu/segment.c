@@ -65,6 +65,22 @@ static void read_descriptor(struct cpu *c, uint16_t sel, struct vcpu_segment *d,
 		d->limit = (d->limit << 12) | 0xfff;
 }
 
+/* Loading a descriptor sets its accessed bit, in the cache and in the GDT
+ * (hardware and KVM's emulator write it back; a GDT outside RAM is left). */
+static void mark_accessed(struct cpu *c, struct vcpu_segment *d)
+{
+	uint32_t a = c->gdt.base + (d->selector & ~7u) + 5;
+
+	if (d->type & 1)
+		return;
+	d->type |= 1;
+	if (a >= c->ram_size)
+		return;
+	if (c->code_map[a >> CODE_SHIFT])
+		icache_invalidate(c, a, 1);
+	c->ram[a] |= 1;
+}
+
 void seg_load(struct cpu *c, unsigned s, uint16_t sel)
 {
 	struct vcpu_segment d;
@@ -104,6 +120,7 @@ void seg_load(struct cpu *c, unsigned s, uint16_t sel)
 		if (!d.present)
 			cpu_fault(c, EXC_NP, sel & ~3);
 	}
+	mark_accessed(c, &d);
 	c->seg[s] = d;
 	seg_changed(c, s);
 }
@@ -123,6 +140,7 @@ void seg_fetch_cs(struct cpu *c, uint16_t sel, struct vcpu_segment *out)
 		cpu_fault(c, EXC_GP, sel & ~3); /* gates and TSSs are not supported */
 	if (!out->present)
 		cpu_fault(c, EXC_NP, sel & ~3);
+	mark_accessed(c, out);
 }
 
 uint32_t flags_writable(const struct cpu *c, unsigned sz)

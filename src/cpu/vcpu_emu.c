@@ -5,8 +5,6 @@
 #include "cpu.h"
 #include "emu.h"
 
-int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit);
-
 static int emu_get_state(struct vcpu *v, struct vcpu_state *st)
 {
 	struct cpu *c = cpu_of(v);
@@ -125,6 +123,7 @@ static const struct vcpu_ops emu_ops = {
     .kick = emu_kick,
     .protect_ram = NULL,
     .ram_written = emu_ram_written,
+    .complete_io = emu_cpu_complete_io,
     .destroy = emu_destroy,
 };
 

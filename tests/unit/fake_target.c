@@ -136,8 +136,10 @@ static void run(struct fake_target *f, struct target_stop *stop)
 			break;
 		int bp = bp_at(f, pc);
 		if (bp >= 0) {
-			set_stop(stop, f->points[bp].type == TARGET_BP_SW ? TARGET_STOP_SWBREAK
-									 : TARGET_STOP_HWBREAK, 5);
+			set_stop(stop,
+			         f->points[bp].type == TARGET_BP_SW ? TARGET_STOP_SWBREAK
+			                                            : TARGET_STOP_HWBREAK,
+			         5);
 			return;
 		}
 		if (f->ram[pc] == 0xf4) {
@@ -248,19 +250,19 @@ static void fake_detach(void *ctx)
 }
 
 const struct target_ops fake_target_ops = {
-	.get_state = fake_get_state,
-	.set_state = fake_set_state,
-	.read_mem = fake_read_mem,
-	.write_mem = fake_write_mem,
-	.insert_point = fake_insert_point,
-	.remove_point = fake_remove_point,
-	.resume = fake_resume,
-	.interrupt = fake_interrupt,
-	.last_stop = fake_last_stop,
-	.monitor = fake_monitor,
-	.restart = fake_restart,
-	.kill = fake_kill,
-	.detach = fake_detach,
+    .get_state = fake_get_state,
+    .set_state = fake_set_state,
+    .read_mem = fake_read_mem,
+    .write_mem = fake_write_mem,
+    .insert_point = fake_insert_point,
+    .remove_point = fake_remove_point,
+    .resume = fake_resume,
+    .interrupt = fake_interrupt,
+    .last_stop = fake_last_stop,
+    .monitor = fake_monitor,
+    .restart = fake_restart,
+    .kill = fake_kill,
+    .detach = fake_detach,
 };
 
 int fake_target_init(struct fake_target *f)

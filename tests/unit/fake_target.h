@@ -12,9 +12,9 @@
 #include "gdbstub.h"
 #include "target.h"
 
-#define FAKE_RAM_SIZE (1u << 20)
+#define FAKE_RAM_SIZE   (1u << 20)
 #define FAKE_MAX_POINTS 16
-#define FAKE_MAX_HW 4 /* Z1..Z4 together, like DR0..DR3 */
+#define FAKE_MAX_HW     4 /* Z1..Z4 together, like DR0..DR3 */
 
 struct fake_point {
 	enum target_point type;
@@ -31,13 +31,13 @@ struct fake_target {
 	struct target_stop last;
 
 	/* Test knobs. */
-	bool have_next_stop;	     /* the next resume returns next_stop at once */
+	bool have_next_stop; /* the next resume returns next_stop at once */
 	struct target_stop next_stop;
-	bool no_read_watch;	     /* Z3 gives -ENOTSUP */
-	struct gdbstub *stub;	     /* where console output goes */
-	const char *console;	     /* sent at every continue, before running */
-	unsigned console_repeat;     /* ... this many times (0 = once) */
-	int console_done; /* set (atomically) when a run has sent it all */
+	bool no_read_watch;      /* Z3 gives -ENOTSUP */
+	struct gdbstub *stub;    /* where console output goes */
+	const char *console;     /* sent at every continue, before running */
+	unsigned console_repeat; /* ... this many times (0 = once) */
+	int console_done;        /* set (atomically) when a run has sent it all */
 
 	/* Counters. */
 	unsigned long steps, resumes, restarts, kills, detaches, interrupts;

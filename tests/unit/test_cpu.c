@@ -717,6 +717,125 @@ static void test_kick(void)
 	vcpu_destroy(v);
 }
 
+/* vcpu_complete_io(): the instruction of the last input exit finishes with
+ * the caller's data and nothing after it runs; a kick does not lose it. */
+static void test_complete_io(void)
+{
+	start("complete_io after in");
+	E(0xe4, 0x60); /* 1000 in al, 0x60 */
+	E(0xfe, 0xc0); /* 1002 inc al */
+	E(0xf4);       /* 1004 hlt */
+	struct vcpu *v = boot();
+	check(vcpu_complete_io(v) == 0 && state(v).eip == CODE, "nothing pending: no-op");
+	struct vcpu_exit ex = run(v);
+	check(ex.reason == VCPU_EXIT_IO && !ex.io.is_write, "in exit");
+	ex.io.data[0] = 0x41;
+	check(vcpu_complete_io(v) == 0, "complete_io returns 0");
+	struct vcpu_state st = state(v);
+	check(st.eip == CODE + 2 && (st.gpr[GPR_EAX] & 0xff) == 0x41,
+	      "in done, inc not run: eip=%x al=%x", st.eip, st.gpr[GPR_EAX] & 0xff);
+	check(vcpu_complete_io(v) == 0 && state(v).eip == CODE + 2, "second call: no-op");
+	st = run_hlt(v);
+	check((st.gpr[GPR_EAX] & 0xff) == 0x42, "the in is not repeated: al=%x",
+	      st.gpr[GPR_EAX] & 0xff);
+	vcpu_destroy(v);
+
+	start("complete_io under single-step");
+	E(0xe4, 0x60); /* 1000 in al, 0x60 */
+	E(0xfe, 0xc0); /* 1002 inc al */
+	E(0xf4);       /* 1004 hlt */
+	v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IO, "in exit when stepping");
+	ex.io.data[0] = 7;
+	vcpu_complete_io(v);
+	check(state(v).eip == CODE + 2, "in done: eip=%x", state(v).eip);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_DEBUG && ex.debug.kind == VCPU_DEBUG_STEP &&
+	          state(v).eip == CODE + 4,
+	      "next step runs the inc: %s eip=%x", vcpu_exit_reason_name(ex.reason), state(v).eip);
+	check((state(v).gpr[GPR_EAX] & 0xff) == 8, "al=%x", state(v).gpr[GPR_EAX] & 0xff);
+	vcpu_destroy(v);
+
+	start("complete_io after an MMIO read");
+	E(0xb8), e16(0xffff);     /* 1000 mov ax, 0xffff */
+	E(0x8e, 0xd8);            /* 1003 mov ds, ax */
+	E(0x8b, 0x1e), e16(0x10); /* 1005 mov bx, [0x10]: MMIO at 0x100000 */
+	E(0x43);                  /* 1009 inc bx */
+	E(0xf4);
+	v = boot();
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_MMIO && !ex.mmio.is_write && ex.mmio.len == 2,
+	      "MMIO read exit");
+	ex.mmio.data[0] = 0x34;
+	ex.mmio.data[1] = 0x12;
+	vcpu_complete_io(v);
+	st = state(v);
+	check(st.eip == CODE + 9 && (st.gpr[GPR_EBX] & 0xffff) == 0x1234, "mov done: eip=%x bx=%x",
+	      st.eip, st.gpr[GPR_EBX] & 0xffff);
+	st = run_hlt(v);
+	check((st.gpr[GPR_EBX] & 0xffff) == 0x1235, "bx=%x", st.gpr[GPR_EBX] & 0xffff);
+	vcpu_destroy(v);
+
+	start("complete_io after an out");
+	E(0xe6, 0x61); /* out 0x61, al */
+	E(0x40);       /* inc ax */
+	E(0xf4);
+	v = boot();
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IO && ex.io.is_write, "out exit");
+	vcpu_complete_io(v);
+	st = state(v);
+	check(st.eip == CODE + 2 && (st.gpr[GPR_EAX] & 0xffff) == 0, "out: nothing more runs");
+	vcpu_destroy(v);
+
+	start("complete_io in rep insb");
+	E(0xbf), e16(0x3000); /* 1000 mov di, 0x3000 */
+	E(0xb9), e16(2);      /* 1003 mov cx, 2 */
+	E(0xba), e16(0x60);   /* 1006 mov dx, 0x60 */
+	E(0xf3, 0x6c);        /* 1009 rep insb */
+	E(0xf4);
+	v = boot();
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IO && !ex.io.is_write, "insb exit 1");
+	ex.io.data[0] = 0xa1;
+	vcpu_complete_io(v);
+	st = state(v);
+	check(st.eip == CODE + 9 && (st.gpr[GPR_ECX] & 0xffff) == 1 &&
+	          (st.gpr[GPR_EDI] & 0xffff) == 0x3001 && ram[0x3000] == 0xa1,
+	      "first iteration done, the rep waits for its next input: eip=%x cx=%x di=%x", st.eip,
+	      st.gpr[GPR_ECX], st.gpr[GPR_EDI]);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IO && !ex.io.is_write, "insb exit 2: %s",
+	      vcpu_exit_reason_name(ex.reason));
+	ex.io.data[0] = 0xa2;
+	st = run_hlt(v);
+	check(ram[0x3001] == 0xa2 && (st.gpr[GPR_EDI] & 0xffff) == 0x3002, "second byte");
+	vcpu_destroy(v);
+
+	start("kick while an in waits for its data");
+	E(0xe4, 0x60); /* 1000 in al, 0x60 */
+	E(0xfe, 0xc0); /* 1002 inc al */
+	E(0xeb, 0xfe); /* 1004 jmp $ */
+	v = boot();
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IO, "in exit");
+	ex.io.data[0] = 0x10;
+	vcpu_kick(v);
+	ex = run(v);
+	st = state(v);
+	check(ex.reason == VCPU_EXIT_INTR, "kick: %s", vcpu_exit_reason_name(ex.reason));
+	check(st.eip == CODE + 2 && (st.gpr[GPR_EAX] & 0xff) == 0x10,
+	      "the in completed before the kick: eip=%x al=%x", st.eip, st.gpr[GPR_EAX] & 0xff);
+	vcpu_kick(v);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_INTR && state(v).eip == CODE + 2,
+	      "a second kick: nothing runs, no new in: %s eip=%x",
+	      vcpu_exit_reason_name(ex.reason), state(v).eip);
+	vcpu_destroy(v);
+}
+
 /* ---- code changes ---- */
 
 static void test_smc(void)
@@ -824,6 +943,7 @@ int main(void)
 	test_step_and_breakpoints();
 	test_watchpoints();
 	test_kick();
+	test_complete_io();
 	test_smc();
 	test_faults();
 	free(ram);

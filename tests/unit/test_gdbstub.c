@@ -5,6 +5,7 @@
  *   test_gdbstub               run the tests (and the real-GDB check if
  *                              /usr/bin/gdb or $GDB exists; TEST_GDB=0 skips it)
  *   test_gdbstub --serve PORT  serve the fake target on 127.0.0.1:PORT
+ *   test_gdbstub --serve stdio serve it on stdin/stdout (target remote | ...)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,27 +31,27 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 /* A reply must be exactly this. */
-#define CHECK_REPLY(c, pkt, want)                                                          \
-	do {                                                                               \
-		const char *got_ = xfer(c, pkt);                                           \
-		if (strcmp(got_, want) != 0) {                                             \
-			fprintf(stderr, "%s:%d: %s -> \"%.200s\", wanted \"%s\"\n", __FILE__,     \
-				__LINE__, pkt, got_, want);                                \
-			failures++;                                                        \
-		}                                                                          \
+#define CHECK_REPLY(c, pkt, want)                                                                  \
+	do {                                                                                       \
+		const char *got_ = xfer(c, pkt);                                                   \
+		if (strcmp(got_, want) != 0) {                                                     \
+			fprintf(stderr, "%s:%d: %s -> \"%.200s\", wanted \"%s\"\n", __FILE__,      \
+			        __LINE__, pkt, got_, want);                                        \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 #define TIMEOUT_MS 5000
-#define MEM_BIG 0x10000 /* what GDB reads at most in one m packet */
+#define MEM_BIG    0x10000 /* what GDB reads at most in one m packet */
 
 static struct fake_target F;
 static struct gdbstub *S;
@@ -95,8 +96,8 @@ static void *server_main(void *arg)
 #define RXCAP (4 * GDBSTUB_PACKET_SIZE)
 
 struct client {
-	int fd;	    /* to the stub */
-	int rfd;    /* from the stub (== fd for a socket) */
+	int fd;  /* to the stub */
+	int rfd; /* from the stub (== fd for a socket) */
 	bool noack;
 	uint8_t rx[RXCAP];
 	size_t pos, len;
@@ -291,8 +292,7 @@ static uint32_t le32(const char *hex)
 
 	if (rsp_unhex(b, hex, 4) < 0)
 		return 0xdeadbeef;
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
 static const char *hex32(uint32_t v)
@@ -434,8 +434,8 @@ static void test_regs_pure(void)
 	/* All or nothing. */
 	st2 = st;
 	gdb_regs_get_all(&st, buf);
-	buf[0] = 0x99;						 /* eax: fine */
-	buf[gdb_reg_offset(GDB_REG_IDTR_LIMIT) + 2] = 1;	 /* > 0xffff */
+	buf[0] = 0x99;                                   /* eax: fine */
+	buf[gdb_reg_offset(GDB_REG_IDTR_LIMIT) + 2] = 1; /* > 0xffff */
 	CHECK(gdb_regs_set_all(&st, buf) == -EINVAL);
 	CHECK(memcmp(&st, &st2, sizeof(st)) == 0);
 
@@ -574,8 +574,8 @@ static void test_target_xml(void)
 	CHECK(strstr(xml, "<feature name=\"org.kvm-gdbstub.x86.segments\">") != NULL);
 	CHECK(strstr(xml, "<flags id=\"i386_eflags\"") != NULL);
 	for (unsigned r = 0; r < GDB_REG_COUNT; r++) {
-		const char *want = fmt("<reg name=\"%s\" bitsize=\"%u\"", gdb_reg_name(r),
-				       8 * gdb_reg_size(r));
+		const char *want =
+		    fmt("<reg name=\"%s\" bitsize=\"%u\"", gdb_reg_name(r), 8 * gdb_reg_size(r));
 		const char *at = strstr(xml, want);
 		CHECK(at != NULL);
 		if (at)
@@ -896,16 +896,17 @@ static void test_resume(void)
 		struct target_stop stop;
 		const char *prefix;
 	} kinds[] = {
-		{{.kind = TARGET_STOP_WATCH, .point = TARGET_WP_WRITE, .addr = 0x1234}, "T05watch:1234;"},
-		{{.kind = TARGET_STOP_WATCH, .point = TARGET_WP_READ, .addr = 0xabc}, "T05rwatch:abc;"},
-		{{.kind = TARGET_STOP_WATCH, .point = TARGET_WP_ACCESS, .addr = 0}, "T05awatch:0;"},
-		{{.kind = TARGET_STOP_SIGNAL, .signal = 11}, "T0b"},
-		{{.kind = TARGET_STOP_SIGNAL, .signal = 4}, "T04"},
-		{{.kind = TARGET_STOP_HALTED, .signal = 5}, "T05"},
-		{{.kind = TARGET_STOP_PORT, .signal = 5}, "T05"},
-		{{.kind = TARGET_STOP_MAGIC, .signal = 5}, "T05"},
-		{{.kind = TARGET_STOP_INTERRUPT, .signal = 2}, "T02"},
-		{{.kind = TARGET_STOP_STEP, .signal = 5}, "T05"},
+	    {{.kind = TARGET_STOP_WATCH, .point = TARGET_WP_WRITE, .addr = 0x1234},
+	     "T05watch:1234;"},
+	    {{.kind = TARGET_STOP_WATCH, .point = TARGET_WP_READ, .addr = 0xabc}, "T05rwatch:abc;"},
+	    {{.kind = TARGET_STOP_WATCH, .point = TARGET_WP_ACCESS, .addr = 0}, "T05awatch:0;"},
+	    {{.kind = TARGET_STOP_SIGNAL, .signal = 11}, "T0b"},
+	    {{.kind = TARGET_STOP_SIGNAL, .signal = 4}, "T04"},
+	    {{.kind = TARGET_STOP_HALTED, .signal = 5}, "T05"},
+	    {{.kind = TARGET_STOP_PORT, .signal = 5}, "T05"},
+	    {{.kind = TARGET_STOP_MAGIC, .signal = 5}, "T05"},
+	    {{.kind = TARGET_STOP_INTERRUPT, .signal = 2}, "T02"},
+	    {{.kind = TARGET_STOP_STEP, .signal = 5}, "T05"},
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		F.have_next_stop = true;
@@ -1207,16 +1208,18 @@ static void test_session_ends(void)
 	CHECK(F.restarts == restarts + 1 && F.st.eip == 0);
 	send_pkt(&c, "k");
 	CHECK(quiet(&c, 50));
+	CHECK_REPLY(&c, "?", "W00"); /* its reply also orders the k before it */
 	CHECK(F.kills == kills + 1);
-	CHECK_REPLY(&c, "?", "W00");
 	CHECK_REPLY(&c, "c", "E03");
-	CHECK_REPLY(&c, "vRun;676f", "T05" "08:00000000;04:00000000;05:00000000;thread:1;");
+	CHECK_REPLY(&c, "vRun;676f",
+	            "T05"
+	            "08:00000000;04:00000000;05:00000000;thread:1;");
 	CHECK_REPLY(&c, "vKill;1", "OK");
 	CHECK_REPLY(&c, "qC", "QC1"); /* still serving */
 	send_pkt(&c, "R00");
 	CHECK(quiet(&c, 50));
-	CHECK(F.restarts == restarts + 3);
 	check_stop(xfer(&c, "?"), "T05", 0);
+	CHECK(F.restarts == restarts + 3);
 	CHECK_REPLY(&c, "D", "OK");
 	CHECK(close_session(&c, false) == GDBSTUB_END_DETACH);
 
@@ -1480,11 +1483,20 @@ static void test_real_gdb(void)
 
 	bool ok = true;
 	static const char *const want[] = {
-		"eip            0x7c00",     "esp            0x9fffe", "cs             0x7c0",
-		"eip_off        0x0",	      "cs_base        0x7c00",  "ss_base        0x90000",
-		"idtr_limit     0x3ff",	      "=> 0x7c00:\tmov    $0x1234,%ax",
-		"0x7c03:\tmov    %ax,%ds",    "0x7c05:\tint    $0x10", "$1 = 0x1",
-		"$2 = 0x7c0",		      "Breakpoint 1, 0x00007c20", "monitor works",
+	    "eip            0x7c00",
+	    "esp            0x9fffe",
+	    "cs             0x7c0",
+	    "eip_off        0x0",
+	    "cs_base        0x7c00",
+	    "ss_base        0x90000",
+	    "idtr_limit     0x3ff",
+	    "=> 0x7c00:\tmov    $0x1234,%ax",
+	    "0x7c03:\tmov    %ax,%ds",
+	    "0x7c05:\tint    $0x10",
+	    "$1 = 0x1",
+	    "$2 = 0x7c0",
+	    "Breakpoint 1, 0x00007c20",
+	    "monitor works",
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (!strstr(buf, want[i])) {
@@ -1507,6 +1519,18 @@ static void test_real_gdb(void)
 static int serve_forever(const char *port)
 {
 	char err[128];
+
+	if (strcmp(port, "stdio") == 0) {
+		int in, out;
+		if (net_stdio_open(&in, &out) < 0)
+			return 1;
+		load_demo_guest();
+		F.stub = S;
+		printf("this goes to stderr, not to GDB\n");
+		fflush(stdout);
+		fprintf(stderr, "session ended: %d\n", gdbstub_serve(S, in, out));
+		return 0;
+	}
 	int l = net_listen(NULL, (uint16_t)atoi(port), err, sizeof(err));
 
 	if (l < 0) {
@@ -1515,6 +1539,7 @@ static int serve_forever(const char *port)
 	}
 	load_demo_guest();
 	F.stub = S;
+	F.console = "console output from the guest\n"; /* at every continue */
 	gdbstub_set_listen_fd(S, l);
 	fprintf(stderr, "serving the fake target on 127.0.0.1:%d\n", net_local_port(l));
 	for (;;) {

@@ -1,0 +1,41 @@
+/* A guest that uses int3 itself: its IVT vector 3 points at its own
+ * handler.  Under a debugger the int3 must still reach the guest. */
+	.code16
+	.section .text.start, "ax"
+	.globl _start
+_start:
+	xor	%ax, %ax
+	mov	%ax, %ds
+	mov	%ax, %ss
+	mov	$0x7000, %sp
+	movw	$handler, 3 * 4		/* IVT[3] = 0000:handler */
+	movw	$0, 3 * 4 + 2
+	.globl	guest_int3
+guest_int3:
+	int3
+	mov	$back, %si
+	call	puts
+	hlt
+
+	.globl	handler
+handler:
+	push	%si
+	mov	$handled, %si
+	call	puts
+	pop	%si
+	iret
+
+puts:	push	%dx
+	mov	$0x3f8, %dx
+1:	lodsb
+	test	%al, %al
+	jz	2f
+	out	%al, %dx
+	jmp	1b
+2:	pop	%dx
+	ret
+
+handled: .asciz	"int3 handled\n"
+back:	.asciz	"back\n"
+
+	.section .note.GNU-stack, "", @progbits

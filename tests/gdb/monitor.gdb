@@ -1,0 +1,12 @@
+# guest: hello.bin
+# monitor commands.
+monitor help
+monitor registers
+monitor stats
+monitor debug
+monitor catch-port out 0x3f8
+continue
+p/x $al
+monitor uncatch-port all
+monitor bogus
+kill

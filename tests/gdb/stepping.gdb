@@ -1,0 +1,21 @@
+# guest: hello.bin
+# stepi N, nexti, advance, until, and breakpoints hidden from memory reads.
+stepi 3
+p/x $pc
+nexti
+p/x $pc
+advance *0x13
+p/x $pc
+set breakpoint always-inserted on
+break *0x13
+x/2xb 0x13
+set {char}0x13 = 0xac
+x/2xb 0x13
+until *0x17
+p/x $pc
+p/x $cx
+set breakpoint always-inserted off
+delete
+advance *0x17
+p/x $pc
+stepi

@@ -140,6 +140,7 @@ int debug_insert(struct debug *d, enum target_point type, uint32_t addr, uint32_
 	if (is_patch(p->mech))
 		patch(d, p);
 	d->count++;
+	d->generation++;
 	return 0;
 }
 
@@ -153,6 +154,7 @@ int debug_remove(struct debug *d, enum target_point type, uint32_t addr, uint32_
 			continue;
 		unpatch_if_last(d, p);
 		d->points[i] = d->points[--d->count];
+		d->generation++;
 		return 0;
 	}
 	return -ENOENT;
@@ -165,6 +167,7 @@ void debug_remove_all(struct debug *d)
 		unpatch_if_last(d, p);
 		d->count--;
 	}
+	d->generation++;
 }
 
 const struct debug_point *debug_find_breakpoint(const struct debug *d, uint32_t addr)
@@ -198,9 +201,24 @@ static bool backend_takes(const struct debug_point *p, bool emulated)
 	return p->mech == MECH_NATIVE || p->mech == MECH_DEBUGREG;
 }
 
+void debug_forget_applied(struct debug *d)
+{
+	d->applied_vcpu = NULL;
+}
+
+static bool already_applied(const struct debug *d, struct vcpu *vcpu, bool singlestep,
+			    uint32_t skip, bool emulated)
+{
+	return d->applied_vcpu == vcpu && d->applied_generation == d->generation &&
+	       d->applied_step == singlestep && d->applied_skip == skip &&
+	       d->applied_emulated == emulated;
+}
+
 int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip,
 		bool emulated)
 {
+	if (already_applied(d, vcpu, singlestep, skip, emulated))
+		return 0;
 	if (d->buf_room < d->count) {
 		uint32_t *nb = realloc(d->bp_buf, d->count * sizeof(*nb));
 		if (nb)
@@ -229,7 +247,13 @@ int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t sk
 				(struct vcpu_watchpoint){p->addr, p->len, watch_type(p->type)};
 		}
 	}
-	return vcpu_set_debug(vcpu, &dbg);
+	int r = vcpu_set_debug(vcpu, &dbg);
+	d->applied_vcpu = r == 0 ? vcpu : NULL;
+	d->applied_generation = d->generation;
+	d->applied_step = singlestep;
+	d->applied_skip = skip;
+	d->applied_emulated = emulated;
+	return r;
 }
 
 void debug_shadow(const struct debug *d, uint32_t addr, uint8_t *buf, size_t len)

@@ -48,6 +48,12 @@ struct debug {
 	uint32_t *bp_buf; /* debug_apply()'s arrays for vcpu_set_debug() */
 	struct vcpu_watchpoint *wp_buf;
 	size_t buf_room;
+	/* What the last debug_apply() gave which vCPU: an unchanged setup is
+	 * not sent again (one ioctl less per step on KVM). */
+	uint64_t generation, applied_generation;
+	struct vcpu *applied_vcpu;
+	bool applied_step, applied_emulated;
+	uint32_t applied_skip;
 };
 
 void debug_init(struct debug *d, uint8_t *ram, uint64_t ram_size, const struct vcpu_caps *caps,
@@ -74,6 +80,9 @@ bool debug_needs_emulation(const struct debug *d);
  * the next call.  0 or -errno from vcpu_set_debug(). */
 int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip,
 		bool emulated);
+
+/* Someone set the vCPU's debug setup behind debug_apply()'s back. */
+void debug_forget_applied(struct debug *d);
 
 /* Debugger view of memory: put saved bytes over patches in buf, which holds
  * guest memory [addr, addr+len). */

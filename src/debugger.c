@@ -179,9 +179,9 @@ int debugger_main(struct vm *vm, const struct options *o)
 		gdb_target_free(&d.target);
 		return EXIT_INTERNAL;
 	}
-	vm->uart.out = (struct console_sink){console_write, &d};
+	vm->uart.out = (struct console_sink){console_write, NULL, &d};
 	int status = o->gdb == GDB_STDIO ? serve_stdio(&d) : serve_tcp(&d);
-	vm->uart.out = (struct console_sink){NULL, NULL};
+	vm->uart.out = (struct console_sink){NULL, NULL, NULL};
 	gdbstub_free(d.stub);
 	gdb_target_free(&d.target);
 	return status;

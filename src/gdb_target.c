@@ -72,6 +72,7 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		return r;
 	if (from != t->primary)
 		vcpu_set_debug(from, &(struct vcpu_debug){0});
+	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
 	t->vm->vcpu = to;
 	return 0;
@@ -317,7 +318,8 @@ static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *
 	const struct debug_point *bp = debug_find_breakpoint(&t->dbg, pc);
 	if (bp)
 		debug_unpatch(&t->dbg, bp);
-	int r = debug_apply(&t->dbg, t->vm->vcpu, true, pc, t->vm->vcpu != t->primary);
+	int r = debug_apply(&t->dbg, t->vm->vcpu, true, bp ? pc : UINT32_MAX,
+			    t->vm->vcpu != t->primary);
 	struct run_result res;
 	bool stopped;
 	if (r < 0) {
@@ -342,6 +344,7 @@ static int reinject_int3(struct gdb_target *t)
 {
 	struct run_result res;
 	struct vcpu_debug dbg = {.singlestep = true};
+	debug_forget_applied(&t->dbg);
 	int r = vcpu_set_debug(t->vm->vcpu, &dbg);
 	if (r < 0)
 		return r;
@@ -422,6 +425,7 @@ static int restart(void *ctx)
 		return -EIO;
 	}
 	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	debug_forget_applied(&t->dbg);
 	t->cache_valid = false;
 	t->exited = false;
 	t->interrupt_requested = 0;
@@ -434,6 +438,7 @@ static void clear_debug(struct gdb_target *t)
 	debug_remove_all(&t->dbg);
 	gdb_target_settle(t);
 	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	debug_forget_applied(&t->dbg);
 	t->vm->debugger_attached = false;
 }
 

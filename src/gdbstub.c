@@ -1,98 +1,30 @@
-/* GDB command layer: one packet in, one table lookup, one reply out.
+/* The GDB stub's protocol: one packet in, one table lookup, one reply out.
  *
- * Threads: gdbstub_serve() runs in the caller's thread and calls the target
- * from there.  While target_ops.resume() blocks, a watcher thread (one per
- * session, asleep in epoll_wait) sees a Ctrl-C, any other request, a hang-up
- * or a second debugger knocking, and calls target_ops.interrupt().
- * A thread rather than SIGIO: no process-wide signal handler to share with
- * the VMM's own vCPU-kick signals, no EINTR in the serving thread, the same
- * code for sockets and pipes.  epoll makes it cheap: the connection is in
- * the watcher's epoll set only while armed (EPOLLONESHOT, re-enabled with
- * EPOLL_CTL_MOD around each resume call), so requests handled while stopped
- * never wake the watcher, and arming costs two syscalls and no thread
- * wake-up.  The watcher reads the connection and calls interrupt() only while
- * armed, under s->lock, so the two threads never read at once.
+ * Each handler parses its packet with a bounds-checked cursor, calls the
+ * target, and builds the reply in s->reply; gdb_session.c reads the packets,
+ * sends the replies and runs the target (see gdbstub_internal.h).
+ *
+ * Thread ids: one process (pid 1) with one thread (tid 1).  With GDB's
+ * multiprocess extensions (offered in qSupported) ids are written "p1.1" and
+ * the exit reply names the process, so GDB shows "process 1"; without them,
+ * plain "1".  Ids are accepted in both forms either way.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* accept4, pipe2 */
-#endif
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "gdb_regs.h"
 #include "gdbstub.h"
+#include "gdbstub_internal.h"
 #include "rsp.h"
 
-#define REPLY_CAP    (2 * GDBSTUB_PACKET_SIZE + 16) /* escaped binary may double */
-#define IN_CAP       GDBSTUB_PACKET_SIZE
-#define MON_CAP      65536                     /* monitor command output */
 #define MON_CMD_MAX  1024                      /* monitor command text */
-#define CON_CHUNK    1024                      /* console bytes per O packet */
-#define TXQ_CAP      65536                     /* console frames waiting for a slow reader */
 #define MEM_MAX_READ (GDBSTUB_PACKET_SIZE / 2) /* hex doubles it */
 
-/* Error replies: "E01" for anything the debugger got wrong in the packet,
- * otherwise the errno the target returned. */
-#define ERR_PACKET 0x01
-
-struct gdbstub {
-	const struct target_ops *ops;
-	void *ctx;
-	char *xml;
-	size_t xml_len;
-	struct rsp_parser parser;
-	struct rsp_buf reply;
-	uint8_t *mem; /* m/M/X data */
-	char *mon;    /* monitor output */
-	int listen_fd;
-
-	/* The session: touched by the serving thread only, unless noted. */
-	int in_fd, out_fd;
-	bool in_sock, out_sock;
-	int out_flags; /* -1: out_fd's flags were not changed */
-	bool noack, noack_next, extended, no_process, ack_pending;
-	bool last_valid; /* s->reply holds the last frame sent (for a NAK) */
-	uint8_t *in;     /* bytes read, not parsed yet; the watcher appends while armed */
-	size_t in_pos, in_len;
-
-	/* The watcher: everything below is under lock. */
-	pthread_mutex_t lock;
-	pthread_t watcher;
-	bool watcher_running, armed, quit, disconnected;
-	int fired;   /* interrupt() called during this resume (read atomically) */
-	int wake[2]; /* a byte here ends the watcher */
-	int ep;      /* its epoll set: wake[0], in_fd, listen_fd */
-
-	/* Console: under con_lock.  txq is the console's only while running. */
-	pthread_mutex_t con_lock;
-	bool connected, running;
-	struct rsp_buf obuf;
-	uint8_t *txq;
-	size_t txq_len;
-	uint8_t *pend;
-	size_t pend_len;
-
-	struct gdbstub_stats stats;
-};
-
-/* What a command handler wants done after it returns. */
-enum act {
-	ACT_REPLY,       /* send the reply built in s->reply */
-	ACT_SILENT,      /* no reply (only the ack) */
-	ACT_DETACH,      /* send the reply, end the session: detached */
-	ACT_KILL,        /* send the reply, end the session: killed */
-	ACT_KILL_SILENT, /* no reply, end the session: killed */
-	ACT_DISCONNECT,  /* the debugger is gone */
-};
+#define STUB_PID 1
+#define STUB_TID 1
 
 /* A cursor over a packet's arguments; never reads past end. */
 struct cur {
@@ -151,7 +83,13 @@ static int parse_range(struct cur *c, uint64_t *addr, uint64_t *len, uint64_t ma
 	return 0;
 }
 
-/* Thread ids: "1", "0" (any), "-1" (all), "p1.1", "p1", "p-1.-1". */
+/* A thread id as GDB writes it: "1", "0" (any), "-1" (all), and with the
+ * multiprocess extensions "p1.1", "p1" and "p1.-1" (all of process 1's),
+ * "p-1" (all).  pid is 0 when the id has none. */
+struct ptid {
+	int64_t pid, tid;
+};
+
 static bool parse_id(struct cur *c, int64_t *id)
 {
 	uint64_t v;
@@ -168,28 +106,28 @@ static bool parse_id(struct cur *c, int64_t *id)
 	return true;
 }
 
-static bool parse_tid(struct cur *c, int64_t *tid)
+static bool parse_ptid(struct cur *c, struct ptid *id)
 {
-	int64_t pid;
-
+	id->pid = 0;
 	if (cur_eat(c, 'p')) {
-		if (!parse_id(c, &pid))
+		if (!parse_id(c, &id->pid))
 			return false;
 		if (!cur_eat(c, '.')) {
-			*tid = -1;
+			id->tid = -1;
 			return true;
 		}
 	}
-	return parse_id(c, tid);
+	return parse_id(c, &id->tid);
+}
+
+/* Whether id names our one thread, or a set that includes it. */
+static bool ptid_ours(const struct ptid *id)
+{
+	return (id->pid == 0 || id->pid == -1 || id->pid == STUB_PID) &&
+	       (id->tid == 0 || id->tid == -1 || id->tid == STUB_TID);
 }
 
 /* ---- replies ---- */
-
-static void reply_reset(struct gdbstub *s)
-{
-	s->last_valid = false;
-	rsp_buf_begin(&s->reply, s->ack_pending);
-}
 
 static enum act reply_str(struct gdbstub *s, const char *str)
 {
@@ -197,100 +135,25 @@ static enum act reply_str(struct gdbstub *s, const char *str)
 	return ACT_REPLY;
 }
 
-/* "Enn" from an error number (positive or negative errno, or ERR_PACKET). */
-static enum act reply_err(struct gdbstub *s, int err)
+enum act stub_reply_err(struct gdbstub *s, int err)
 {
 	if (err < 0)
 		err = -err;
-	reply_reset(s);
+	stub_reply_reset(s);
 	rsp_put_char(&s->reply, 'E');
 	rsp_put_hex8(&s->reply, (uint8_t)(err ? err : ERR_PACKET));
 	return ACT_REPLY;
 }
 
-static ssize_t out_write(struct gdbstub *s, const void *buf, size_t len, bool nonblock)
+/* Our thread's id, in the form the debugger expects. */
+static void put_tid(struct gdbstub *s)
 {
-	if (s->out_sock)
-		return send(s->out_fd, buf, len, MSG_NOSIGNAL | (nonblock ? MSG_DONTWAIT : 0));
-	return write(s->out_fd, buf, len); /* a pipe: O_NONBLOCK while serving */
-}
-
-/* Write everything, waiting for the reader if needed.  0 or -errno. */
-static int write_all(struct gdbstub *s, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = out_write(s, buf, len, false);
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd p = {.fd = s->out_fd, .events = POLLOUT};
-			if (poll(&p, 1, -1) < 0 && errno != EINTR)
-				return -errno;
-		} else if (n < 0 && errno != EINTR) {
-			return -errno;
-		}
+	if (s->multiprocess) {
+		rsp_put_char(&s->reply, 'p');
+		rsp_put_hexnum(&s->reply, STUB_PID);
+		rsp_put_char(&s->reply, '.');
 	}
-	return 0;
-}
-
-/* Console frames queued during the last run go before anything else. */
-static int flush_txq(struct gdbstub *s)
-{
-	int rc = write_all(s, s->txq, s->txq_len);
-
-	s->txq_len = 0;
-	return rc;
-}
-
-/* Close and send the reply: one write() in the common case. */
-static int send_reply(struct gdbstub *s)
-{
-	if (rsp_buf_finish(&s->reply) < 0) {
-		reply_err(s, E2BIG);
-		rsp_buf_finish(&s->reply);
-	}
-	s->ack_pending = false;
-	if (s->txq_len && flush_txq(s) < 0)
-		return -EPIPE;
-	int rc = write_all(s, s->reply.data, s->reply.len);
-	s->last_valid = true;
-	if (s->noack_next) {
-		/* QStartNoAckMode: acks stop after its OK. */
-		s->noack = true;
-		s->noack_next = false;
-	}
-	return rc;
-}
-
-/* Ack a request now, before a long operation or several frames. */
-static int flush_ack(struct gdbstub *s)
-{
-	if (!s->ack_pending)
-		return 0;
-	s->ack_pending = false;
-	reply_reset(s);
-	return write_all(s, (const uint8_t *)"+", 1);
-}
-
-/* One 'O' packet of text, sent now (GDB is waiting for a reply that
- * accepts them: a stop reply or a qRcmd reply). */
-static int send_output(struct gdbstub *s, const char *text, size_t len)
-{
-	while (len) {
-		size_t n = len < CON_CHUNK ? len : CON_CHUNK;
-
-		reply_reset(s);
-		rsp_put_char(&s->reply, 'O');
-		rsp_put_hex(&s->reply, text, n);
-		if (send_reply(s) < 0)
-			return -EPIPE;
-		text += n;
-		len -= n;
-	}
-	reply_reset(s);
-	return 0;
+	rsp_put_hexnum(&s->reply, STUB_TID);
 }
 
 /* ---- registers and stop replies ---- */
@@ -328,6 +191,10 @@ static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 	if (stop->kind == TARGET_STOP_EXITED) {
 		rsp_put_char(b, 'W');
 		rsp_put_hex8(b, (uint8_t)stop->code);
+		if (s->multiprocess) {
+			rsp_put_str(b, ";process:");
+			rsp_put_hexnum(b, STUB_PID);
+		}
 		return;
 	}
 	if (stop->kind == TARGET_STOP_INTERRUPT)
@@ -357,300 +224,48 @@ static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 		put_reg(s, &st, GDB_REG_ESP);
 		put_reg(s, &st, GDB_REG_EBP);
 	}
-	rsp_put_str(b, "thread:1;");
+	rsp_put_str(b, "thread:");
+	put_tid(s);
+	rsp_put_char(b, ';');
 }
 
-/* ---- the watcher (see the top of the file) ---- */
-
-/* Under s->lock, armed. */
-static void fire(struct gdbstub *s)
+/* The stop '?' reports from now on: the target's last one may differ after
+ * a resume that consumed an interrupt request (gdb_session.c). */
+static void remember_stop(struct gdbstub *s, const struct target_stop *stop)
 {
-	s->armed = false; /* stop watching a fd nobody drains until the stop */
-	if (__atomic_load_n(&s->fired, __ATOMIC_RELAXED))
-		return;
-	__atomic_store_n(&s->fired, 1, __ATOMIC_RELAXED);
-	s->stats.interrupts++;
-	s->ops->interrupt(s->ctx);
-}
-
-static bool fd_readable_now(int fd)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-
-	return poll(&p, 1, 0) > 0;
-}
-
-/* Turn a second debugger away: "E.text" is what GDB 13 prints as the reply
- * to its first packet (the leading '+' acks that packet). */
-static void reject_client(struct gdbstub *s)
-{
-	static const char msg[] = "E.kvm-gdbstub: another debugger is already attached";
-	struct rsp_buf b;
-	int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-	if (fd < 0)
-		return;
-	if (rsp_buf_init(&b, sizeof(msg) + 8) == 0) {
-		rsp_buf_begin(&b, true);
-		rsp_put_str(&b, msg);
-		if (rsp_buf_finish(&b) == 0 &&
-		    send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-			/* nothing more to do for a client we are turning away */
-		}
-		rsp_buf_free(&b);
-	}
-	shutdown(fd, SHUT_WR);
-	close(fd);
-	s->stats.rejected++;
-}
-
-/* Under s->lock, armed: take what the debugger sent during the run, all of
- * it (the watcher's epoll is edge-triggered).  Acks of O packets are not
- * requests; anything else is, and so are a hang-up and a full buffer. */
-static void watcher_read(struct gdbstub *s)
-{
-	while (s->armed && fd_readable_now(s->in_fd)) { /* a pipe read would block */
-		size_t space = IN_CAP - s->in_len;
-		ssize_t n;
-
-		if (space == 0) {
-			fire(s);
-			return;
-		}
-		if (s->in_sock)
-			n = recv(s->in_fd, s->in + s->in_len, space, MSG_DONTWAIT);
-		else
-			n = read(s->in_fd, s->in + s->in_len, space);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n <= 0) {
-			s->disconnected = true;
-			fire(s);
-			return;
-		}
-		for (ssize_t i = 0; i < n; i++) {
-			uint8_t c = s->in[s->in_len + i];
-			if (c != '+' && c != '-')
-				fire(s);
-		}
-		s->in_len += (size_t)n;
-	}
-}
-
-/* Under s->lock: every connection waiting on the listening socket. */
-static void reject_pending(struct gdbstub *s)
-{
-	while (s->listen_fd >= 0 && fd_readable_now(s->listen_fd))
-		reject_client(s);
-}
-
-enum { EV_WAKE, EV_CONN, EV_LISTEN };
-
-/* Let the connection wake the watcher once (EPOLLONESHOT), or not at all. */
-static void watch_conn(struct gdbstub *s, bool on)
-{
-	struct epoll_event ev = {
-	    .events = EPOLLONESHOT | (on ? EPOLLIN | EPOLLRDHUP : 0),
-	    .data.u32 = EV_CONN,
-	};
-
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, s->in_fd, &ev);
-}
-
-static void *watcher_main(void *arg)
-{
-	struct gdbstub *s = arg;
-	struct epoll_event ev[4];
-
-	for (;;) {
-		int n = epoll_wait(s->ep, ev, 4, -1);
-
-		if (n < 0 && errno != EINTR)
-			break;
-		pthread_mutex_lock(&s->lock);
-		bool quit = s->quit;
-		for (int i = 0; i < n && !quit && s->armed; i++) {
-			if (ev[i].data.u32 == EV_CONN) {
-				watcher_read(s);
-				if (s->armed) /* only acks: watch on */
-					watch_conn(s, true);
-			} else if (ev[i].data.u32 == EV_LISTEN) {
-				reject_pending(s);
-			}
-		}
-		/* Disarmed: the serving thread reads and accepts itself. */
-		pthread_mutex_unlock(&s->lock);
-		if (quit)
-			break;
-	}
-	return NULL;
-}
-
-/* ---- console ---- */
-
-/* Under con_lock, running: O packets for text, never blocking. */
-static void console_emit(struct gdbstub *s, const uint8_t *text, size_t len)
-{
-	while (len) {
-		size_t n = len < CON_CHUNK ? len : CON_CHUNK;
-
-		rsp_buf_begin(&s->obuf, false);
-		rsp_put_char(&s->obuf, 'O');
-		rsp_put_hex(&s->obuf, text, n);
-		rsp_buf_finish(&s->obuf);
-		text += n;
-		len -= n;
-
-		const uint8_t *f = s->obuf.data;
-		size_t flen = s->obuf.len;
-		if (s->txq_len) {
-			/* Older frames first; whatever still waits stays. */
-			ssize_t w = out_write(s, s->txq, s->txq_len, true);
-			if (w > 0) {
-				memmove(s->txq, s->txq + w, s->txq_len - (size_t)w);
-				s->txq_len -= (size_t)w;
-			}
-		}
-		if (s->txq_len == 0) {
-			ssize_t w = out_write(s, f, flen, true);
-			if (w > 0) {
-				f += w;
-				flen -= (size_t)w;
-			}
-		}
-		if (flen && TXQ_CAP - s->txq_len < flen) {
-			s->stats.console_dropped += n;
-			continue;
-		}
-		memcpy(s->txq + s->txq_len, f, flen);
-		s->txq_len += flen;
-		s->stats.console_sent += n;
-	}
-}
-
-void gdbstub_console_output(struct gdbstub *s, const void *buf, size_t len)
-{
-	pthread_mutex_lock(&s->con_lock);
-	if (s->running) {
-		console_emit(s, buf, len);
-	} else if (s->connected) {
-		size_t n = GDBSTUB_CONSOLE_PENDING - s->pend_len;
-		if (n > len)
-			n = len;
-		memcpy(s->pend + s->pend_len, buf, n);
-		s->pend_len += n;
-		s->stats.console_dropped += len - n;
-	} else {
-		s->stats.console_dropped += len;
-	}
-	pthread_mutex_unlock(&s->con_lock);
+	s->stop = *stop;
+	s->stop.why = NULL; /* the target's buffer: not ours to keep */
+	s->have_stop = true;
 }
 
 /* ---- resuming ---- */
 
-static bool has_request(const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (b[i] != '+' && b[i] != '-')
-			return true;
-	return false;
-}
-
-/* Console output goes out directly while the guest may run. */
-static void console_running(struct gdbstub *s, bool on)
-{
-	pthread_mutex_lock(&s->con_lock);
-	s->running = on;
-	if (on) {
-		console_emit(s, s->pend, s->pend_len);
-		s->pend_len = 0;
-	}
-	pthread_mutex_unlock(&s->con_lock);
-}
-
-/* Around each target_ops.resume() call: the watcher calls interrupt() only
- * between arm and disarm, so the stub knows (s->fired) whether a request may
- * be pending in the target when resume returns. */
-static void arm(struct gdbstub *s)
-{
-	pthread_mutex_lock(&s->lock);
-	__atomic_store_n(&s->fired, 0, __ATOMIC_RELAXED);
-	s->armed = true;
-	/* A Ctrl-C that came in with the resume request is already read.
-	 * Otherwise watch: EPOLL_CTL_MOD reports bytes already waiting too. */
-	if (has_request(s->in + s->in_pos, s->in_len - s->in_pos))
-		fire(s);
-	else
-		watch_conn(s, true);
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void disarm(struct gdbstub *s)
-{
-	pthread_mutex_lock(&s->lock);
-	if (s->armed)
-		watch_conn(s, false);
-	s->armed = false;
-	pthread_mutex_unlock(&s->lock);
-}
-
-struct range {
-	uint32_t start, end;
-};
-
 /* Resume (repeatedly for a range step) and build the stop reply. */
 static enum act resume(struct gdbstub *s, enum target_resume how, const struct range *r)
 {
-	struct target_stop stop = {0};
-	struct vcpu_state st;
+	struct target_stop stop;
 	int rc;
 
 	if (s->no_process)
-		return reply_err(s, ESRCH);
-	if (flush_ack(s) < 0)
+		return stub_reply_err(s, ESRCH);
+	if (stub_flush_ack(s) < 0)
 		return ACT_DISCONNECT;
-	console_running(s, true);
-	for (;;) {
-		s->stats.resumes++;
-		arm(s);
-		rc = s->ops->resume(s->ctx, how, &stop);
-		disarm(s);
-		if (rc < 0 || stop.kind == TARGET_STOP_INTERRUPT)
-			break;
-		if (__atomic_load_n(&s->fired, __ATOMIC_RELAXED)) {
-			/* The guest stopped for another reason as the request came:
-			 * it is still pending in the target, and would stop the next
-			 * run at once.  Consume it now (a resume with a request
-			 * pending returns without running the guest). */
-			struct target_stop tmp;
-			s->ops->resume(s->ctx, TARGET_STEP, &tmp);
-			if (r && stop.kind == TARGET_STOP_STEP)
-				stop = (struct target_stop){.kind = TARGET_STOP_INTERRUPT,
-				                            .signal = 2};
-			break;
-		}
-		if (!r || stop.kind != TARGET_STOP_STEP)
-			break;
-		/* Range stepping: on while pc stays in [start, end). */
-		if (s->ops->get_state(s->ctx, &st) < 0)
-			break;
-		uint32_t pc = vcpu_state_pc(&st);
-		if (pc < r->start || pc >= r->end)
-			break;
-	}
-	console_running(s, false);
+	s->have_stop = false;
+	rc = stub_resume(s, how, r, &stop);
 	if (s->disconnected)
 		return ACT_DISCONNECT;
-	reply_reset(s);
+	stub_reply_reset(s);
 	if (rc < 0)
-		return reply_err(s, rc);
-	if (stop.why && send_output(s, stop.why, strlen(stop.why)) < 0)
+		return stub_reply_err(s, rc);
+	if (stop.why && stub_send_output(s, stop.why, strlen(stop.why)) < 0)
 		return ACT_DISCONNECT;
+	remember_stop(s, &stop);
 	if (stop.kind == TARGET_STOP_EXITED)
 		s->no_process = true;
 	put_stop(s, &stop);
 	return ACT_REPLY;
 }
+
 
 /* Optional new linear pc, as in "c addr". */
 static int set_pc(struct gdbstub *s, uint64_t pc)
@@ -677,16 +292,16 @@ static enum act resume_cmd(struct gdbstub *s, struct cur *c, enum target_resume 
 
 	if (sig) {
 		if (!cur_hex(c, &v) || v > 0xff)
-			return reply_err(s, ERR_PACKET);
+			return stub_reply_err(s, ERR_PACKET);
 		if (!cur_eof(c) && (!cur_eat(c, ';') || cur_eof(c)))
-			return reply_err(s, ERR_PACKET);
+			return stub_reply_err(s, ERR_PACKET);
 	}
 	if (!cur_eof(c)) {
 		if (!cur_hex(c, &v) || !cur_eof(c))
-			return reply_err(s, ERR_PACKET);
+			return stub_reply_err(s, ERR_PACKET);
 		int rc = set_pc(s, v);
 		if (rc < 0)
-			return reply_err(s, rc);
+			return stub_reply_err(s, rc);
 	}
 	return resume(s, how, NULL);
 }
@@ -718,8 +333,11 @@ static enum act cmd_stop_reason(struct gdbstub *s, struct cur *c)
 	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = 5};
 
 	if (s->no_process)
-		return reply_str(s, "W00");
-	s->ops->last_stop(s->ctx, &stop);
+		stop = (struct target_stop){.kind = TARGET_STOP_EXITED};
+	else if (s->have_stop)
+		stop = s->stop;
+	else
+		s->ops->last_stop(s->ctx, &stop);
 	put_stop(s, &stop);
 	return ACT_REPLY;
 }
@@ -731,10 +349,10 @@ static enum act cmd_g(struct gdbstub *s, struct cur *c)
 	int rc;
 
 	if (!cur_eof(c))
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	rc = s->ops->get_state(s->ctx, &st);
 	if (rc < 0)
-		return reply_err(s, rc);
+		return stub_reply_err(s, rc);
 	gdb_regs_get_all(&st, buf);
 	rsp_put_hex(&s->reply, buf, sizeof(buf));
 	return ACT_REPLY;
@@ -747,13 +365,13 @@ static enum act cmd_G(struct gdbstub *s, struct cur *c)
 	int rc;
 
 	if (cur_left(c) != 2 * sizeof(buf) || rsp_unhex(buf, c->p, sizeof(buf)) < 0)
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	rc = s->ops->get_state(s->ctx, &st);
 	if (rc == 0)
 		rc = gdb_regs_set_all(&st, buf);
 	if (rc == 0)
 		rc = s->ops->set_state(s->ctx, &st);
-	return rc < 0 ? reply_err(s, rc) : reply_str(s, "OK");
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
 
 static enum act cmd_p(struct gdbstub *s, struct cur *c)
@@ -764,10 +382,10 @@ static enum act cmd_p(struct gdbstub *s, struct cur *c)
 	int rc;
 
 	if (!cur_hex(c, &regno) || !cur_eof(c) || regno >= GDB_REG_COUNT)
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	rc = s->ops->get_state(s->ctx, &st);
 	if (rc < 0)
-		return reply_err(s, rc);
+		return stub_reply_err(s, rc);
 	rc = gdb_reg_get(&st, (unsigned)regno, v);
 	rsp_put_hex(&s->reply, v, (size_t)rc);
 	return ACT_REPLY;
@@ -781,16 +399,16 @@ static enum act cmd_P(struct gdbstub *s, struct cur *c)
 	int rc;
 
 	if (!cur_hex(c, &regno) || !cur_eat(c, '=') || regno >= GDB_REG_COUNT)
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	size_t size = gdb_reg_size((unsigned)regno);
 	if (cur_left(c) != 2 * size || rsp_unhex(v, c->p, size) < 0)
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	rc = s->ops->get_state(s->ctx, &st);
 	if (rc == 0)
 		rc = gdb_reg_set(&st, (unsigned)regno, v);
 	if (rc == 0)
 		rc = s->ops->set_state(s->ctx, &st);
-	return rc < 0 ? reply_err(s, rc) : reply_str(s, "OK");
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
 
 /* ---- memory ---- */
@@ -805,7 +423,7 @@ static enum act cmd_m(struct gdbstub *s, struct cur *c)
 	if (rc == 0)
 		rc = s->ops->read_mem(s->ctx, addr, s->mem, len);
 	if (rc < 0)
-		return reply_err(s, rc);
+		return stub_reply_err(s, rc);
 	rsp_put_hex(&s->reply, s->mem, len);
 	return ACT_REPLY;
 }
@@ -814,7 +432,7 @@ static enum act write_mem(struct gdbstub *s, uint64_t addr, uint64_t len)
 {
 	int rc = len ? s->ops->write_mem(s->ctx, addr, s->mem, len) : 0;
 
-	return rc < 0 ? reply_err(s, rc) : reply_str(s, "OK");
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
 
 static enum act cmd_M(struct gdbstub *s, struct cur *c)
@@ -826,7 +444,7 @@ static enum act cmd_M(struct gdbstub *s, struct cur *c)
 		rc = -ERR_PACKET;
 	if (rc == 0 && (cur_left(c) != 2 * len || rsp_unhex(s->mem, c->p, len) < 0))
 		rc = -ERR_PACKET;
-	return rc < 0 ? reply_err(s, rc) : write_mem(s, addr, len);
+	return rc < 0 ? stub_reply_err(s, rc) : write_mem(s, addr, len);
 }
 
 /* X: the framing already undid the escapes; the length must match exactly. */
@@ -838,7 +456,7 @@ static enum act cmd_X(struct gdbstub *s, struct cur *c)
 	if (rc == 0 && (!cur_eat(c, ':') || cur_left(c) != len))
 		rc = -ERR_PACKET;
 	if (rc < 0)
-		return reply_err(s, rc);
+		return stub_reply_err(s, rc);
 	memcpy(s->mem, c->p, len);
 	return write_mem(s, addr, len);
 }
@@ -853,22 +471,22 @@ static enum act point_cmd(struct gdbstub *s, struct cur *c, bool insert)
 
 	if (!cur_hex(c, &type) || !cur_eat(c, ',') || !cur_hex(c, &addr) || !cur_eat(c, ',') ||
 	    !cur_hex(c, &kind) || (!cur_eof(c) && *c->p != ';'))
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	if (type > TARGET_WP_ACCESS)
 		return ACT_REPLY; /* unsupported type: empty reply */
 	if (addr > 0xffffffffu)
-		return reply_err(s, EINVAL);
+		return stub_reply_err(s, EINVAL);
 	/* x86 breakpoints are one byte long; watched lengths are the target's
 	 * business, within reason. */
 	if (type <= TARGET_BP_HW ? kind != 1 : kind == 0 || kind > 0x10000)
-		return reply_err(s, EINVAL);
+		return stub_reply_err(s, EINVAL);
 	if (insert)
 		rc = s->ops->insert_point(s->ctx, (enum target_point)type, addr, (unsigned)kind);
 	else
 		rc = s->ops->remove_point(s->ctx, (enum target_point)type, addr, (unsigned)kind);
 	if (rc == -ENOTSUP)
 		return ACT_REPLY;
-	return rc < 0 ? reply_err(s, rc) : reply_str(s, "OK");
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
 
 static enum act cmd_Z(struct gdbstub *s, struct cur *c)
@@ -885,52 +503,70 @@ static enum act cmd_z(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_H(struct gdbstub *s, struct cur *c)
 {
-	int64_t tid;
+	struct ptid id;
 
 	if (cur_eof(c))
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	c->p++; /* g, c, or anything: there is one thread */
-	if (!parse_tid(c, &tid) || !cur_eof(c))
-		return reply_err(s, ERR_PACKET);
+	if (!parse_ptid(c, &id) || !cur_eof(c) || !ptid_ours(&id))
+		return stub_reply_err(s, ERR_PACKET);
 	return reply_str(s, "OK");
 }
 
+/* T: is the thread alive? */
 static enum act cmd_T(struct gdbstub *s, struct cur *c)
 {
-	int64_t tid;
+	struct ptid id;
 
-	if (!parse_tid(c, &tid) || !cur_eof(c) || (tid != 1 && tid != -1))
-		return reply_err(s, ERR_PACKET);
+	if (!parse_ptid(c, &id) || !cur_eof(c) || id.tid == 0 || !ptid_ours(&id) ||
+	    s->no_process)
+		return stub_reply_err(s, ERR_PACKET);
 	return reply_str(s, "OK");
+}
+
+static void killed(struct gdbstub *s)
+{
+	s->ops->kill(s->ctx);
+	s->no_process = true;
+	s->have_stop = false;
 }
 
 static enum act cmd_k(struct gdbstub *s, struct cur *c)
 {
-	s->ops->kill(s->ctx);
-	if (!s->extended)
-		return ACT_KILL_SILENT;
-	s->no_process = true;
-	return ACT_SILENT;
+	killed(s);
+	return s->extended ? ACT_SILENT : ACT_KILL_SILENT;
+}
+
+/* The pid of vKill;pid and D;pid: ours, or anything from a debugger that
+ * does not use the multiprocess extensions (GDB then sends a made-up one). */
+static bool pid_ours(struct gdbstub *s, uint64_t pid)
+{
+	return !s->multiprocess || pid == STUB_PID;
 }
 
 static enum act cmd_vKill(struct gdbstub *s, struct cur *c)
 {
-	s->ops->kill(s->ctx);
+	uint64_t pid;
+
+	if (!cur_eat(c, ';') || !cur_hex(c, &pid) || !cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	if (!pid_ours(s, pid) || (s->extended && s->no_process))
+		return stub_reply_err(s, ESRCH);
+	killed(s);
 	reply_str(s, "OK");
-	if (!s->extended)
-		return ACT_KILL;
-	s->no_process = true;
-	return ACT_REPLY;
+	return s->extended ? ACT_REPLY : ACT_KILL;
 }
 
 static enum act cmd_D(struct gdbstub *s, struct cur *c)
 {
-	uint64_t pid;
+	uint64_t pid = STUB_PID;
 
-	if (cur_eat(c, ';') && (!cur_hex(c, &pid) || !cur_eof(c)))
-		return reply_err(s, ERR_PACKET);
+	if (cur_eat(c, ';') && !cur_hex(c, &pid))
+		return stub_reply_err(s, ERR_PACKET);
 	if (!cur_eof(c))
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
+	if (!pid_ours(s, pid))
+		return stub_reply_err(s, ESRCH);
 	s->ops->detach(s->ctx);
 	reply_str(s, "OK");
 	return ACT_DETACH;
@@ -947,7 +583,7 @@ static int restart(struct gdbstub *s)
 	int rc = s->ops->restart(s->ctx);
 
 	if (rc == 0)
-		s->no_process = false;
+		s->no_process = s->have_stop = false;
 	return rc;
 }
 
@@ -957,7 +593,7 @@ static enum act cmd_R(struct gdbstub *s, struct cur *c)
 	if (!s->extended)
 		return ACT_REPLY; /* not supported outside extended mode */
 	if (restart(s) < 0)
-		return reply_err(s, EIO);
+		return stub_reply_err(s, EIO);
 	return ACT_SILENT;
 }
 
@@ -969,27 +605,27 @@ static enum act cmd_vRun(struct gdbstub *s, struct cur *c)
 	int rc;
 
 	if (!s->extended)
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	rc = restart(s);
 	if (rc < 0)
-		return reply_err(s, rc);
+		return stub_reply_err(s, rc);
 	put_stop(s, &stop);
 	return ACT_REPLY;
 }
 
-/* vCont;action[:tid]...: one thread, so the first action is the one that
- * applies to it; all are checked. */
+/* vCont;action[:id]...: the leftmost action whose id includes our one
+ * thread (or that has no id) is the one for it; all are checked. */
 static enum act cmd_vCont(struct gdbstub *s, struct cur *c)
 {
-	bool have = false;
+	bool any = false, have = false;
 	char act = 0;
 	struct range r = {0, 0};
-	uint64_t v, lo, hi;
-	int64_t tid;
+	struct ptid id;
+	uint64_t v, lo = 0, hi = 0;
 
 	while (cur_eat(c, ';')) {
 		if (cur_eof(c))
-			return reply_err(s, ERR_PACKET);
+			return stub_reply_err(s, ERR_PACKET);
 		char a = *c->p++;
 		switch (a) {
 		case 'c':
@@ -999,29 +635,33 @@ static enum act cmd_vCont(struct gdbstub *s, struct cur *c)
 		case 'C':
 		case 'S':
 			if (!cur_hex(c, &v) || v > 0xff)
-				return reply_err(s, ERR_PACKET);
+				return stub_reply_err(s, ERR_PACKET);
 			break;
 		case 'r':
 			if (!cur_hex(c, &lo) || !cur_eat(c, ',') || !cur_hex(c, &hi) ||
 			    lo > 0xffffffffu || hi > 0xffffffffu)
-				return reply_err(s, ERR_PACKET);
-			if (!have) {
-				r.start = (uint32_t)lo;
-				r.end = (uint32_t)hi;
-			}
+				return stub_reply_err(s, ERR_PACKET);
 			break;
 		default:
-			return reply_err(s, ERR_PACKET);
+			return stub_reply_err(s, ERR_PACKET);
 		}
-		if (cur_eat(c, ':') && !parse_tid(c, &tid))
-			return reply_err(s, ERR_PACKET);
-		if (!have) {
+		bool ours = true;
+		if (cur_eat(c, ':')) {
+			if (!parse_ptid(c, &id))
+				return stub_reply_err(s, ERR_PACKET);
+			ours = ptid_ours(&id);
+		}
+		any = true;
+		if (ours && !have) {
 			act = a;
+			r = (struct range){(uint32_t)lo, (uint32_t)hi};
 			have = true;
 		}
 	}
-	if (!have || !cur_eof(c))
-		return reply_err(s, ERR_PACKET);
+	if (!any || !cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	if (!have)
+		return stub_reply_err(s, ESRCH); /* nothing for our thread to do */
 	switch (act) {
 	case 'c':
 	case 'C':
@@ -1033,7 +673,10 @@ static enum act cmd_vCont(struct gdbstub *s, struct cur *c)
 		return resume(s, TARGET_STEP, &r);
 	default:
 		/* t: only meaningful in non-stop mode; the thread is stopped. */
-		return reply_str(s, "T00thread:1;");
+		rsp_put_str(&s->reply, "T00thread:");
+		put_tid(s);
+		rsp_put_char(&s->reply, ';');
+		return ACT_REPLY;
 	}
 }
 
@@ -1044,14 +687,29 @@ static enum act cmd_vCont_query(struct gdbstub *s, struct cur *c)
 
 /* ---- queries ---- */
 
+/* qSupported[:feature;...]: the one feature of GDB's that changes how the
+ * stub talks is multiprocess+. */
 static enum act cmd_qSupported(struct gdbstub *s, struct cur *c)
 {
-	char buf[160];
+	char buf[192];
 
+	s->multiprocess = false;
+	if (cur_eat(c, ':')) {
+		while (!cur_eof(c)) {
+			const char *f = c->p;
+			size_t n = 0;
+			while (f + n < c->end && f[n] != ';')
+				n++;
+			if (n == 13 && memcmp(f, "multiprocess+", 13) == 0)
+				s->multiprocess = true;
+			c->p = f + n;
+			cur_eat(c, ';');
+		}
+	}
 	snprintf(buf, sizeof(buf),
 	         "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;"
-	         "vContSupported+",
-	         GDBSTUB_PACKET_SIZE);
+	         "vContSupported+%s",
+	         GDBSTUB_PACKET_SIZE, s->multiprocess ? ";multiprocess+" : "");
 	return reply_str(s, buf);
 }
 
@@ -1075,7 +733,7 @@ static enum act cmd_qXfer(struct gdbstub *s, struct cur *c)
 	if (!cur_prefix(c, "target.xml:"))
 		return reply_str(s, "E00");
 	if (!cur_hex(c, &off) || !cur_eat(c, ',') || !cur_hex(c, &len) || !cur_eof(c))
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	if (off >= s->xml_len)
 		return reply_str(s, "l");
 	/* Room for the worst case: every byte escaped. */
@@ -1097,12 +755,18 @@ static enum act cmd_qAttached(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_qC(struct gdbstub *s, struct cur *c)
 {
-	return reply_str(s, "QC1");
+	rsp_put_str(&s->reply, "QC");
+	put_tid(s);
+	return ACT_REPLY;
 }
 
 static enum act cmd_qfThreadInfo(struct gdbstub *s, struct cur *c)
 {
-	return reply_str(s, "m1");
+	if (s->no_process)
+		return reply_str(s, "l");
+	rsp_put_char(&s->reply, 'm');
+	put_tid(s);
+	return ACT_REPLY;
 }
 
 static enum act cmd_qsThreadInfo(struct gdbstub *s, struct cur *c)
@@ -1139,44 +803,47 @@ static size_t stub_stats(struct gdbstub *s, char *out, size_t cap)
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
-/* qRcmd,hex: output as O packets, then OK (or E01 for an unknown command). */
+/* qRcmd,hex: the output as O packets, then OK.  Like gdbserver, a command
+ * that is unknown or fails gets its message and OK too: an error reply would
+ * make GDB print "Protocol error with Rcmd" and end a batch script.  Only a
+ * malformed packet gets an error. */
 static enum act cmd_qRcmd(struct gdbstub *s, struct cur *c)
 {
 	char cmd[MON_CMD_MAX + 1];
 	size_t n, len = 0;
-	int rc = 0;
 
 	if (!cur_eat(c, ',') || cur_left(c) % 2 || cur_left(c) / 2 > MON_CMD_MAX)
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	n = cur_left(c) / 2;
 	if (rsp_unhex(cmd, c->p, n) < 0)
-		return reply_err(s, ERR_PACKET);
+		return stub_reply_err(s, ERR_PACKET);
 	cmd[n] = 0;
 	if (strlen(cmd) != n)
-		return reply_err(s, ERR_PACKET); /* an embedded NUL */
+		return stub_reply_err(s, ERR_PACKET); /* an embedded NUL */
 
 	s->mon[0] = 0;
 	if (strcmp(cmd, "help") == 0) {
-		len = snprintf(s->mon, MON_CAP, "%s", stub_help);
+		len = (size_t)snprintf(s->mon, MON_CAP, "%s", stub_help);
 		if (s->ops->monitor &&
 		    s->ops->monitor(s->ctx, "help", s->mon + len, MON_CAP - len) == 0)
 			len += strlen(s->mon + len);
 	} else if (strcmp(cmd, "stub-stats") == 0) {
 		len = stub_stats(s, s->mon, MON_CAP);
 	} else {
-		rc = s->ops->monitor ? s->ops->monitor(s->ctx, cmd, s->mon, MON_CAP) : -ENOENT;
+		int rc = s->ops->monitor ? s->ops->monitor(s->ctx, cmd, s->mon, MON_CAP) : -ENOENT;
 		s->mon[MON_CAP - 1] = 0; /* whatever the target did */
 		len = strlen(s->mon);
-		if (rc == -ENOENT)
-			len += snprintf(s->mon + len, MON_CAP - len,
-			                "Unknown monitor command \"%s\"; try \"monitor help\".\n",
-			                cmd);
-		if (len >= MON_CAP)
-			len = MON_CAP - 1;
+		/* The target explains its failures; if it said nothing, we do. */
+		if (rc == -ENOENT && len == 0)
+			snprintf(s->mon, MON_CAP,
+			         "unknown monitor command '%s'; try 'monitor help'\n", cmd);
+		else if (rc < 0 && len == 0)
+			snprintf(s->mon, MON_CAP, "monitor %s: %s\n", cmd, strerror(-rc));
+		len = strlen(s->mon);
 	}
-	if (send_output(s, s->mon, len) < 0)
+	if (stub_send_output(s, s->mon, len) < 0)
 		return ACT_DISCONNECT;
-	return rc < 0 ? reply_err(s, ERR_PACKET) : reply_str(s, "OK");
+	return reply_str(s, "OK");
 }
 
 /* ---- dispatch ---- */
@@ -1227,287 +894,12 @@ static const cmd_fn cmd_table[128] = {
     ['q'] = cmd_named,       ['Q'] = cmd_named,    ['v'] = cmd_named,
 };
 
-static enum act dispatch(struct gdbstub *s, const uint8_t *pkt, size_t len)
+enum act stub_dispatch(struct gdbstub *s, const uint8_t *pkt, size_t len)
 {
 	struct cur c = {(const char *)pkt + 1, (const char *)pkt + len};
 	cmd_fn fn = len && pkt[0] < 128 ? cmd_table[pkt[0]] : NULL;
 
-	reply_reset(s);
+	stub_reply_reset(s);
 	return fn ? fn(s, &c) : ACT_REPLY;
 }
 
-/* ---- the session ---- */
-
-/* Next framing event, reading as needed.  false: the debugger is gone. */
-static bool next_event(struct gdbstub *s, enum rsp_event *ev)
-{
-	for (;;) {
-		if (s->in_pos < s->in_len) {
-			size_t used;
-			*ev =
-			    rsp_parse(&s->parser, s->in + s->in_pos, s->in_len - s->in_pos, &used);
-			s->in_pos += used;
-			if (*ev != RSP_EV_NONE)
-				return true;
-		}
-		s->in_pos = s->in_len = 0;
-
-		struct pollfd p[2] = {
-		    {.fd = s->in_fd, .events = POLLIN},
-		    {.fd = s->listen_fd, .events = POLLIN},
-		};
-		if (poll(p, s->listen_fd >= 0 ? 2 : 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		if (p[1].revents & POLLIN)
-			reject_client(s);
-		if (!p[0].revents)
-			continue;
-		ssize_t n = s->in_sock ? recv(s->in_fd, s->in, IN_CAP, MSG_DONTWAIT)
-		                       : read(s->in_fd, s->in, IN_CAP);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			return false;
-		s->in_len = (size_t)n;
-	}
-}
-
-/* Act on one framing event.  Returns -1 to go on, or an enum gdbstub_end. */
-static int handle_event(struct gdbstub *s, enum rsp_event ev)
-{
-	enum act a;
-
-	switch (ev) {
-	case RSP_EV_PACKET:
-		s->stats.packets++;
-		s->ack_pending = !s->noack;
-		a = dispatch(s, s->parser.pkt, s->parser.pkt_len);
-		break;
-	case RSP_EV_BAD_CSUM:
-		s->stats.bad_checksums++;
-		if (!s->noack)
-			return write_all(s, (const uint8_t *)"-", 1) < 0 ? GDBSTUB_END_DISCONNECT
-			                                                 : -1;
-		/* No NAK in no-ack mode: an error keeps request and reply paired. */
-		a = reply_err(s, ERR_PACKET);
-		break;
-	case RSP_EV_MALFORMED:
-	case RSP_EV_OVERSIZE:
-		s->stats.errors++;
-		s->ack_pending = !s->noack;
-		a = reply_err(s, ev == RSP_EV_OVERSIZE ? E2BIG : ERR_PACKET);
-		break;
-	case RSP_EV_NAK:
-		/* Resend the last frame, without the ack that went with it. */
-		if (!s->noack && s->last_valid) {
-			size_t skip = s->reply.data[0] == '+';
-			if (write_all(s, s->reply.data + skip, s->reply.len - skip) < 0)
-				return GDBSTUB_END_DISCONNECT;
-		}
-		return -1;
-	default: /* acks; a Ctrl-C while stopped has nothing to stop */
-		return -1;
-	}
-
-	switch (a) {
-	case ACT_REPLY:
-		return send_reply(s) < 0 ? GDBSTUB_END_DISCONNECT : -1;
-	case ACT_SILENT:
-		return flush_ack(s) < 0 ? GDBSTUB_END_DISCONNECT : -1;
-	case ACT_DETACH:
-		send_reply(s);
-		return GDBSTUB_END_DETACH;
-	case ACT_KILL:
-		send_reply(s);
-		return GDBSTUB_END_KILL;
-	case ACT_KILL_SILENT:
-		flush_ack(s);
-		return GDBSTUB_END_KILL;
-	case ACT_DISCONNECT:
-		break;
-	}
-	return GDBSTUB_END_DISCONNECT;
-}
-
-static bool is_socket(int fd)
-{
-	int type;
-	socklen_t len = sizeof(type);
-
-	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
-}
-
-static void watcher_stop(struct gdbstub *s)
-{
-	if (s->watcher_running) {
-		pthread_mutex_lock(&s->lock);
-		s->quit = true;
-		pthread_mutex_unlock(&s->lock);
-		if (write(s->wake[1], "q", 1) < 0) {
-			/* non-blocking and empty: cannot fail in a way that matters */
-		}
-		pthread_join(s->watcher, NULL);
-		s->watcher_running = false;
-	}
-	if (s->ep >= 0)
-		close(s->ep);
-	if (s->wake[0] >= 0) {
-		close(s->wake[0]);
-		close(s->wake[1]);
-	}
-	s->ep = s->wake[0] = s->wake[1] = -1;
-}
-
-static int watch(struct gdbstub *s, int fd, uint32_t events, uint32_t tag)
-{
-	struct epoll_event ev = {.events = events, .data.u32 = tag};
-
-	return epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev);
-}
-
-static int watcher_start(struct gdbstub *s)
-{
-	int rc;
-
-	s->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (s->ep < 0 || pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-	if (watch(s, s->wake[0], EPOLLIN, EV_WAKE) < 0 ||
-	    watch(s, s->in_fd, EPOLLONESHOT, EV_CONN) < 0 ||
-	    (s->listen_fd >= 0 && watch(s, s->listen_fd, EPOLLIN | EPOLLET, EV_LISTEN) < 0))
-		return -errno;
-	rc = pthread_create(&s->watcher, NULL, watcher_main, s);
-	if (rc)
-		return -rc;
-	s->watcher_running = true;
-	return 0;
-}
-
-static int session_begin(struct gdbstub *s, int in_fd, int out_fd)
-{
-	s->in_fd = in_fd;
-	s->out_fd = out_fd;
-	s->in_sock = is_socket(in_fd);
-	s->out_sock = is_socket(out_fd);
-	s->out_flags = -1;
-	if (!s->out_sock) {
-		int fl = fcntl(out_fd, F_GETFL);
-		if (fl < 0 || fcntl(out_fd, F_SETFL, fl | O_NONBLOCK) < 0)
-			return -errno;
-		s->out_flags = fl;
-	}
-	s->noack = s->noack_next = s->extended = s->no_process = s->ack_pending = false;
-	s->in_pos = s->in_len = 0;
-	s->parser.state = RSP_IDLE;
-	s->last_valid = false;
-	s->txq_len = 0;
-	s->armed = s->quit = s->disconnected = false;
-
-	int rc = watcher_start(s);
-	if (rc < 0)
-		return rc;
-
-	pthread_mutex_lock(&s->con_lock);
-	s->connected = true;
-	pthread_mutex_unlock(&s->con_lock);
-	return 0;
-}
-
-static void session_end(struct gdbstub *s)
-{
-	pthread_mutex_lock(&s->con_lock);
-	s->connected = false;
-	s->running = false;
-	s->pend_len = 0;
-	pthread_mutex_unlock(&s->con_lock);
-
-	watcher_stop(s);
-	if (s->out_flags >= 0)
-		fcntl(s->out_fd, F_SETFL, s->out_flags);
-}
-
-int gdbstub_serve(struct gdbstub *s, int in_fd, int out_fd)
-{
-	enum rsp_event ev;
-	int end = -1;
-	int rc = session_begin(s, in_fd, out_fd);
-
-	if (rc < 0) {
-		session_end(s);
-		return rc;
-	}
-	while (end < 0) {
-		if (!next_event(s, &ev))
-			end = GDBSTUB_END_DISCONNECT;
-		else
-			end = handle_event(s, ev);
-	}
-	session_end(s);
-	return end;
-}
-
-void gdbstub_set_listen_fd(struct gdbstub *s, int listen_fd)
-{
-	s->listen_fd = listen_fd;
-}
-
-void gdbstub_get_stats(struct gdbstub *s, struct gdbstub_stats *out)
-{
-	pthread_mutex_lock(&s->lock);
-	pthread_mutex_lock(&s->con_lock);
-	*out = s->stats;
-	out->bad_checksums = s->parser.n_bad_csum;
-	pthread_mutex_unlock(&s->con_lock);
-	pthread_mutex_unlock(&s->lock);
-}
-
-struct gdbstub *gdbstub_new(const struct target_ops *ops, void *ctx)
-{
-	struct gdbstub *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->ops = ops;
-	s->ctx = ctx;
-	s->listen_fd = -1;
-	s->xml_len = gdb_regs_target_xml(NULL, 0);
-	s->xml = malloc(s->xml_len + 1);
-	s->mem = malloc(GDBSTUB_PACKET_SIZE);
-	s->mon = malloc(MON_CAP);
-	s->in = malloc(IN_CAP);
-	s->txq = malloc(TXQ_CAP);
-	s->pend = malloc(GDBSTUB_CONSOLE_PENDING);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_mutex_init(&s->con_lock, NULL);
-	s->ep = s->wake[0] = s->wake[1] = -1;
-	if (!s->xml || !s->mem || !s->mon || !s->in || !s->txq || !s->pend ||
-	    rsp_parser_init(&s->parser, GDBSTUB_PACKET_SIZE) < 0 ||
-	    rsp_buf_init(&s->reply, REPLY_CAP) < 0 ||
-	    rsp_buf_init(&s->obuf, 2 * CON_CHUNK + 8) < 0) {
-		gdbstub_free(s);
-		return NULL;
-	}
-	gdb_regs_target_xml(s->xml, s->xml_len + 1);
-	return s;
-}
-
-void gdbstub_free(struct gdbstub *s)
-{
-	if (!s)
-		return;
-	rsp_parser_free(&s->parser);
-	rsp_buf_free(&s->reply);
-	rsp_buf_free(&s->obuf);
-	pthread_mutex_destroy(&s->lock);
-	pthread_mutex_destroy(&s->con_lock);
-	free(s->xml);
-	free(s->mem);
-	free(s->mon);
-	free(s->in);
-	free(s->txq);
-	free(s->pend);
-	free(s);
-}

@@ -439,6 +439,7 @@ static bool next_coalesced_out(struct vcpu_kvm *k, struct vcpu_exit *e)
 	struct kvm_coalesced_mmio *c = &ring->coalesced_mmio[ring->first];
 	memcpy(k->coalesced_data, c->data, sizeof(k->coalesced_data));
 	e->reason = VCPU_EXIT_IO;
+	e->queued = true;
 	e->io.port = (uint16_t)c->phys_addr;
 	e->io.size = (uint8_t)c->len;
 	e->io.is_write = 1;
@@ -456,6 +457,7 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 			return 0;
 		k->deferred_valid = false;
 		*e = k->deferred;
+		e->queued = false;
 		return 0;
 	}
 	k->thread = pthread_self();
@@ -465,6 +467,7 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 		k->run->immediate_exit = 0;
 		k->run->exit_reason = KVM_EXIT_INTR;
 	}
+	e->queued = false;
 	uint32_t reason = k->run->exit_reason;
 	if (reason < sizeof(exit_translators) / sizeof(exit_translators[0]) &&
 	    exit_translators[reason]) {
@@ -500,13 +503,14 @@ static int kvm_complete_io(struct vcpu *v)
 	return 0;
 }
 
-int kvm_coalesce_pio(struct vcpu *v, uint16_t port, uint16_t len)
+int kvm_coalesce_pio(struct vcpu *v, uint16_t port, uint16_t len, bool on)
 {
 	struct vcpu_kvm *k = to_kvm(v);
 	if (!k->has_coalesced_pio || !k->ring)
 		return -ENOTSUP;
 	struct kvm_coalesced_mmio_zone zone = {.addr = port, .size = len, .pio = 1};
-	return ioctl(k->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0 ? -errno : 0;
+	unsigned long req = on ? KVM_REGISTER_COALESCED_MMIO : KVM_UNREGISTER_COALESCED_MMIO;
+	return ioctl(k->vm_fd, req, &zone) < 0 ? -errno : 0;
 }
 
 /* ---- life cycle ----------------------------------------------------- */

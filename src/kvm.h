@@ -31,9 +31,10 @@ int kvm_available(char *err, size_t errlen);
 const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *vcpu);
 
 /* Queue guest `out`s to [port, port+len) in KVM's coalesced ring instead of
- * exiting for each; they come back as IO exits, in order, before the next
- * real exit.  0 or -errno (e.g. the host lacks KVM_CAP_COALESCED_PIO). */
-int kvm_coalesce_pio(struct vcpu *vcpu, uint16_t port, uint16_t len);
+ * exiting for each (on), or stop doing so (off); queued writes come back as
+ * IO exits, in order, before the next real exit.  0 or -errno (e.g. the
+ * host lacks KVM_CAP_COALESCED_PIO). */
+int kvm_coalesce_pio(struct vcpu *vcpu, uint16_t port, uint16_t len, bool on);
 
 /* True if vcpu is a KVM vCPU. */
 bool vcpu_is_kvm(const struct vcpu *vcpu);

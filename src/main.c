@@ -44,6 +44,11 @@ static void stdout_write(void *ctx, const uint8_t *buf, size_t len)
 	fwrite(buf, 1, len, stdout);
 }
 
+static void stdout_flush(void *ctx)
+{
+	fflush(stdout);
+}
+
 static void print_port_counts(const char *dir, const uint32_t *counts)
 {
 	for (unsigned p = 0; counts && p < 65536; p++)
@@ -55,6 +60,9 @@ static void print_stats(const struct vm *vm)
 {
 	fprintf(stderr, "kvm-gdbstub: backend: %s\n", vm->accel_note);
 	fprintf(stderr, "kvm-gdbstub: %llu VM exits\n", (unsigned long long)vm->stats.total);
+	if (vm->stats.queued_writes)
+		fprintf(stderr, "  %-16s %llu (COM1 output KVM queued without exiting)\n", "IO queued",
+			(unsigned long long)vm->stats.queued_writes);
 	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
 		if (vm->stats.exits[r])
 			fprintf(stderr, "  %-16s %llu\n", vcpu_exit_reason_name((enum vcpu_exit_reason)r),
@@ -133,7 +141,7 @@ int main(int argc, char **argv)
 
 	struct vm vm;
 	char err[512];
-	struct console_sink console = {stdout_write, NULL};
+	struct console_sink console = {stdout_write, stdout_flush, NULL};
 	bool stdin_is_gdb = o.gdb == GDB_STDIO;
 	if (vm_create(&vm, &o.vm, console, stdin_is_gdb ? -1 : STDIN_FILENO, err, sizeof(err)) < 0) {
 		fprintf(stderr, "kvm-gdbstub: %s\n", err);

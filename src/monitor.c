@@ -28,6 +28,12 @@ static void say(struct text *o, const char *fmt, ...)
 		o->used = o->used + (size_t)n < o->len ? o->used + (size_t)n : o->len - 1;
 }
 
+/* KVM may queue COM1 output; a catchpoint on it must see every write. */
+static void catch_changed(struct vm *vm)
+{
+	vm_console_queue(vm, !(vm->port_catch && (vm->port_catch[COM1_BASE] & 2)));
+}
+
 typedef int (*monitor_fn)(struct gdb_target *t, const char *args, struct text *o);
 
 struct monitor_cmd {
@@ -58,6 +64,9 @@ static int cmd_stats(struct gdb_target *t, const char *args, struct text *o)
 	const struct vm_stats *s = &t->vm->stats;
 	say(o, "backend: %s\n", t->vm->accel_note);
 	say(o, "VM exits: %llu\n", (unsigned long long)s->total);
+	if (s->queued_writes)
+		say(o, "  %-16s %llu (COM1 output KVM queued without exiting)\n", "IO queued",
+		    (unsigned long long)s->queued_writes);
 	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
 		if (s->exits[r])
 			say(o, "  %-16s %llu\n", vcpu_exit_reason_name((enum vcpu_exit_reason)r),
@@ -146,6 +155,7 @@ static int cmd_catch_port(struct gdb_target *t, const char *args, struct text *o
 		return -ENOMEM;
 	}
 	t->vm->port_catch[port] |= bits;
+	catch_changed(t->vm);
 	say(o, "the guest stops on %s port %#x\n",
 	    bits == 3 ? "any access to" : bits == 1 ? "reads from" : "writes to", port);
 	return 0;
@@ -160,6 +170,7 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 	if (!strcmp(args, "all")) {
 		free(t->vm->port_catch);
 		t->vm->port_catch = NULL;
+		catch_changed(t->vm);
 		say(o, "no port catchpoints\n");
 		return 0;
 	}
@@ -169,6 +180,7 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 	}
 	if (t->vm->port_catch)
 		t->vm->port_catch[port] = 0;
+	catch_changed(t->vm);
 	say(o, "port %#x is no longer caught\n", port);
 	return 0;
 }

@@ -139,7 +139,16 @@ static void trace_exit(struct vm *vm, const struct vcpu_exit *e)
 	fprintf(stderr, "VM Exit #%llu: %s\n", (unsigned long long)vm->stats.total, line);
 }
 
+static void run_exits(struct vm *vm, struct run_result *res);
+
 void runloop_run(struct vm *vm, struct run_result *res)
+{
+	vm_flush_timer_arm(vm, true);
+	run_exits(vm, res);
+	vm_flush_timer_arm(vm, false);
+}
+
+static void run_exits(struct vm *vm, struct run_result *res)
 {
 	vm->stop_request = VM_STOP_NONE;
 	for (;;) {
@@ -154,8 +163,12 @@ void runloop_run(struct vm *vm, struct run_result *res)
 			e->reason = VCPU_EXIT_UNKNOWN;
 		if (vm->cfg.verbose)
 			trace_exit(vm, e); /* numbered from 0, like the original VMM */
-		vm->stats.total++;
-		vm->stats.exits[e->reason]++;
+		if (e->queued) {
+			vm->stats.queued_writes++;
+		} else {
+			vm->stats.total++;
+			vm->stats.exits[e->reason]++;
+		}
 		r = exit_handlers[e->reason](vm, e);
 		if (r == RUN_STOP_REQUEST && vcpu_complete_io(vm->vcpu) < 0)
 			r = RUN_ERROR; /* the state a debugger would see is not consistent */

@@ -36,6 +36,8 @@ static void fill_input(struct uart *u, int wait_ms)
 	if (u->in_len || u->in_eof || u->in_fd < 0)
 		return;
 	struct pollfd p = {.fd = u->in_fd, .events = POLLIN};
+	if (wait_ms && u->out.flush)
+		u->out.flush(u->out.ctx); /* a prompt must be seen before we wait */
 	if (poll(&p, 1, wait_ms) <= 0)
 		return;
 	ssize_t n = read(u->in_fd, u->in_buf, sizeof(u->in_buf));

@@ -23,6 +23,7 @@
 
 struct console_sink {
 	void (*write)(void *ctx, const uint8_t *buf, size_t len);
+	void (*flush)(void *ctx); /* optional: called before waiting for input */
 	void *ctx;
 };
 

@@ -94,6 +94,7 @@ enum vcpu_debug_kind {
 
 struct vcpu_exit {
 	enum vcpu_exit_reason reason;
+	bool queued; /* IO: a write KVM queued (coalesced), not an exit of its own */
 	union {
 		struct {
 			uint16_t port;

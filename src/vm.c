@@ -3,11 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cpu/emu.h"
 #include "kvm.h"
 #include "vm.h"
+
+#define FLUSH_SIGNAL SIGUSR2
 
 static void magic_break(void *opaque, uint16_t port, uint8_t *data, unsigned size, bool is_write)
 {
@@ -19,6 +24,53 @@ static void magic_break(void *opaque, uint16_t port, uint8_t *data, unsigned siz
 	uint32_t v = data[0] | (size > 1 ? (uint32_t)data[1] << 8 : 0);
 	if (v == MAGIC_BREAK_VALUE && vm->debugger_attached)
 		vm->stop_request = VM_STOP_MAGIC;
+}
+
+void vm_console_queue(struct vm *vm, bool on)
+{
+	if (!vcpu_is_kvm(vm->vcpu) || on == vm->console_coalesced || (on && vm->cfg.verbose))
+		return;
+	if (kvm_coalesce_pio(vm->vcpu, COM1_BASE, 1, on) == 0)
+		vm->console_coalesced = on;
+}
+
+static struct vcpu *volatile flush_vcpu;
+
+static void on_flush_tick(int sig)
+{
+	if (flush_vcpu)
+		vcpu_kick(flush_vcpu);
+}
+
+static void create_flush_timer(struct vm *vm)
+{
+	struct sigaction sa = {.sa_handler = on_flush_tick};
+	sigemptyset(&sa.sa_mask);
+	sigaction(FLUSH_SIGNAL, &sa, NULL);
+	struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = FLUSH_SIGNAL};
+	ev._sigev_un._tid = gettid(); /* the vCPU thread (glibc names no field) */
+	timer_t timer;
+	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0) {
+		vm->flush_timer = malloc(sizeof(timer));
+		if (vm->flush_timer)
+			memcpy(vm->flush_timer, &timer, sizeof(timer));
+		else
+			timer_delete(timer);
+	}
+}
+
+void vm_flush_timer_arm(struct vm *vm, bool on)
+{
+	if (!vm->console_coalesced || !vm->flush_timer)
+		return;
+	struct itimerspec its = {0};
+	if (on) {
+		its.it_value.tv_nsec = its.it_interval.tv_nsec = 20 * 1000 * 1000;
+		flush_vcpu = vm->vcpu;
+	}
+	timer_settime(*(timer_t *)vm->flush_timer, 0, &its, NULL);
+	if (!on)
+		flush_vcpu = NULL;
 }
 
 static int create_backend(struct vm *vm, char *err, size_t errlen)
@@ -70,6 +122,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
+	if (vcpu_is_kvm(vm->vcpu)) {
+		vm_console_queue(vm, true);
+		if (vm->console_coalesced)
+			create_flush_timer(vm);
+	}
 	if (cfg->stats) {
 		vm->stats.port_reads = calloc(65536, sizeof(uint32_t));
 		vm->stats.port_writes = calloc(65536, sizeof(uint32_t));
@@ -112,6 +169,11 @@ void vm_destroy(struct vm *vm)
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;
+	if (vm->flush_timer) {
+		timer_delete(*(timer_t *)vm->flush_timer);
+		free(vm->flush_timer);
+		vm->flush_timer = NULL;
+	}
 	free(vm->stats.port_reads);
 	free(vm->stats.port_writes);
 	free(vm->port_catch);

@@ -27,6 +27,7 @@ struct vm_config {
 struct vm_stats {
 	uint64_t exits[VCPU_EXIT_REASON_COUNT];
 	uint64_t total;
+	uint64_t queued_writes; /* port writes KVM queued instead of exiting */
 	uint32_t *port_reads, *port_writes; /* per port, only with --stats */
 	uint64_t mmio_reads, mmio_writes;
 };
@@ -50,7 +51,17 @@ struct vm {
 	uint16_t stop_port;	  /* VM_STOP_PORT: which port */
 	uint8_t *port_catch;	  /* per port: bit 0 catch reads, bit 1 writes */
 	unsigned mmio_reports;	  /* unassigned accesses reported so far */
+	bool console_coalesced;	  /* COM1 output queued by KVM, see vm_console_queue */
+	void *flush_timer;	  /* timer_t: kicks the vCPU so queued output shows */
 };
+
+/* Let KVM queue the guest's COM1 output instead of exiting per byte (only on
+ * KVM, not with -v, and not while a catchpoint watches the port). */
+void vm_console_queue(struct vm *vm, bool on);
+
+/* Around a run: while output may be queued, a 20 ms timer kicks the vCPU
+ * so that it reaches the console even if the guest never exits. */
+void vm_flush_timer_arm(struct vm *vm, bool on);
 
 /* Guests stop into a debugger by writing MAGIC_BREAK_VALUE to this port
  * (Bochs' debugger port and value); without a debugger it does nothing. */

@@ -209,19 +209,12 @@ static void take_input(struct cpu *c)
 	c->awaiting_input = 0;
 }
 
-int emu_cpu_complete_io(struct vcpu *v)
+/* Execute again the instruction abandoned for its input, which is now in
+ * the replay log: it completes, or stops at its next input exit. */
+static void finish_input_insn(struct cpu *c)
 {
-	struct cpu *c = cpu_of(v);
-	bool singlestep = c->singlestep;
-
-	take_input(c);
-	if (!c->replay_n || c->pend_n)
-		return 0; /* no input pending: the last exit's instruction is done */
 	c->pend_mark = 0;
 	c->delivering = 0;
-	/* Exactly this instruction: a single-step is not reported for it (the
-	 * next run executes the next one); a watchpoint it hit still is. */
-	c->singlestep = false;
 	switch (setjmp(c->jb)) {
 	case 0:
 		exec_one(c);
@@ -236,7 +229,23 @@ int emu_cpu_complete_io(struct vcpu *v)
 		c->bp_inhibit = c->seg[SREG_CS].base + c->eip;
 		break;
 	}
-	c->singlestep = singlestep;
+}
+
+int emu_cpu_complete_io(struct vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+
+	take_input(c);
+	if (c->replay_n && !c->pend_n)
+		finish_input_insn(c);
+	/* The caller reports this stop itself: a single-step report queued
+	 * behind an `out` would make the next run return without running. */
+	unsigned kept = 0;
+	for (unsigned n = 0; n < c->pend_n; n++)
+		if (c->pend[n].exit.reason != VCPU_EXIT_DEBUG ||
+		    c->pend[n].exit.debug.kind != VCPU_DEBUG_STEP)
+			c->pend[kept++] = c->pend[n];
+	c->pend_n = kept;
 	return 0;
 }
 

@@ -790,6 +790,23 @@ static void test_complete_io(void)
 	check(st.eip == CODE + 2 && (st.gpr[GPR_EAX] & 0xffff) == 0, "out: nothing more runs");
 	vcpu_destroy(v);
 
+	start("complete_io after an out under single-step");
+	E(0xe6, 0x61); /* 1000 out 0x61, al */
+	E(0x40);       /* 1002 inc ax */
+	E(0x40);       /* 1003 inc ax */
+	E(0xf4);
+	v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IO && ex.io.is_write, "out exit");
+	vcpu_complete_io(v);
+	ex = run(v);
+	st = state(v);
+	check(ex.reason == VCPU_EXIT_DEBUG && st.eip == CODE + 3 && (st.gpr[GPR_EAX] & 0xffff) == 1,
+	      "the next step runs one inc (no stale step report): %s eip=%x ax=%x",
+	      vcpu_exit_reason_name(ex.reason), st.eip, st.gpr[GPR_EAX] & 0xffff);
+	vcpu_destroy(v);
+
 	start("complete_io in rep insb");
 	E(0xbf), e16(0x3000); /* 1000 mov di, 0x3000 */
 	E(0xb9), e16(2);      /* 1003 mov cx, 2 */
@@ -831,8 +848,8 @@ static void test_complete_io(void)
 	vcpu_kick(v);
 	ex = run(v);
 	check(ex.reason == VCPU_EXIT_INTR && state(v).eip == CODE + 2,
-	      "a second kick: nothing runs, no new in: %s eip=%x",
-	      vcpu_exit_reason_name(ex.reason), state(v).eip);
+	      "a second kick: nothing runs, no new in: %s eip=%x", vcpu_exit_reason_name(ex.reason),
+	      state(v).eip);
 	vcpu_destroy(v);
 }
 

@@ -35,7 +35,7 @@
 #include "gdbstub_internal.h"
 #include "rsp.h"
 
-/* ---- replies ---- */
+/* ---- writing: replies, acks, O packets ---- */
 
 void stub_reply_reset(struct gdbstub *s)
 {
@@ -387,8 +387,15 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 			/* The guest stopped for another reason (or failed) as the
 			 * request came: it is still pending and would stop the
 			 * next run at once.  Consume it now, while nothing else
-			 * can happen in between: this resume returns at once. */
+			 * can happen in between: this resume returns at once.
+			 * The text of the stop may live in the target's buffer,
+			 * which that call may reuse: keep a copy (s->mon is free
+			 * while running). */
 			struct target_stop tmp = {0};
+			if (rc == 0 && stop->why) {
+				snprintf(s->mon, MON_CAP, "%s", stop->why);
+				stop->why = s->mon;
+			}
 			s->stats.resumes++;
 			s->ops->resume(s->ctx, TARGET_STEP, &tmp);
 			/* A range step was cut short by the request: say so. */
@@ -409,6 +416,9 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 	console_running(s, false);
 	return rc;
 }
+
+/* ---- the session ---- */
+
 /* Next framing event, reading as needed.  false: the debugger is gone. */
 static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 {
@@ -571,7 +581,7 @@ static int session_begin(struct gdbstub *s, int in_fd, int out_fd)
 		s->out_flags = fl;
 	}
 	s->noack = s->noack_next = s->extended = s->no_process = s->ack_pending = false;
-	s->multiprocess = s->have_stop = false;
+	s->multiprocess = s->created = s->have_stop = false;
 	s->in_pos = s->in_len = 0;
 	s->parser.state = RSP_IDLE;
 	s->last_valid = false;

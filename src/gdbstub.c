@@ -266,7 +266,6 @@ static enum act resume(struct gdbstub *s, enum target_resume how, const struct r
 	return ACT_REPLY;
 }
 
-
 /* Optional new linear pc, as in "c addr". */
 static int set_pc(struct gdbstub *s, uint64_t pc)
 {
@@ -518,8 +517,7 @@ static enum act cmd_T(struct gdbstub *s, struct cur *c)
 {
 	struct ptid id;
 
-	if (!parse_ptid(c, &id) || !cur_eof(c) || id.tid == 0 || !ptid_ours(&id) ||
-	    s->no_process)
+	if (!parse_ptid(c, &id) || !cur_eof(c) || id.tid == 0 || !ptid_ours(&id) || s->no_process)
 		return stub_reply_err(s, ERR_PACKET);
 	return reply_str(s, "OK");
 }
@@ -609,6 +607,7 @@ static enum act cmd_vRun(struct gdbstub *s, struct cur *c)
 	rc = restart(s);
 	if (rc < 0)
 		return stub_reply_err(s, rc);
+	s->created = true;
 	put_stop(s, &stop);
 	return ACT_REPLY;
 }
@@ -749,8 +748,9 @@ static enum act cmd_qXfer(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_qAttached(struct gdbstub *s, struct cur *c)
 {
-	/* 1: the VM exists without the debugger, so `quit` detaches. */
-	return reply_str(s, "1");
+	/* 1: the VM exists without the debugger, so `quit` detaches; 0 once
+	 * the debugger started the guest over with vRun (`run`): quit kills. */
+	return reply_str(s, s->created ? "0" : "1");
 }
 
 static enum act cmd_qC(struct gdbstub *s, struct cur *c)
@@ -902,4 +902,3 @@ enum act stub_dispatch(struct gdbstub *s, const uint8_t *pkt, size_t len)
 	stub_reply_reset(s);
 	return fn ? fn(s, &c) : ACT_REPLY;
 }
-

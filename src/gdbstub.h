@@ -1,4 +1,6 @@
 /* The GDB command layer: serves one debugger connection over a target.
+ * gdbstub.c handles the packets, gdb_session.c the connection (see
+ * gdbstub_internal.h).
  *
  * gdbstub never touches KVM or the CPU: everything it does to the guest goes
  * through struct target_ops (target.h).  It speaks the protocol through the

@@ -16,11 +16,11 @@
 #include "gdbstub.h"
 #include "rsp.h"
 
-#define REPLY_CAP    (2 * GDBSTUB_PACKET_SIZE + 16) /* escaped binary may double */
-#define IN_CAP       GDBSTUB_PACKET_SIZE
-#define MON_CAP      65536                     /* monitor command output */
-#define CON_CHUNK    1024                      /* console bytes per O packet */
-#define TXQ_CAP      65536                     /* console frames waiting for a slow reader */
+#define REPLY_CAP (2 * GDBSTUB_PACKET_SIZE + 16) /* escaped binary may double */
+#define IN_CAP    GDBSTUB_PACKET_SIZE
+#define MON_CAP   65536 /* monitor command output */
+#define CON_CHUNK 1024  /* console bytes per O packet */
+#define TXQ_CAP   65536 /* console frames waiting for a slow reader */
 
 /* Error replies: "E01" for anything the debugger got wrong in the packet,
  * otherwise the errno the target returned. */
@@ -43,6 +43,7 @@ struct gdbstub {
 	int out_flags; /* -1: out_fd's flags were not changed */
 	bool noack, noack_next, extended, no_process, ack_pending;
 	bool multiprocess; /* GDB offered multiprocess+: ids are "p1.1" */
+	bool created;      /* the debugger started the guest (vRun) */
 	bool last_valid;   /* s->reply holds the last frame sent (for a NAK) */
 	bool have_stop;    /* stop: the last stop reported, for '?' */
 	struct target_stop stop;
@@ -89,12 +90,13 @@ int stub_flush_ack(struct gdbstub *s);
  * reply or a qRcmd reply).  Leaves the reply reset.  0 or -EPIPE. */
 int stub_send_output(struct gdbstub *s, const char *text, size_t len);
 
-/* Resume the target until it stops, console output flowing and the watcher
- * armed; with a range [start, end), step while the pc stays inside it.
- * *stop is the stop to report.  0 or -errno (from the target). */
 struct range {
 	uint32_t start, end;
 };
+/* Resume the target until it stops, console output flowing and the watcher
+ * armed; with a range [start, end), step while the pc stays inside it.
+ * *stop is the stop to report.  0 or -errno (from the target).  Relies on
+ * the interrupt contract of target.h and on nothing more (see the code). */
 int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r,
                 struct target_stop *stop);
 

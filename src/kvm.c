@@ -318,6 +318,8 @@ static int kvm_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
 		return -ENOTSUP;
 	if (ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &gd) < 0)
 		return -errno;
+	k->singlestep = dbg->singlestep;
+	k->step_after_io = false;
 	return 0;
 }
 
@@ -449,9 +451,34 @@ static bool next_coalesced_out(struct vcpu_kvm *k, struct vcpu_exit *e)
 	return true;
 }
 
+static int kvm_complete_io(struct vcpu *v);
+
+/* Under single-step, KVM finishes an instruction that exited for I/O on the
+ * next KVM_RUN and then runs one more before it traps: finish it without
+ * running anything and report the step here instead. */
+static int finish_stepped_io(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	k->step_after_io = false;
+	int r = kvm_complete_io(&k->vcpu);
+	if (r < 0)
+		return r;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0 ||
+	    ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		return -errno;
+	*e = (struct vcpu_exit){.reason = VCPU_EXIT_DEBUG};
+	e->debug.kind = VCPU_DEBUG_STEP;
+	e->debug.addr = (uint32_t)(sregs.cs.base + regs.rip);
+	e->debug.dr6 = 1u << 14; /* BS */
+	return 0;
+}
+
 static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vcpu_kvm *k = to_kvm(v);
+	if (k->step_after_io && !k->deferred_valid)
+		return finish_stepped_io(k, e);
 	if (k->deferred_valid) {
 		if (next_coalesced_out(k, e))
 			return 0;
@@ -476,6 +503,8 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 		e->reason = VCPU_EXIT_UNKNOWN;
 		e->unknown.backend_reason = reason;
 	}
+	if (k->singlestep && (e->reason == VCPU_EXIT_IO || e->reason == VCPU_EXIT_MMIO))
+		k->step_after_io = true;
 	if (k->ring && k->ring->first != k->ring->last) {
 		k->deferred = *e;
 		k->deferred_valid = true;
@@ -492,6 +521,7 @@ static int kvm_complete_io(struct vcpu *v)
 	struct vcpu_kvm *k = to_kvm(v);
 	if (k->deferred_valid)
 		return 0; /* a queued out: done; the real exit is still to come */
+	k->step_after_io = false;
 	if (!k->has_immediate_exit)
 		return -ENOTSUP;
 	k->run->immediate_exit = 1;

@@ -2,7 +2,7 @@
  *
  * No I/O here: the parser consumes bytes the caller read from wherever, and
  * the builder produces one contiguous frame the caller writes with one
- * write().  gdbstub.c drives both over a socket or a pair of pipes.
+ * write().  gdb_session.c drives both over a socket or a pair of pipes.
  */
 #ifndef KVM_GDBSTUB_RSP_H
 #define KVM_GDBSTUB_RSP_H

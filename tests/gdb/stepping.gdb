@@ -1,9 +1,13 @@
 # guest: hello.bin
-# stepi N, nexti, advance, until, and breakpoints hidden from memory reads.
+# stepi N, nexti, a step over `out` (exactly one instruction), advance, until,
+# and breakpoints hidden from memory reads.
 stepi 3
 p/x $pc
 nexti
 p/x $pc
+stepi
+p/x $pc
+p/x $edx
 advance *0x13
 p/x $pc
 set breakpoint always-inserted on

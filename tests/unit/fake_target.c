@@ -161,6 +161,12 @@ static int fake_resume(void *ctx, enum target_resume how, struct target_stop *st
 	if (interrupted(f)) {
 		/* A pending request: stop at once, without running. */
 		set_stop(stop, TARGET_STOP_INTERRUPT, 2);
+	} else if (f->race) {
+		f->race = false;
+		wait_interrupt(f);
+		if (f->race_rc < 0)
+			return f->race_rc; /* the request stays pending */
+		*stop = f->next_stop;
 	} else if (f->have_next_stop) {
 		f->have_next_stop = false;
 		*stop = f->next_stop;
@@ -218,7 +224,14 @@ static int fake_monitor(void *ctx, const char *cmd, char *out, size_t outlen)
 		return 0;
 	}
 	if (strcmp(cmd, "fail") == 0)
-		return -EIO;
+		return -EIO; /* without a word */
+	if (strncmp(cmd, "count", 5) == 0) {
+		snprintf(out, outlen, "usage: count N\n");
+		return -EINVAL;
+	}
+	if (strcmp(cmd, "mute") == 0)
+		return -ENOENT; /* unknown, without a word */
+	snprintf(out, outlen, "unknown monitor command '%s'; try 'monitor help'\n", cmd);
 	return -ENOENT;
 }
 

@@ -33,6 +33,11 @@ struct fake_target {
 	/* Test knobs. */
 	bool have_next_stop; /* the next resume returns next_stop at once */
 	struct target_stop next_stop;
+	/* The next resume waits for interrupt(), then returns next_stop (or
+	 * race_rc if negative) as a guest that stopped for another reason just
+	 * as the request came: the request stays pending. */
+	bool race;
+	int race_rc;
 	bool no_read_watch;      /* Z3 gives -ENOTSUP */
 	struct gdbstub *stub;    /* where console output goes */
 	const char *console;     /* sent at every continue, before running */

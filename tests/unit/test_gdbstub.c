@@ -1,6 +1,6 @@
-/* Tests of the GDB command layer (src/gdbstub.c, src/gdb_regs.c, src/net.c)
- * against the fake target, with real packets over a socketpair, a pair of
- * pipes and TCP.  Exit 0 if every check passes.
+/* Tests of the GDB command layer (src/gdbstub.c, src/gdb_session.c,
+ * src/gdb_regs.c, src/net.c) against the fake target, with real packets over
+ * a socketpair, a pair of pipes and TCP.  Exit 0 if every check passes.
  *
  *   test_gdbstub               run the tests (and the real-GDB check if
  *                              /usr/bin/gdb or $GDB exists; TEST_GDB=0 skips it)
@@ -330,6 +330,8 @@ static void reset_fake(void)
 	memset(F.ram, 0, FAKE_RAM_SIZE);
 	F.npoints = 0;
 	F.have_next_stop = false;
+	F.race = false;
+	F.race_rc = 0;
 	F.no_read_watch = false;
 	F.console = NULL;
 	F.console_repeat = 0;
@@ -457,8 +459,10 @@ static void test_handshake(void)
 
 	open_session(&c, true);
 	send_raw(&c, "+", 1);
-	send_pkt(&c, "qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;vContSupported+");
+	/* A debugger without the multiprocess extensions: plain thread ids. */
+	send_pkt(&c, "qSupported:swbreak+;hwbreak+;qRelocInsn+;vContSupported+");
 	recv_frame(&c, TIMEOUT_MS);
+	CHECK(strstr(reply, "multiprocess") == NULL);
 	CHECK(strstr(reply, "PacketSize=20000") != NULL);
 	CHECK(strstr(reply, "qXfer:features:read+") != NULL);
 	CHECK(strstr(reply, "QStartNoAckMode+") != NULL);
@@ -1073,12 +1077,23 @@ static void test_monitor(void)
 	c.con_len = 0;
 	CHECK_REPLY(&c, "qRcmd,626967", "OK");
 	CHECK(c.con_len == 20000 && c.console[26] == 'a');
-	/* Unknown: a message, then an error. */
+	/* Unknown: the target's message, then OK (an error would make GDB
+	 * print "Protocol error with Rcmd" and end a batch script). */
 	c.con_len = 0;
-	CHECK_REPLY(&c, "qRcmd,6e6f7065", "E01");
-	CHECK(strstr(c.console, "Unknown monitor command \"nope\"") != NULL);
-	CHECK_REPLY(&c, "qRcmd,6661696c", "E01"); /* "fail": -EIO */
-	/* Malformed. */
+	CHECK_REPLY(&c, "qRcmd,6e6f7065", "OK");
+	CHECK(strcmp(c.console, "unknown monitor command 'nope'; try 'monitor help'\n") == 0);
+	/* Unknown, and the target said nothing: the stub says it. */
+	c.con_len = 0;
+	CHECK_REPLY(&c, "qRcmd,6d757465", "OK"); /* "mute" */
+	CHECK(strcmp(c.console, "unknown monitor command 'mute'; try 'monitor help'\n") == 0);
+	/* Other errors: the same, text then OK. */
+	c.con_len = 0;
+	CHECK_REPLY(&c, "qRcmd,636f756e74207a", "OK"); /* "count z": -EINVAL */
+	CHECK(strcmp(c.console, "usage: count N\n") == 0);
+	c.con_len = 0;
+	CHECK_REPLY(&c, "qRcmd,6661696c", "OK"); /* "fail": -EIO, no text */
+	CHECK(strcmp(c.console, "monitor fail: Input/output error\n") == 0);
+	/* Malformed: only these get an error. */
 	CHECK_REPLY(&c, "qRcmd,6", "E01");
 	CHECK_REPLY(&c, "qRcmd,zz", "E01");
 	CHECK_REPLY(&c, "qRcmd,6800", "E01"); /* embedded NUL */
@@ -1227,6 +1242,207 @@ static void test_session_ends(void)
 	open_session(&c, true);
 	send_raw(&c, "+", 1);
 	CHECK_REPLY(&c, "R00", "");
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
+/* ---- the multiprocess extensions ---- */
+
+static bool ends_with(const char *str, const char *suffix)
+{
+	size_t n = strlen(str), m = strlen(suffix);
+
+	return n >= m && strcmp(str + n - m, suffix) == 0;
+}
+
+static void test_multiprocess(void)
+{
+	struct client c;
+	const char *r;
+
+	reset_fake();
+	open_session(&c, false);
+	/* Only the exact feature counts. */
+	r = xfer(&c, "qSupported:xmultiprocess+;multiprocess-");
+	CHECK(strstr(r, "multiprocess") == NULL);
+	CHECK_REPLY(&c, "qC", "QC1");
+	r = xfer(&c, "qSupported:swbreak+;multiprocess+;hwbreak+");
+	CHECK(ends_with(r, ";multiprocess+"));
+	CHECK_REPLY(&c, "qC", "QCp1.1");
+	CHECK_REPLY(&c, "qfThreadInfo", "mp1.1");
+	CHECK_REPLY(&c, "qsThreadInfo", "l");
+	CHECK_REPLY(&c, "qAttached:1", "1");
+	/* Ids in every form GDB writes them. */
+	CHECK_REPLY(&c, "Hgp1.1", "OK");
+	CHECK_REPLY(&c, "Hgp0.0", "OK");
+	CHECK_REPLY(&c, "Hcp1.-1", "OK");
+	CHECK_REPLY(&c, "Hcp-1.-1", "OK");
+	CHECK_REPLY(&c, "Hcp1", "OK");
+	CHECK_REPLY(&c, "Hc-1", "OK");
+	CHECK_REPLY(&c, "Hg0", "OK");
+	CHECK_REPLY(&c, "Hg1", "OK");
+	CHECK_REPLY(&c, "Hgp2.1", "E01");
+	CHECK_REPLY(&c, "Hgp1.2", "E01");
+	CHECK_REPLY(&c, "Hg2", "E01");
+	CHECK_REPLY(&c, "Hgp1.", "E01");
+	CHECK_REPLY(&c, "Hgp", "E01");
+	CHECK_REPLY(&c, "Tp1.1", "OK");
+	CHECK_REPLY(&c, "T1", "OK");
+	CHECK_REPLY(&c, "Tp1.2", "E01");
+	CHECK_REPLY(&c, "Tp2.1", "E01");
+	CHECK_REPLY(&c, "T0", "E01");
+	/* Stop replies name the thread p1.1. */
+	r = xfer(&c, "s");
+	CHECK(strncmp(r, "T05", 3) == 0 && ends_with(r, ";thread:p1.1;"));
+	r = xfer(&c, "?");
+	CHECK(strncmp(r, "T05", 3) == 0 && ends_with(r, ";thread:p1.1;"));
+	CHECK_REPLY(&c, "vCont;t:p1.1", "T00thread:p1.1;");
+	/* vCont: the leftmost action that applies to p1.1 is its. */
+	unsigned long steps = F.steps;
+	r = xfer(&c, "vCont;s:p1.1;c:p1.-1");
+	CHECK(F.steps == steps + 1 && ends_with(r, ";thread:p1.1;"));
+	r = xfer(&c, "vCont;c:p2.-1;s:p1.1;c");
+	CHECK(F.steps == steps + 2 && strncmp(r, "T05", 3) == 0);
+	r = xfer(&c, "vCont;s:p-1.-1");
+	CHECK(F.steps == steps + 3 && strncmp(r, "T05", 3) == 0);
+	r = xfer(&c, "vCont;c:p2.1;s:0");
+	CHECK(F.steps == steps + 4 && strncmp(r, "T05", 3) == 0);
+	CHECK_REPLY(&c, "vCont;c:p2.-1", "E03"); /* nothing for our thread */
+	CHECK_REPLY(&c, "vCont;c:p1.", "E01");
+	CHECK(F.steps == steps + 4);
+	/* The exit names the process: GDB prints "process 1". */
+	F.have_next_stop = true;
+	F.next_stop = (struct target_stop){.kind = TARGET_STOP_EXITED, .code = 0};
+	CHECK_REPLY(&c, "vCont;c:p1.-1", "W00;process:1");
+	CHECK_REPLY(&c, "?", "W00;process:1");
+	CHECK_REPLY(&c, "qfThreadInfo", "l");
+	CHECK_REPLY(&c, "Tp1.1", "E01");
+	/* Detach names the process. */
+	CHECK_REPLY(&c, "D;2", "E03");
+	CHECK_REPLY(&c, "D;zz", "E01");
+	CHECK_REPLY(&c, "D;1", "OK");
+	CHECK(close_session(&c, false) == GDBSTUB_END_DETACH);
+
+	/* So does kill. */
+	open_session(&c, false);
+	CHECK(ends_with(xfer(&c, "qSupported:multiprocess+"), ";multiprocess+"));
+	CHECK_REPLY(&c, "vKill;2", "E03");
+	CHECK_REPLY(&c, "vKill", "E01");
+	CHECK_REPLY(&c, "vKill;1", "OK");
+	CHECK(close_session(&c, false) == GDBSTUB_END_KILL);
+
+	/* Extended mode: target extended-remote, run, kill. */
+	unsigned long kills = F.kills, restarts = F.restarts;
+	open_session(&c, false);
+	CHECK(ends_with(xfer(&c, "qSupported:multiprocess+"), ";multiprocess+"));
+	CHECK_REPLY(&c, "!", "OK");
+	CHECK_REPLY(&c, "qAttached:1", "1"); /* the guest was there before */
+	CHECK_REPLY(&c, "vKill;1", "OK");
+	CHECK(F.kills == kills + 1);
+	CHECK_REPLY(&c, "qfThreadInfo", "l");
+	CHECK_REPLY(&c, "vKill;1", "E03"); /* nothing left to kill */
+	CHECK_REPLY(&c, "vCont;c", "E03");
+	r = xfer(&c, "vRun;");
+	CHECK(strncmp(r, "T05", 3) == 0 && ends_with(r, ";thread:p1.1;"));
+	CHECK(F.restarts == restarts + 1);
+	CHECK_REPLY(&c, "qAttached:1", "0"); /* the debugger started it: quit kills */
+	CHECK_REPLY(&c, "qfThreadInfo", "mp1.1");
+	CHECK_REPLY(&c, "qC", "QCp1.1");
+	send_pkt(&c, "k");
+	CHECK(quiet(&c, 50));
+	CHECK_REPLY(&c, "qfThreadInfo", "l");
+	CHECK(F.kills == kills + 2);
+	r = xfer(&c, "vRun;");
+	CHECK(ends_with(r, ";thread:p1.1;"));
+	CHECK_REPLY(&c, "vKill;1", "OK");
+	CHECK_REPLY(&c, "D;1", "OK");
+	CHECK(close_session(&c, false) == GDBSTUB_END_DETACH);
+
+	/* Every session starts without the extensions. */
+	open_session(&c, false);
+	CHECK_REPLY(&c, "qC", "QC1");
+	CHECK_REPLY(&c, "qAttached", "1");
+	CHECK_REPLY(&c, "vKill;a410", "OK"); /* GDB's made-up pid */
+	CHECK(close_session(&c, false) == GDBSTUB_END_KILL);
+}
+
+/* ---- the interrupt contract ---- */
+
+/* The stub relies on no more than this (target.h): interrupt() leaves a
+ * request pending; a resume() that starts with one pending returns an
+ * INTERRUPT stop at once; only that stop clears it.  The fake's restart and
+ * kill leave a request alone, so nothing else may be assumed to clear it. */
+static bool fake_pending(void)
+{
+	return __atomic_load_n(&F.interrupted, __ATOMIC_SEQ_CST) != 0;
+}
+
+static void test_interrupt_race(void)
+{
+	struct client c;
+
+	reset_fake();
+	vcpu_segment_set_real(&F.st.seg[SREG_CS], 0);
+	F.st.eip = 0x500;
+	open_session(&c, false);
+	unsigned long intr = fake_interrupts(), resumes = F.resumes;
+
+	/* The guest stops at a breakpoint just as the Ctrl-C comes: the stop
+	 * is reported, and the request is consumed, not left to stop the next
+	 * resume at once. */
+	F.race = true;
+	F.next_stop = (struct target_stop){
+	    .kind = TARGET_STOP_SWBREAK, .signal = 5, .why = "stopped at a breakpoint\n"};
+	c.con_len = 0;
+	send_pkt(&c, "c");
+	CHECK(quiet(&c, 50));
+	send_raw(&c, "\x03", 1);
+	check_stop(recv_reply(&c, 2000), "T05swbreak:;", 0x500);
+	CHECK(strcmp(c.console, "stopped at a breakpoint\n") == 0);
+	CHECK(fake_interrupts() == intr + 1);
+	CHECK(!fake_pending());
+	CHECK(F.resumes == resumes + 2);
+	/* '?' tells that stop, not the consuming one. */
+	check_stop(xfer(&c, "?"), "T05swbreak:;", 0x500);
+	unsigned long steps = F.steps;
+	check_stop(xfer(&c, "s"), "T05", 0x501);
+	CHECK(F.steps == steps + 1);
+
+	/* A range step cut short by the request reports the interrupt. */
+	F.race = true;
+	F.next_stop = (struct target_stop){.kind = TARGET_STOP_STEP, .signal = 5};
+	send_pkt(&c, "vCont;r0,ffffffff");
+	CHECK(quiet(&c, 50));
+	send_raw(&c, "\x03", 1);
+	check_stop(recv_reply(&c, 2000), "T02", 0x501);
+	CHECK(!fake_pending());
+	check_stop(xfer(&c, "s"), "T05", 0x502);
+
+	/* resume() fails as the request comes: the error, request consumed. */
+	F.race = true;
+	F.race_rc = -EIO;
+	send_pkt(&c, "c");
+	CHECK(quiet(&c, 50));
+	send_raw(&c, "\x03", 1);
+	CHECK(strcmp(recv_reply(&c, 2000), "E05") == 0);
+	CHECK(!fake_pending());
+	F.race_rc = 0;
+	steps = F.steps;
+	check_stop(xfer(&c, "s"), "T05", 0x503);
+	CHECK(F.steps == steps + 1);
+
+	/* A Ctrl-C in the same write as the step: the request goes in before
+	 * the resume, which stops at once without stepping. */
+	steps = F.steps;
+	send_raw(&c, "$s#73\x03", 6);
+	check_stop(recv_reply(&c, 2000), "T02", 0x503);
+	CHECK(F.steps == steps);
+	CHECK(!fake_pending());
+	check_stop(xfer(&c, "s"), "T05", 0x504);
+	/* No interrupt() outside a resume: requests while stopped are ignored. */
+	send_raw(&c, "\x03", 1);
+	CHECK_REPLY(&c, "qC", "QC1");
+	CHECK(fake_interrupts() == intr + 4);
+	CHECK(!fake_pending());
 	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
 }
 
@@ -1497,6 +1713,7 @@ static void test_real_gdb(void)
 	    "$2 = 0x7c0",
 	    "Breakpoint 1, 0x00007c20",
 	    "monitor works",
+	    "[Inferior 1 (process 1) detached]", /* GDB offers multiprocess+ */
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (!strstr(buf, want[i])) {
@@ -1571,6 +1788,8 @@ int main(int argc, char **argv)
 	test_monitor();
 	test_misc();
 	test_session_ends();
+	test_multiprocess();
+	test_interrupt_race();
 	test_many();
 	test_pipes();
 	test_tcp();

@@ -1,0 +1,112 @@
+#!/bin/sh
+# The exit path: kvm-gdbstub with no debugger against bench/kvm_raw_loop (the
+# least a KVM monitor can do), on guests that do 200,000 `out`s then hlt:
+#   out80   to port 0x80, which no device claims: the pure exit path
+#   out3f8  to COM1's data port, output to /dev/null (kvm-gdbstub may queue
+#           these with coalesced port I/O; the raw loop takes every exit)
+#   halt    no `out` at all: the start-up and tear-down both pay
+# Time per exit = (time(guest) - time(halt)) / 200,000, medians of
+# BENCH_REPS interleaved runs.  Goal: kvm-gdbstub within 5 % of the raw loop
+# on out80.  Where KVM is unusable only the built-in CPU (--accel emu) is
+# measured; its rows are shown everywhere for reference.
+#
+# Environment: KVM_GDBSTUB (default ./kvm-gdbstub, then PATH), KVM_RAW_LOOP
+# (default bench/kvm_raw_loop, else built from bench/kvm_raw_loop.c),
+# BENCH_REPS (5), BENCH_OUT (keep work files there), CC.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+reps=${BENCH_REPS:-5}
+if [ -z "${KVM_GDBSTUB:-}" ]; then
+	if [ -x ./kvm-gdbstub ]; then KVM_GDBSTUB=$PWD/kvm-gdbstub; else KVM_GDBSTUB=kvm-gdbstub; fi
+fi
+if [ -n "${BENCH_OUT:-}" ]; then
+	out=$BENCH_OUT/exit
+	mkdir -p "$out"
+else
+	out=$(mktemp -d)
+	trap 'rm -rf "$out"' EXIT
+fi
+"$here/guests/build.sh" "$out/guests" || exit 1
+
+raw=${KVM_RAW_LOOP:-}
+if [ -z "$raw" ]; then
+	if [ -x "$here/kvm_raw_loop" ]; then
+		raw=$here/kvm_raw_loop
+	elif [ -f "$here/kvm_raw_loop.c" ] &&
+		${CC:-gcc} -O2 -o "$out/kvm_raw_loop" "$here/kvm_raw_loop.c"; then
+		raw=$out/kvm_raw_loop
+	fi
+fi
+kvm=yes
+"$KVM_GDBSTUB" --accel kvm "$out/guests/halt.bin" >/dev/null 2>&1 || kvm=
+[ -n "$kvm" ] || echo "exit_bench: KVM unusable here: the built-in CPU only" >&2
+[ -n "$kvm" ] && [ -z "$raw" ] && echo "exit_bench: no bench/kvm_raw_loop(.c): no raw column" >&2
+
+python3 - "$KVM_GDBSTUB" "$raw" "$kvm" "$out/guests" "$reps" <<'EOF'
+import statistics, subprocess, sys, time
+vmm, raw, kvm, guests, reps = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+N = 200000
+runners = []
+if kvm:
+    runners.append(("kvm-gdbstub --accel kvm", [vmm, "--accel", "kvm"]))
+    if raw:
+        runners.append(("kvm_raw_loop", [raw]))
+runners.append(("kvm-gdbstub --accel emu", [vmm, "--accel", "emu"]))
+guests_ = ["out80", "out3f8", "halt"]
+times = {}
+for _ in range(reps):
+    for g in guests_:
+        for name, cmd in runners:
+            t = time.perf_counter()
+            r = subprocess.run(cmd + ["%s/%s.bin" % (guests, g)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            dt = time.perf_counter() - t
+            if r.returncode != 0:
+                sys.exit("exit_bench: %s %s.bin: exit status %d" % (cmd[0], g, r.returncode))
+            times.setdefault((name, g), []).append(dt)
+
+def med(v):
+    return statistics.median(v)
+
+def spread(v):
+    return (max(v) - min(v)) / 2 / med(v) * 100
+
+print("Exit path: %d outs then hlt, median of %d interleaved runs (+-spread: half the range)\n"
+      % (N, reps))
+print("| program | guest | wall time (ms) | time per exit (us) | ratio to raw loop |")
+print("|---|---|---|---|---|")
+ref = "kvm_raw_loop"
+for g in ("out80", "out3f8"):
+    for name, _ in runners:
+        v = times[(name, g)]
+        base = med(times[(name, "halt")])
+        per = [(x - base) / N * 1e6 for x in v]
+        ratio = "-"
+        if (ref, g) in times and name != ref:
+            rbase = med(times[(ref, "halt")])
+            rper = med([(x - rbase) / N * 1e6 for x in times[(ref, g)]])
+            ratio = "%.2fx" % (med(per) / rper)
+        print("| %s | %s | %.1f +-%.0f%% | %.3f | %s |" % (name, g, med(v) * 1e3, spread(v),
+                                                         med(per), ratio))
+for name, _ in runners:
+    v = times[(name, "halt")]
+    print("| %s | halt (baseline) | %.2f +-%.0f%% | - | - |" % (name, med(v) * 1e3, spread(v)))
+EOF
+status=$?
+
+# Exits that reached user space, counted by the kernel (one untimed run each).
+if [ -n "$kvm" ] && command -v perf >/dev/null &&
+	perf stat -e kvm:kvm_userspace_exit true >/dev/null 2>&1; then
+	echo
+	echo "| program | guest | exits to user space (kvm:kvm_userspace_exit) |"
+	echo "|---|---|---|"
+	for g in out80 out3f8; do
+		for p in "$KVM_GDBSTUB" "$raw"; do
+			[ -n "$p" ] || continue
+			n=$(perf stat -x, -e kvm:kvm_userspace_exit "$p" "$out/guests/$g.bin" 2>&1 >/dev/null |
+				sed -n 's/^\([0-9]*\),.*kvm_userspace_exit.*/\1/p')
+			echo "| $(basename "$p") | $g | $n |"
+		done
+	done
+fi
+exit $status

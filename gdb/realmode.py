@@ -55,7 +55,7 @@ class Where16(gdb.Command):
         print("CS:IP %04x:%04x = linear 0x%05x  (%s)"
               % (_reg("cs"), _reg("eip_off"), _reg("pc"), mode))
         print("SS:SP %04x:%04x = linear 0x%05x" % (_reg("ss"), _reg("esp_off"), _reg("sp")))
-        print("SS:BP %04x:%04x = linear 0x%05x" % (_reg("ss"), _reg("ebp_off"), _reg("fp")))
+        print("SS:BP %04x:%04x = linear 0x%05x" % (_reg("ss"), _reg("ebp_off"), _reg("ebp")))
         for seg in ("ds", "es", "fs", "gs"):
             print("%s    %04x      base 0x%05x" % (seg.upper(), _reg(seg), _reg(seg + "_base")))
 

@@ -1,4 +1,4 @@
-# guest: c-guest.bin
+# guest: c-guest.elf
 # gdb-file: c-guest.elf
 # More breakpoints than debug registers; break/hbreak/tbreak/delete/disable.
 break square

@@ -70,28 +70,30 @@ EOF
 
 start_target() { # TARGET: start it, set $pid and $port
 	port=
+	err=$out/stub-$1-$rep.err
+	: > "$err"
 	case $1 in
-	null) python3 "$here/null_stub.py" --port 0 "$guest" 2>"$out/stub.err" &
+	null) python3 "$here/null_stub.py" --port 0 "$guest" 2>"$err" &
 		pid=$! ;;
-	kvm | emu) "$KVM_GDBSTUB" --accel "$1" --port 0 "$guest" >/dev/null 2>"$out/stub.err" &
+	kvm | emu) "$KVM_GDBSTUB" --accel "$1" --port 0 "$guest" >/dev/null 2>"$err" &
 		pid=$! ;;
 	qemu) port=$(free_port)
 		"$QEMU" -display none -nodefaults -machine accel=tcg -m 2 -bios "$out/bios.bin" \
 			-device loader,file="$guest",addr=0 -gdb tcp:127.0.0.1:"$port" -S \
-			2>"$out/stub.err" &
+			2>"$err" &
 		pid=$! ;;
 	esac
 	for _ in $(seq 1 200); do
 		if [ "$1" = qemu ]; then
 			listening "$port" && return 0
 		else
-			port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/stub.err")
+			port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$err")
 			[ -n "$port" ] && return 0
 		fi
 		sleep 0.05
 	done
 	echo "gdb_bench: $1 did not listen:" >&2
-	cat "$out/stub.err" >&2
+	cat "$err" >&2
 	return 1
 }
 

@@ -16,56 +16,62 @@ struct reg_desc {
 	uint8_t feature;
 	const char *type;
 	const char *group; /* NULL: GDB's default for the type */
+	/* For LLDB (GDB ignores both attributes): its role, NULL for none, and
+	 * the i386 System V DWARF (= eh_frame) number, NO_DWARF for none. */
+	const char *generic;
+	uint8_t dwarf;
 };
+
+#define NO_DWARF 0xff
 
 /* In GDB's numbering; the first 32 are what GDB's i386 code requires. */
 static const struct reg_desc regs[GDB_REG_COUNT] = {
-    {"eax", 4, FEAT_CORE, "int32", NULL},
-    {"ecx", 4, FEAT_CORE, "int32", NULL},
-    {"edx", 4, FEAT_CORE, "int32", NULL},
-    {"ebx", 4, FEAT_CORE, "int32", NULL},
-    {"esp", 4, FEAT_CORE, "data_ptr", NULL},
-    {"ebp", 4, FEAT_CORE, "data_ptr", NULL},
-    {"esi", 4, FEAT_CORE, "int32", NULL},
-    {"edi", 4, FEAT_CORE, "int32", NULL},
-    {"eip", 4, FEAT_CORE, "code_ptr", NULL},
-    {"eflags", 4, FEAT_CORE, "i386_eflags", NULL},
-    {"cs", 4, FEAT_CORE, "int32", NULL},
-    {"ss", 4, FEAT_CORE, "int32", NULL},
-    {"ds", 4, FEAT_CORE, "int32", NULL},
-    {"es", 4, FEAT_CORE, "int32", NULL},
-    {"fs", 4, FEAT_CORE, "int32", NULL},
-    {"gs", 4, FEAT_CORE, "int32", NULL},
-    {"st0", 10, FEAT_CORE, "i387_ext", NULL},
-    {"st1", 10, FEAT_CORE, "i387_ext", NULL},
-    {"st2", 10, FEAT_CORE, "i387_ext", NULL},
-    {"st3", 10, FEAT_CORE, "i387_ext", NULL},
-    {"st4", 10, FEAT_CORE, "i387_ext", NULL},
-    {"st5", 10, FEAT_CORE, "i387_ext", NULL},
-    {"st6", 10, FEAT_CORE, "i387_ext", NULL},
-    {"st7", 10, FEAT_CORE, "i387_ext", NULL},
-    {"fctrl", 4, FEAT_CORE, "int", "float"},
-    {"fstat", 4, FEAT_CORE, "int", "float"},
-    {"ftag", 4, FEAT_CORE, "int", "float"},
-    {"fiseg", 4, FEAT_CORE, "int", "float"},
-    {"fioff", 4, FEAT_CORE, "int", "float"},
-    {"foseg", 4, FEAT_CORE, "int", "float"},
-    {"fooff", 4, FEAT_CORE, "int", "float"},
-    {"fop", 4, FEAT_CORE, "int", "float"},
-    {"eip_off", 4, FEAT_SEGS, "uint32", "general"},
-    {"esp_off", 4, FEAT_SEGS, "uint32", "general"},
-    {"ebp_off", 4, FEAT_SEGS, "uint32", "general"},
-    {"cs_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"ss_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"ds_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"es_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"fs_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"gs_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"cr0", 4, FEAT_SEGS, "uint32", "general"},
-    {"gdtr_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"gdtr_limit", 4, FEAT_SEGS, "uint32", "general"},
-    {"idtr_base", 4, FEAT_SEGS, "uint32", "general"},
-    {"idtr_limit", 4, FEAT_SEGS, "uint32", "general"},
+    {"eax", 4, FEAT_CORE, "int32", NULL, NULL, 0},
+    {"ecx", 4, FEAT_CORE, "int32", NULL, NULL, 1},
+    {"edx", 4, FEAT_CORE, "int32", NULL, NULL, 2},
+    {"ebx", 4, FEAT_CORE, "int32", NULL, NULL, 3},
+    {"esp", 4, FEAT_CORE, "data_ptr", NULL, "sp", 4},
+    {"ebp", 4, FEAT_CORE, "data_ptr", NULL, "fp", 5},
+    {"esi", 4, FEAT_CORE, "int32", NULL, NULL, 6},
+    {"edi", 4, FEAT_CORE, "int32", NULL, NULL, 7},
+    {"eip", 4, FEAT_CORE, "code_ptr", NULL, "pc", 8},
+    {"eflags", 4, FEAT_CORE, "i386_eflags", NULL, "flags", 9},
+    {"cs", 4, FEAT_CORE, "int32", NULL, NULL, 41},
+    {"ss", 4, FEAT_CORE, "int32", NULL, NULL, 42},
+    {"ds", 4, FEAT_CORE, "int32", NULL, NULL, 43},
+    {"es", 4, FEAT_CORE, "int32", NULL, NULL, 40},
+    {"fs", 4, FEAT_CORE, "int32", NULL, NULL, 44},
+    {"gs", 4, FEAT_CORE, "int32", NULL, NULL, 45},
+    {"st0", 10, FEAT_CORE, "i387_ext", NULL, NULL, 11},
+    {"st1", 10, FEAT_CORE, "i387_ext", NULL, NULL, 12},
+    {"st2", 10, FEAT_CORE, "i387_ext", NULL, NULL, 13},
+    {"st3", 10, FEAT_CORE, "i387_ext", NULL, NULL, 14},
+    {"st4", 10, FEAT_CORE, "i387_ext", NULL, NULL, 15},
+    {"st5", 10, FEAT_CORE, "i387_ext", NULL, NULL, 16},
+    {"st6", 10, FEAT_CORE, "i387_ext", NULL, NULL, 17},
+    {"st7", 10, FEAT_CORE, "i387_ext", NULL, NULL, 18},
+    {"fctrl", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"fstat", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"ftag", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"fiseg", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"fioff", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"foseg", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"fooff", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"fop", 4, FEAT_CORE, "int", "float", NULL, NO_DWARF},
+    {"eip_off", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"esp_off", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"ebp_off", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"cs_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"ss_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"ds_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"es_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"fs_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"gs_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"cr0", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"gdtr_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"gdtr_limit", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"idtr_base", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
+    {"idtr_limit", 4, FEAT_SEGS, "uint32", "general", NULL, NO_DWARF},
 };
 
 /* GDB's order of segment registers, mapped to x86 encoding order. */
@@ -345,6 +351,10 @@ static void xml_regs(struct xml_out *o, enum reg_feature feat)
 		   r->size * 8u, r->type, i);
 		if (r->group)
 			xo(o, " group=\"%s\"", r->group);
+		if (r->generic)
+			xo(o, " generic=\"%s\"", r->generic);
+		if (r->dwarf != NO_DWARF)
+			xo(o, " dwarf_regnum=\"%u\" ehframe_regnum=\"%u\"", r->dwarf, r->dwarf);
 		xo(o, "/>\n");
 	}
 }

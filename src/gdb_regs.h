@@ -5,7 +5,8 @@
  * (CS.base + EIP, SS.base + ESP, SS.base + EBP), so x/i $pc, breakpoints
  * and backtraces hit the right memory whatever the segments hold.  The raw
  * values the CPU holds are extra registers eip_off, esp_off and ebp_off.
- * The set never changes with the CPU mode.
+ * The set never changes with the CPU mode.  target.xml also carries LLDB's
+ * attributes (generic, dwarf_regnum, ehframe_regnum), which GDB ignores.
  */
 #ifndef KVM_GDBSTUB_GDB_REGS_H
 #define KVM_GDBSTUB_GDB_REGS_H
@@ -99,6 +100,13 @@ void gdb_regs_get_all(const struct vcpu_state *st, uint8_t *buf);
  * descriptor tables, eflags and general registers, raw offsets, then the
  * linear eip/esp/ebp.  All or nothing: 0, or -EINVAL with st unchanged. */
 int gdb_regs_set_all(struct vcpu_state *st, const uint8_t *buf);
+
+/* The architecture for LLDB, served by qHostInfo and qProcessInfo (GDB never
+ * asks).  LLDB reads <architecture> from target.xml only when it has no
+ * triple, and knows no "i8086": it would then drop every register.  The
+ * code16 environment makes its disassembler decode 16-bit code, as i8086
+ * does GDB's. */
+#define GDB_REGS_LLDB_TRIPLE "i386-unknown-unknown-code16"
 
 /* Write the target description into buf (NUL-terminated if it fits).
  * Returns its length without the NUL, whatever cap is (like snprintf). */

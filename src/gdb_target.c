@@ -326,10 +326,12 @@ static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *
 		res = (struct run_result){.outcome = RUN_ERROR, .error = r};
 		stopped = classify(t, &res, true, stop);
 	} else {
+		t->vm->stepping = true;
 		do {
 			run_once(t, &res);
 			stopped = classify(t, &res, true, stop);
 		} while (!stopped && res.outcome == RUN_INTERRUPTED);
+		t->vm->stepping = false;
 	}
 	if (bp)
 		debug_repatch(&t->dbg, bp);

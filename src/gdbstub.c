@@ -529,10 +529,18 @@ static void killed(struct gdbstub *s)
 	s->have_stop = false;
 }
 
+/* k has no reply in GDB's protocol, but LLDB waits for one ("failed to send
+ * the k packet" otherwise): X09, killed.  GDB sends vKill instead where it
+ * is supported, and it is; a GDB that sends k anyway reads nothing after it
+ * and closes the connection, so the reply goes nowhere.  In extended mode
+ * the session goes on, and a reply would be taken for the next packet's. */
 static enum act cmd_k(struct gdbstub *s, struct cur *c)
 {
 	killed(s);
-	return s->extended ? ACT_SILENT : ACT_KILL_SILENT;
+	if (s->extended)
+		return ACT_SILENT;
+	reply_str(s, "X09");
+	return ACT_KILL;
 }
 
 /* The pid of vKill;pid and D;pid: ours, or anything from a debugger that
@@ -774,6 +782,35 @@ static enum act cmd_qsThreadInfo(struct gdbstub *s, struct cur *c)
 	return reply_str(s, "l");
 }
 
+/* ---- LLDB's queries (lldb-gdb-remote.txt); GDB sends none of them ---- */
+
+/* The architecture, byte order and pointer size, as a triple (hex). */
+static void put_arch(struct gdbstub *s)
+{
+	static const char triple[] = GDB_REGS_LLDB_TRIPLE;
+
+	rsp_put_str(&s->reply, "triple:");
+	rsp_put_hex(&s->reply, triple, sizeof(triple) - 1);
+	rsp_put_str(&s->reply, ";ptrsize:4;endian:little;");
+}
+
+static enum act cmd_qHostInfo(struct gdbstub *s, struct cur *c)
+{
+	put_arch(s);
+	return ACT_REPLY;
+}
+
+static enum act cmd_qProcessInfo(struct gdbstub *s, struct cur *c)
+{
+	if (s->no_process)
+		return stub_reply_err(s, ESRCH);
+	rsp_put_str(&s->reply, "pid:");
+	rsp_put_hexnum(&s->reply, STUB_PID);
+	rsp_put_char(&s->reply, ';');
+	put_arch(s);
+	return ACT_REPLY;
+}
+
 static enum act cmd_OK(struct gdbstub *s, struct cur *c)
 {
 	return reply_str(s, "OK");
@@ -863,6 +900,8 @@ static const struct named_cmd named_cmds[] = {
     {"qsThreadInfo", cmd_qsThreadInfo},
     {"qRcmd", cmd_qRcmd},
     {"qSymbol", cmd_OK},
+    {"qHostInfo", cmd_qHostInfo},
+    {"qProcessInfo", cmd_qProcessInfo},
     {"QStartNoAckMode", cmd_QStartNoAckMode},
     {"vCont?", cmd_vCont_query},
     {"vCont", cmd_vCont},
@@ -883,7 +922,9 @@ static enum act cmd_named(struct gdbstub *s, struct cur *c)
 			return named_cmds[i].fn(s, c);
 		}
 	}
-	return ACT_REPLY; /* unknown (qTStatus, qOffsets, vMustReplyEmpty...): empty */
+	/* Unknown (qTStatus, qOffsets, vMustReplyEmpty; LLDB's QThreadSuffixSupported,
+	 * jThreadsInfo, qMemoryRegionInfo...): empty, and each debugger does without. */
+	return ACT_REPLY;
 }
 
 static const cmd_fn cmd_table[128] = {

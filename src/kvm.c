@@ -91,6 +91,9 @@ static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
 	k->has_guest_debug = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) > 0;
 	k->coalesced_page = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
 	k->has_coalesced_pio = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0;
+	int sync = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+	k->has_sync_regs = sync > 0 && (sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
+					       (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
 	return 0;
 }
 
@@ -162,6 +165,26 @@ static int kvm_protect_ram(struct vcpu *v, uint64_t gpa, uint64_t len, bool read
 
 /* ---- state ---------------------------------------------------------- */
 
+/* The vCPU's registers: from the run area when KVM_CAP_SYNC_REGS filled it
+ * at the last exit (no ioctl per stop), else with two ioctls. */
+static int kvm_read_regs(struct vcpu_kvm *k, struct kvm_regs *regs, struct kvm_sregs *sregs)
+{
+	if (k->sync_fresh) {
+		*regs = k->run->s.regs.regs;
+		*sregs = k->run->s.regs.sregs;
+		return 0;
+	}
+	if (ioctl(k->vcpu_fd, KVM_GET_REGS, regs) < 0 || ioctl(k->vcpu_fd, KVM_GET_SREGS, sregs) < 0)
+		return -errno;
+	return 0;
+}
+
+/* KVM_RUN returned: with sync regs on, the run area holds the state. */
+static void kvm_ran(struct vcpu_kvm *k)
+{
+	k->sync_fresh = k->has_sync_regs;
+}
+
 static void seg_from_kvm(struct vcpu_segment *s, const struct kvm_segment *ks)
 {
 	s->base = (uint32_t)ks->base;
@@ -207,9 +230,9 @@ static int kvm_get_state(struct vcpu *v, struct vcpu_state *st)
 	struct vcpu_kvm *k = to_kvm(v);
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
-	if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0 ||
-	    ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-		return -errno;
+	int r = kvm_read_regs(k, &regs, &sregs);
+	if (r < 0)
+		return r;
 	const uint64_t gpr[GPR_COUNT] = {regs.rax, regs.rcx, regs.rdx, regs.rbx,
 					 regs.rsp, regs.rbp, regs.rsi, regs.rdi};
 	for (int i = 0; i < GPR_COUNT; i++)
@@ -242,8 +265,11 @@ static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
 	struct kvm_sregs sregs;
 	/* Start from KVM's own sregs so fields we do not model (EFER, APIC
 	 * base, interrupt bitmap) keep their values. */
-	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (k->sync_fresh)
+		sregs = k->run->s.regs.sregs;
+	else if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
+	k->sync_fresh = false;
 	bool real = !(st->cr0 & CR0_PE);
 	for (int i = 0; i < SREG_COUNT; i++)
 		seg_to_kvm(kvm_sreg(&sregs, i), &st->seg[i], real && i == SREG_CS);
@@ -464,9 +490,9 @@ static int finish_stepped_io(struct vcpu_kvm *k, struct vcpu_exit *e)
 		return r;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
-	if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0 ||
-	    ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-		return -errno;
+	r = kvm_read_regs(k, &regs, &sregs);
+	if (r < 0)
+		return r;
 	*e = (struct vcpu_exit){.reason = VCPU_EXIT_DEBUG};
 	e->debug.kind = VCPU_DEBUG_STEP;
 	e->debug.addr = (uint32_t)(sregs.cs.base + regs.rip);
@@ -488,7 +514,9 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 		return 0;
 	}
 	k->thread = pthread_self();
-	if (ioctl(k->vcpu_fd, KVM_RUN, 0) < 0) {
+	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
+	kvm_ran(k);
+	if (r < 0) {
 		if (errno != EINTR && errno != EAGAIN)
 			return -errno;
 		k->run->immediate_exit = 0;
@@ -527,6 +555,7 @@ static int kvm_complete_io(struct vcpu *v)
 	k->run->immediate_exit = 1;
 	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
 	int e = errno;
+	kvm_ran(k);
 	k->run->immediate_exit = 0;
 	if (r < 0 && e != EINTR)
 		return -e;
@@ -645,6 +674,8 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 		snprintf(err, errlen, "setting the vCPU's reset state failed: %s", strerror(-r));
 		goto fail;
 	}
+	if (k->has_sync_regs)
+		k->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	install_kick_handler();
 	k->vcpu.caps = (struct vcpu_caps){
 		.backend = "kvm",

@@ -61,7 +61,7 @@ static void create_flush_timer(struct vm *vm)
 
 void vm_flush_timer_arm(struct vm *vm, bool on)
 {
-	if (!vm->console_coalesced || !vm->flush_timer)
+	if (!vm->console_coalesced || !vm->flush_timer || vm->stepping)
 		return;
 	struct itimerspec its = {0};
 	if (on) {

@@ -53,6 +53,7 @@ struct vm {
 	unsigned mmio_reports;	  /* unassigned accesses reported so far */
 	bool console_coalesced;	  /* COM1 output queued by KVM, see vm_console_queue */
 	void *flush_timer;	  /* timer_t: kicks the vCPU so queued output shows */
+	bool stepping;		  /* a debugger single-step: no flush timer needed */
 };
 
 /* Let KVM queue the guest's COM1 output instead of exiting per byte (only on

@@ -3,7 +3,7 @@
 # and build.  Safe to run again: it installs only what is missing.
 set -e
 cd "$(dirname "$0")"
-packages="autoconf automake make gcc libc6-dev linux-libc-dev binutils gdb valgrind"
+packages="autoconf automake make gcc libc6-dev linux-libc-dev binutils gdb valgrind lldb"
 missing=""
 for p in $packages; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

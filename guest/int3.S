@@ -25,15 +25,7 @@ handler:
 	pop	%si
 	iret
 
-puts:	push	%dx
-	mov	$0x3f8, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	out	%al, %dx
-	jmp	1b
-2:	pop	%dx
-	ret
+	.include "com1.inc"
 
 handled: .asciz	"int3 handled\n"
 back:	.asciz	"back\n"

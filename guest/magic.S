@@ -17,13 +17,7 @@ after_magic:
 	call	puts
 	hlt
 
-puts:	mov	$0x3f8, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	out	%al, %dx
-	jmp	1b
-2:	ret
+	.include "com1.inc"
 
 before:	.asciz	"before\n"
 after:	.asciz	"after\n"

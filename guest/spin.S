@@ -6,17 +6,13 @@
 _start:
 	xor	%ax, %ax
 	mov	%ax, %ds
-	mov	$0x3f8, %dx
 	mov	$msg, %si
-1:	lodsb
-	test	%al, %al
-	jz	spin
-	out	%al, %dx
-	jmp	1b
+	call	puts
 	.globl	spin
 spin:
 	inc	%ecx
 	jmp	spin
 msg:	.asciz	"spinning\n"
+	.include "com1.inc"
 
 	.section .note.GNU-stack, "", @progbits

@@ -85,7 +85,7 @@ static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
 		return r;
 	}
 	say(o, "guest reloaded and reset to its entry point; breakpoints were removed.\n"
-	       "Run `flushregs` (or `maintenance flush register-cache`) to see the new state.\n");
+	       "GDB: run `flushregs` to see the new state; LLDB: it shows at the next stop.\n");
 	return 0;
 }
 

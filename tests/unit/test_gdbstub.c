@@ -587,6 +587,16 @@ static void test_target_xml(void)
 	}
 	CHECK(strstr(xml, "name=\"eip\" bitsize=\"32\" type=\"code_ptr\"") != NULL);
 	CHECK(strstr(xml, "name=\"st0\" bitsize=\"80\" type=\"i387_ext\"") != NULL);
+	/* LLDB's attributes: the roles and the i386 DWARF numbers. */
+	CHECK(strstr(xml, "regnum=\"8\" generic=\"pc\" dwarf_regnum=\"8\" ehframe_regnum=\"8\"/>"));
+	CHECK(strstr(xml, "regnum=\"4\" generic=\"sp\" dwarf_regnum=\"4\""));
+	CHECK(strstr(xml, "regnum=\"5\" generic=\"fp\" dwarf_regnum=\"5\""));
+	CHECK(strstr(xml, "regnum=\"9\" generic=\"flags\" dwarf_regnum=\"9\""));
+	CHECK(strstr(xml, "regnum=\"13\" dwarf_regnum=\"40\"")); /* es */
+	CHECK(strstr(xml, "regnum=\"23\" dwarf_regnum=\"18\"")); /* st7 */
+	CHECK(strstr(xml, "regnum=\"24\" group=\"float\"/>"));   /* fctrl: none */
+	CHECK(strstr(xml, "name=\"eip_off\" bitsize=\"32\" type=\"uint32\" regnum=\"32\" "
+	                  "group=\"general\"/>"));
 
 	/* One big read, a read past the end, bad requests. */
 	const char *r = xfer(&c, "qXfer:features:read:target.xml:0,ffff");
@@ -1179,6 +1189,51 @@ static void test_misc(void)
 	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
 }
 
+/* ---- LLDB's queries ---- */
+
+static void test_lldb(void)
+{
+	static const char triple[] = "i386-unknown-unknown-code16";
+	char hex[2 * sizeof(triple)];
+	struct client c;
+
+	for (size_t i = 0; i < sizeof(triple) - 1; i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)triple[i]);
+	CHECK(strcmp(GDB_REGS_LLDB_TRIPLE, triple) == 0);
+
+	reset_fake();
+	open_session(&c, false);
+	CHECK_REPLY(&c, "qHostInfo", fmt("triple:%s;ptrsize:4;endian:little;", hex));
+	CHECK_REPLY(&c, "qProcessInfo", fmt("pid:1;triple:%s;ptrsize:4;endian:little;", hex));
+	/* What LLDB 14 asks at connect and does without: an empty reply. */
+	static const char *const empty[] = {
+	    "QThreadSuffixSupported",
+	    "QListThreadsInStopReply",
+	    "qVAttachOrWaitSupported",
+	    "QEnableErrorStrings",
+	    "qRegisterInfo0",
+	    "qStructuredDataPlugins",
+	    "qShlibInfoAddr",
+	    "x0,0",
+	    "jThreadsInfo",
+	    "jThreadExtendedInfo:",
+	    "qMemoryRegionInfo:15",
+	    "qGetWorkingDir",
+	    "qQueryGDBServer",
+	    "vFile:open:2f,0,0",
+	    "qProcessInfoPID:1",
+	};
+	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++)
+		CHECK_REPLY(&c, empty[i], "");
+	/* Extended mode: no process after k, but the host is still there. */
+	CHECK_REPLY(&c, "!", "OK");
+	send_pkt(&c, "k");
+	CHECK(quiet(&c, 50));
+	CHECK_REPLY(&c, "qProcessInfo", "E03");
+	CHECK_REPLY(&c, "qHostInfo", fmt("triple:%s;ptrsize:4;endian:little;", hex));
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
 /* ---- ends of sessions, extended mode ---- */
 
 static void test_session_ends(void)
@@ -1186,15 +1241,16 @@ static void test_session_ends(void)
 	struct client c;
 	unsigned long kills = F.kills, detaches = F.detaches, restarts = F.restarts;
 
-	/* k: no reply, the session ends as killed. */
+	/* k: X09 (what LLDB waits for; GDB reads nothing), the session ends
+	 * as killed. */
 	open_session(&c, false);
-	send_pkt(&c, "k");
+	CHECK_REPLY(&c, "k", "X09");
 	CHECK(close_session(&c, false) == GDBSTUB_END_KILL);
 	CHECK(F.kills == kills + 1);
 
 	open_session(&c, true);
 	send_raw(&c, "+", 1);
-	send_pkt(&c, "k"); /* the ack still comes */
+	CHECK_REPLY(&c, "k", "X09"); /* after the ack */
 	CHECK(close_session(&c, false) == GDBSTUB_END_KILL);
 
 	open_session(&c, false);
@@ -1787,6 +1843,7 @@ int main(int argc, char **argv)
 	test_ctrl_c();
 	test_monitor();
 	test_misc();
+	test_lldb();
 	test_session_ends();
 	test_multiprocess();
 	test_interrupt_race();

@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fake_target.h"
+#include "../tests/unit/fake_target.h"
 #include "gdbstub.h"
 #include "rsp.h"
 

@@ -76,6 +76,10 @@ static int run_detached(struct debugger *d, int listen_fd)
 	}
 	int outcome = 0;
 	for (;;) {
+		/* A debugger that connected before SIGIO was armed raised none. */
+		struct pollfd q = {.fd = listen_fd, .events = POLLIN};
+		if (listen_fd >= 0 && poll(&q, 1, 0) > 0)
+			break;
 		struct run_result res;
 		runloop_run(d->vm, &res);
 		if (res.outcome == RUN_HALTED) {
@@ -87,9 +91,6 @@ static int run_detached(struct debugger *d, int listen_fd)
 			outcome = -1;
 			break;
 		}
-		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
-		if (listen_fd >= 0 && poll(&p, 1, 0) > 0)
-			break; /* a debugger is waiting: stop the guest for it */
 	}
 	if (listen_fd >= 0)
 		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) & ~O_ASYNC);

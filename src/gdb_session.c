@@ -50,18 +50,27 @@ static ssize_t out_write(struct gdbstub *s, const void *buf, size_t len, bool no
 	return write(s->out_fd, buf, len); /* a pipe: O_NONBLOCK while serving */
 }
 
-/* Write everything, waiting for the reader if needed.  0 or -errno. */
+/* A debugger that has not read a reply for this long is gone: the session
+ * ends as a disconnect instead of blocking the VMM (and the next debugger)
+ * for ever. */
+#define WRITE_TIMEOUT_MS 30000
+
+/* Write everything, waiting for the reader if needed.  0 or -errno
+ * (-ETIMEDOUT after WRITE_TIMEOUT_MS without progress). */
 static int write_all(struct gdbstub *s, const uint8_t *buf, size_t len)
 {
 	while (len) {
-		ssize_t n = out_write(s, buf, len, false);
+		ssize_t n = out_write(s, buf, len, true);
 
 		if (n > 0) {
 			buf += n;
 			len -= (size_t)n;
 		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd p = {.fd = s->out_fd, .events = POLLOUT};
-			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			int r = poll(&p, 1, WRITE_TIMEOUT_MS);
+			if (r == 0)
+				return -ETIMEDOUT;
+			if (r < 0 && errno != EINTR)
 				return -errno;
 		} else if (n < 0 && errno != EINTR) {
 			return -errno;
@@ -442,10 +451,13 @@ static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 				continue;
 			return false;
 		}
-		if (p[1].revents & POLLIN)
-			reject_client(s);
-		if (!p[0].revents)
+		/* The current debugger first: if it has just hung up, the one
+		 * waiting is the next to serve, not one to turn away. */
+		if (!p[0].revents) {
+			if (p[1].revents & POLLIN)
+				reject_client(s);
 			continue;
+		}
 		ssize_t n = s->in_sock ? recv(s->in_fd, s->in, IN_CAP, MSG_DONTWAIT)
 		                       : read(s->in_fd, s->in, IN_CAP);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))

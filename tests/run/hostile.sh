@@ -191,7 +191,7 @@ BAD = [
     ("qXfer:features:read:target.xml:0", "E"), ("qXfer:features:read:target.xml:zz,1", "E"),
     ("qXfer:features:read:target.xml:-1,10", "E"), ("qXfer:features:read:nosuch.xml:0,10", "E"),
     ("qXfer:memory-map:read::0,10", ""), ("vRun;zz", "E"), ("vRun", "E"),
-    ("qRcmd", "E"), ("qRcmd,", "E"), ("qRcmd,zz", "E"), ("qRcmd,6", "E"), ("qRcmd,00", "E"),
+    ("qRcmd", "E"), ("qRcmd,", r"E[0-9a-fA-F]{2}|OK"), ("qRcmd,zz", "E"), ("qRcmd,6", "E"), ("qRcmd,00", "E"),
     ("qRcmd,6865006c70", "E"), ("qRcmd," + "41" * 5000, "E"), ("C", "E"), ("Czz", "E"),
     ("C100", "E"), ("C05;", "E"), ("C05;zz", "E"), ("czz", "E"), ("cfffffffff", "E"),
     ("S", "E"), ("Szz", "E"), ("szz", "E"), ("sfffffffff", "E"), ("D;", "E"), ("D;zz", "E"),

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "debugger.h"
@@ -17,6 +18,12 @@
 #include "report.h"
 #include "runloop.h"
 
+/* Guest output bound for GDB is gathered into lines: one `O` packet per
+ * line (or per CONSOLE_BATCH bytes, or after CONSOLE_DELAY_NS), not per
+ * byte, and always before the stop that follows it. */
+#define CONSOLE_BATCH 512
+#define CONSOLE_DELAY_NS (10 * 1000 * 1000)
+
 struct debugger {
 	struct vm *vm;
 	const struct options *o;
@@ -24,6 +31,9 @@ struct debugger {
 	struct gdbstub *stub;
 	bool connected;
 	bool stdout_is_gdb;
+	uint8_t console[CONSOLE_BATCH];
+	size_t console_len;
+	struct timespec console_since; /* when the oldest pending byte came */
 };
 
 static struct vcpu *volatile detached_vcpu;
@@ -32,6 +42,34 @@ static void on_new_connection(int sig)
 {
 	if (detached_vcpu)
 		vcpu_kick(detached_vcpu);
+}
+
+static void console_flush(void *ctx)
+{
+	struct debugger *d = ctx;
+	if (d->console_len)
+		gdbstub_console_output(d->stub, d->console, d->console_len);
+	d->console_len = 0;
+}
+
+static int64_t ns_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t->tv_sec) * 1000000000 + (now.tv_nsec - t->tv_nsec);
+}
+
+static void console_to_gdb(struct debugger *d, const uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (d->console_len == 0)
+			clock_gettime(CLOCK_MONOTONIC, &d->console_since);
+		d->console[d->console_len++] = buf[i];
+		if (buf[i] == '\n' || d->console_len == CONSOLE_BATCH)
+			console_flush(d);
+	}
+	if (d->console_len && ns_since(&d->console_since) > CONSOLE_DELAY_NS)
+		console_flush(d);
 }
 
 /* The guest's UART output: to GDB as `O` packets while one is connected
@@ -43,7 +81,7 @@ static void console_write(void *ctx, const uint8_t *buf, size_t len)
 	bool to_gdb = d->connected && c != CONSOLE_STDOUT;
 	bool to_stdout = !to_gdb || c == CONSOLE_STDOUT || c == CONSOLE_BOTH;
 	if (to_gdb)
-		gdbstub_console_output(d->stub, buf, len);
+		console_to_gdb(d, buf, len);
 	if (to_stdout) {
 		fwrite(buf, 1, len, d->stdout_is_gdb ? stderr : stdout);
 		fflush(d->stdout_is_gdb ? stderr : stdout);
@@ -104,6 +142,7 @@ static bool serve(struct debugger *d, int in_fd, int out_fd, int listen_fd, int 
 	d->connected = true;
 	int end = gdbstub_serve(d->stub, in_fd, out_fd);
 	d->connected = false;
+	d->console_len = 0; /* nobody to send it to */
 	if (d->target.exited) {
 		gdb_target_ops.restart(&d->target); /* a fresh guest for the next one */
 		*status = EXIT_GUEST_HALTED;
@@ -181,6 +220,8 @@ int debugger_main(struct vm *vm, const struct options *o)
 		return EXIT_INTERNAL;
 	}
 	vm->uart.out = (struct console_sink){console_write, NULL, &d};
+	d.target.before_stop = console_flush;
+	d.target.before_stop_ctx = &d;
 	int status = o->gdb == GDB_STDIO ? serve_stdio(&d) : serve_tcp(&d);
 	vm->uart.out = (struct console_sink){NULL, NULL, NULL};
 	gdbstub_free(d.stub);

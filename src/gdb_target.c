@@ -397,6 +397,8 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 	}
 	if (r == 0)
 		t->last = *stop;
+	if (t->before_stop)
+		t->before_stop(t->before_stop_ctx);
 	return r;
 }
 
@@ -484,8 +486,10 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	t->primary = vm->vcpu;
 	t->halt = halt;
 	bool kvm = vcpu_is_kvm(vm->vcpu);
-	if (kvm)
+	if (kvm) {
 		t->probe_summary = kvm_probe_debug(vm->vcpu)->summary;
+		kvm_sync_regs(vm->vcpu, true);
+	}
 	debug_init(&t->dbg, vm->ram, vm->ram_size, &vm->vcpu->caps, kvm);
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
 	return 0;

@@ -24,6 +24,10 @@ struct gdb_target {
 	struct target_stop last;
 	char why[160];	       /* text behind last.why */
 	const char *probe_summary; /* KVM's debug probe, or NULL */
+	/* Called before a stop is reported: console output the guest produced
+	 * must reach GDB before the stop reply. */
+	void (*before_stop)(void *ctx);
+	void *before_stop_ctx;
 };
 
 extern const struct target_ops gdb_target_ops;

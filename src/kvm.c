@@ -182,7 +182,7 @@ static int kvm_read_regs(struct vcpu_kvm *k, struct kvm_regs *regs, struct kvm_s
 /* KVM_RUN returned: with sync regs on, the run area holds the state. */
 static void kvm_ran(struct vcpu_kvm *k)
 {
-	k->sync_fresh = k->has_sync_regs;
+	k->sync_fresh = k->run->kvm_valid_regs != 0;
 }
 
 static void seg_from_kvm(struct vcpu_segment *s, const struct kvm_segment *ks)
@@ -562,6 +562,15 @@ static int kvm_complete_io(struct vcpu *v)
 	return 0;
 }
 
+void kvm_sync_regs(struct vcpu *v, bool on)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (!k->has_sync_regs)
+		return;
+	k->run->kvm_valid_regs = on ? KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS : 0;
+	k->sync_fresh = false;
+}
+
 int kvm_coalesce_pio(struct vcpu *v, uint16_t port, uint16_t len, bool on)
 {
 	struct vcpu_kvm *k = to_kvm(v);
@@ -674,8 +683,6 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 		snprintf(err, errlen, "setting the vCPU's reset state failed: %s", strerror(-r));
 		goto fail;
 	}
-	if (k->has_sync_regs)
-		k->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 	install_kick_handler();
 	k->vcpu.caps = (struct vcpu_caps){
 		.backend = "kvm",

@@ -36,6 +36,11 @@ const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *vcpu);
  * host lacks KVM_CAP_COALESCED_PIO). */
 int kvm_coalesce_pio(struct vcpu *vcpu, uint16_t port, uint16_t len, bool on);
 
+/* Have KVM copy the registers into the run area at every exit (on), so a
+ * debugger reads them without ioctls; it costs every exit a little, so
+ * only while a debugger is attached. */
+void kvm_sync_regs(struct vcpu *vcpu, bool on);
+
 /* True if vcpu is a KVM vCPU. */
 bool vcpu_is_kvm(const struct vcpu *vcpu);
 

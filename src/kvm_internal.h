@@ -23,8 +23,8 @@ struct vcpu_kvm {
 	uint32_t nslots;
 
 	bool has_readonly_mem, has_immediate_exit, has_guest_debug, has_coalesced_pio;
-	bool has_sync_regs; /* KVM copies regs and sregs into the run area */
-	bool sync_fresh;    /* ... and they are the vCPU's current state */
+	bool has_sync_regs; /* KVM can copy regs and sregs into the run area */
+	bool sync_fresh;    /* it did at the last exit: they are current */
 	int coalesced_page;
 	struct kvm_coalesced_mmio_ring *ring;
 	uint32_t ring_max;

@@ -32,6 +32,8 @@ void vm_console_queue(struct vm *vm, bool on)
 		return;
 	if (kvm_coalesce_pio(vm->vcpu, COM1_BASE, 1, on) == 0)
 		vm->console_coalesced = on;
+	if (on && vm->running)
+		vm_flush_timer_arm(vm, true); /* from now on output may wait */
 }
 
 static struct vcpu *volatile flush_vcpu;
@@ -122,11 +124,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
-	if (vcpu_is_kvm(vm->vcpu)) {
-		vm_console_queue(vm, true);
-		if (vm->console_coalesced)
-			create_flush_timer(vm);
-	}
+	if (vcpu_is_kvm(vm->vcpu))
+		create_flush_timer(vm);
 	if (cfg->stats) {
 		vm->stats.port_reads = calloc(65536, sizeof(uint32_t));
 		vm->stats.port_writes = calloc(65536, sizeof(uint32_t));
@@ -147,7 +146,11 @@ static void entry_state(struct vcpu_state *st, uint32_t entry)
 
 int vm_reset(struct vm *vm, char *err, size_t errlen)
 {
-	memset(vm->ram, 0, vm->ram_size);
+	/* Fresh anonymous memory is zero; later, give the pages back to the
+	 * kernel (zero again on next touch) instead of writing every byte. */
+	if (vm->ram_used && madvise(vm->ram, vm->ram_size, MADV_DONTNEED) < 0)
+		memset(vm->ram, 0, vm->ram_size);
+	vm->ram_used = true;
 	if (loader_load_file(vm->cfg.image_path, vm->ram, vm->ram_size, &vm->image, err, errlen) < 0)
 		return -1;
 	vcpu_ram_written(vm->vcpu, 0, vm->ram_size);

@@ -54,11 +54,17 @@ struct vm {
 	bool console_coalesced;	  /* COM1 output queued by KVM, see vm_console_queue */
 	void *flush_timer;	  /* timer_t: kicks the vCPU so queued output shows */
 	bool stepping;		  /* a debugger single-step: no flush timer needed */
+	bool ram_used;		  /* RAM may be non-zero: a reset must clear it */
+	bool running;		  /* inside runloop_run() */
+	uint32_t com1_writes;	  /* until COM1_QUEUE_AFTER, then output is queued */
 };
 
 /* Let KVM queue the guest's COM1 output instead of exiting per byte (only on
- * KVM, not with -v, and not while a catchpoint watches the port). */
+ * KVM, not with -v, and not while a catchpoint watches the port).  The run
+ * loop turns it on after COM1_QUEUE_AFTER writes: a coalesced zone makes
+ * KVM's VM teardown ~15 ms slower, which short runs should not pay. */
 void vm_console_queue(struct vm *vm, bool on);
+#define COM1_QUEUE_AFTER 256
 
 /* Around a run: while output may be queued, a 20 ms timer kicks the vCPU
  * so that it reaches the console even if the guest never exits. */

@@ -84,8 +84,15 @@ if perf and "kvm" in accels:
     if m:
         uexits["kvm"] = int(m.group(1))
 
+def spread(v):
+    """Half the interquartile range, in % of the median."""
+    if len(v) < 2:
+        return 0.0
+    q1, _, q3 = statistics.quantiles(v, n=4, method="inclusive")
+    return (q3 - q1) / 2 / statistics.median(v) * 100
+
 MiB = 1 << 20
-print("Console: 1 MiB to COM1, median of %d interleaved runs (+-spread: half the range)\n" % reps)
+print("Console: 1 MiB to COM1, median of %d interleaved runs (+-spread: half the interquartile range)\n" % reps)
 print("| backend | output | MiB/s | time (ms) | VM exits (--stats) | outs queued | "
       "exits per byte | exits to user space | output identical |")
 print("|---|---|---|---|---|---|---|---|---|")
@@ -102,7 +109,7 @@ for accel in accels:
         if isinstance(ue, int):
             epb += " (%.4f)" % (ue / MiB)
         print("| %s | %s | %.2f | %.0f +-%.0f%% | %s | %s | %s | %s | %s |" % (
-            accel, sink, MiB / m / MiB, m * 1e3, (max(t) - min(t)) / 2 / m * 100,
+            accel, sink, MiB / m / MiB, m * 1e3, spread(t),
             exits, queued, epb, ue, ident))
 if any(x[2] is False for v in res.values() for x in v):
     sys.exit("console_bench: the guest's output differs from the expected text")

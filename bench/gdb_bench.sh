@@ -5,19 +5,22 @@
 #   null      bench/null_stub.py: answers at once, no VM (the ceiling)
 #   kvm, emu  kvm-gdbstub --accel kvm / --accel emu (kvm only where usable)
 #   qemu      qemu-system-i386 -S under TCG (where installed)
-# Prints a Markdown table: per row the median, the spread (half the range
-# over the median) and the ratio to the null stub (rates: target / null;
+# The null stub serves the target description kvm-gdbstub serves now
+# (fetched at start; bench/target.xml is the stored copy, and a warning
+# says when it is stale).
+# Prints a Markdown table: per row the median, the spread (half the
+# interquartile range over the median) and the ratio to the null stub (rates: target / null;
 # connect latency: null / target, so 100 % means as fast as the null stub).
 #
 # Environment: KVM_GDBSTUB (default ./kvm-gdbstub, then PATH), GDB, QEMU,
-# BENCH_REPS (5), BENCH_TARGETS ("null kvm emu qemu"), BENCH_OUT (a
+# BENCH_REPS (7), BENCH_TARGETS ("null kvm emu qemu"), BENCH_OUT (a
 # directory kept for the raw results; default a temporary one), and the
 # BENCH_* sizes read by gdb_bench.py.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 GDB=${GDB:-gdb}
 QEMU=${QEMU:-qemu-system-i386}
-reps=${BENCH_REPS:-5}
+reps=${BENCH_REPS:-7}
 targets=${BENCH_TARGETS:-null kvm emu qemu}
 if [ -z "${KVM_GDBSTUB:-}" ]; then
 	if [ -x ./kvm-gdbstub ]; then KVM_GDBSTUB=$PWD/kvm-gdbstub; else KVM_GDBSTUB=kvm-gdbstub; fi
@@ -73,7 +76,7 @@ start_target() { # TARGET: start it, set $pid and $port
 	err=$out/stub-$1-$rep.err
 	: > "$err"
 	case $1 in
-	null) python3 "$here/null_stub.py" --port 0 "$guest" 2>"$err" &
+	null) python3 "$here/null_stub.py" --xml "$xml" --port 0 "$guest" 2>"$err" &
 		pid=$! ;;
 	kvm | emu) "$KVM_GDBSTUB" --accel "$1" --port 0 "$guest" >/dev/null 2>"$err" &
 		pid=$! ;;
@@ -97,6 +100,21 @@ start_target() { # TARGET: start it, set $pid and $port
 	return 1
 }
 
+# The target description the null stub serves: kvm-gdbstub's own.
+xml=$here/target.xml
+rep=0
+if start_target emu; then
+	if python3 "$here/null_stub.py" --fetch-xml "$port" > "$out/target.xml" &&
+		[ -s "$out/target.xml" ]; then
+		xml=$out/target.xml
+		cmp -s "$xml" "$here/target.xml" ||
+			echo "gdb_bench: bench/target.xml differs from kvm-gdbstub's; using the stub's" \
+				"(refresh: bench/null_stub.py --fetch-xml PORT > bench/target.xml)" >&2
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+fi
+
 : > "$out/results"
 for rep in $(seq 1 "$reps"); do
 	for t in $have; do
@@ -107,6 +125,7 @@ for rep in $(seq 1 "$reps"); do
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		sed -n "s/^BENCH /$t /p" "$out/gdb-$t-$rep.log" >> "$out/results"
+		grep '^gdb_bench.py: connect' "$out/gdb-$t-$rep.log" | sed "s/^/gdb_bench: $t run $rep: /" >&2
 		if [ $rc -ne 0 ] || ! grep -q '^BENCH dump_mibs' "$out/gdb-$t-$rep.log"; then
 			echo "gdb_bench: $t run $rep failed (rc $rc):" >&2
 			grep -v '^Breakpoint\|^$' "$out/gdb-$t-$rep.log" | tail -5 >&2
@@ -117,11 +136,20 @@ done
 python3 - "$out/results" "$reps" $have <<'EOF'
 import statistics, sys
 path, reps, targets = sys.argv[1], sys.argv[2], sys.argv[3:]
+def spread(v):
+    """Half the interquartile range, in % of the median."""
+    if len(v) < 2:
+        return 0.0
+    q1, _, q3 = statistics.quantiles(v, n=4, method="inclusive")
+    return (q3 - q1) / 2 / statistics.median(v) * 100
+
 data = {}
 for line in open(path):
     t, name, value, unit = line.split()
     data.setdefault((t, name), []).append(float(value))
-rows = [("connect_ms", "connect to first stop (ms)", False),
+refused = {t: sum(data.get((t, "connect_refused"), [])) for t in targets}
+rows = [("connect_first_ms", "connect to first stop (ms)", False),
+        ("connect_ms", "reconnect after disconnect (ms)", False),
         ("stepi_s", "stepi per second", True),
         ("bp_s", "breakpoint hits per second", True),
         ("regs_s", "register reads per second", True),
@@ -129,7 +157,7 @@ rows = [("connect_ms", "connect to first stop (ms)", False),
 names = {"null": "null stub (ceiling)", "kvm": "kvm-gdbstub --accel kvm",
          "emu": "kvm-gdbstub --accel emu", "qemu": "QEMU 7.2 TCG -s -S"}
 print("GDB 13 against each target: median of %s interleaved runs, +-spread "
-      "(half the range), (ratio to the null stub)\n" % reps)
+      "(half the interquartile range), (ratio to the null stub)\n" % reps)
 print("| row | " + " | ".join(names.get(t, t) for t in targets) + " |")
 print("|---" * (len(targets) + 1) + "|")
 for key, label, higher in rows:
@@ -141,11 +169,14 @@ for key, label, higher in rows:
             cells.append("-")
             continue
         m = statistics.median(v)
-        spread = (max(v) - min(v)) / 2 / m * 100 if m else 0
-        cell = "%.4g +-%.0f%%" % (m, spread)
+        cell = "%.4g +-%.0f%%" % (m, spread(v))
         if ref and t != "null":
             r = statistics.median(ref)
             cell += " (%.0f%%)" % ((m / r if higher else r / m) * 100)
         cells.append(cell)
     print("| %s | %s |" % (label, " | ".join(cells)))
+for t in targets:
+    if refused[t]:
+        print("\n%s refused a reconnection right after a disconnect %d times in %s runs "
+              "(retried; see the warnings above)." % (names.get(t, t), refused[t], reps))
 EOF

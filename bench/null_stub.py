@@ -22,6 +22,7 @@ import re
 import socket
 import sys
 import zlib
+from xml.etree import ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKET_SIZE = 0x20000
@@ -54,13 +55,10 @@ def frame(body):
 
 
 def escape(data):
-    out = bytearray()
-    for b in data:
-        if b in b"#$}*":
-            out += bytes((0x7D, b ^ 0x20))
-        else:
-            out.append(b)
-    return bytes(out)
+    data = data.replace(b"}", b"}]")  # first: the escapes below add "}"
+    for c in b"#$*":
+        data = data.replace(bytes((c,)), bytes((0x7D, c ^ 0x20)))
+    return data
 
 
 def unescape(data):
@@ -79,10 +77,10 @@ class Regs:
     def __init__(self, xml):
         self.offsets, self.sizes = [], []
         off = 0
-        for m in re.finditer(rb'<reg name="[^"]*" bitsize="(\d+)"[^>]*regnum="(\d+)"', xml):
-            n = int(m.group(2))
+        for reg in ElementTree.fromstring(xml).iter("reg"):
+            n = int(reg.get("regnum", len(self.sizes)))
             assert n == len(self.sizes), "registers out of order in target.xml"
-            size = int(m.group(1)) // 8
+            size = int(reg.get("bitsize")) // 8
             self.offsets.append(off)
             self.sizes.append(size)
             off += size
@@ -131,12 +129,11 @@ def next_pc(mem, pc):
 
 
 class Session:
-    def __init__(self, conn, image, mem_size, xml):
+    def __init__(self, conn, mem, regs, xml):
         self.conn = conn
-        self.mem = bytearray(mem_size)
-        self.mem[:len(image)] = image[:mem_size]
+        self.mem = mem
         self.xml = xml
-        self.regs = Regs(xml)
+        self.regs = regs
         self.breaks = {}
         self.ack = True
         self.buf = b""
@@ -358,19 +355,17 @@ def main():
     print("null_stub: waiting for GDB on 127.0.0.1:%d" % ls.getsockname()[1],
           file=sys.stderr, flush=True)
     # One guest for the life of the process, as with kvm-gdbstub: a new
-    # session finds the registers and breakpoints where the last one left them.
-    state = None
+    # session finds memory and registers where the last one left them.
+    mem = bytearray(a.mem)
+    mem[:len(image)] = image[:a.mem]
+    regs = Regs(xml)
     while True:
         conn, _ = ls.accept()
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        s = Session(conn, image, a.mem, xml)
-        if state:
-            s.mem, s.regs = state
         try:
-            s.serve()
+            Session(conn, mem, regs, xml).serve()
         except (ConnectionError, OSError):
             pass
-        state = (s.mem, s.regs)
         conn.close()
         if a.once:
             return

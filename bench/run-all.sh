@@ -1,10 +1,12 @@
 #!/bin/sh
 # Run every benchmark (`make bench` calls this): the GDB stub against the
-# null stub and QEMU, the exit path, console throughput and start-up.
-# About 5-10 minutes on a 2-core machine.  Never part of `make check`.
+# null stub and QEMU, the exit path, console throughput, start-up, and
+# bench/cpu_speed.sh (guest speed) where it is there.  About 5 minutes on a
+# 2-core machine.  Never part of `make check`.
 #
 # Environment: KVM_GDBSTUB (default ./kvm-gdbstub), GUESTS, BENCH_OUT (keep
-# the raw results and logs there), and each script's own BENCH_* knobs.
+# the raw results and logs there), BENCH_SKIP (names to leave out, e.g.
+# "cpu_speed gdb_bench"), and each script's own BENCH_* knobs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${KVM_GDBSTUB:-}" ] && [ -x ./kvm-gdbstub ]; then
@@ -26,12 +28,18 @@ else
 fi
 echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(${GDB:-gdb} --version | head -1); $(${QEMU:-qemu-system-i386} --version 2>/dev/null | head -1)"
-for b in gdb_bench exit_bench console_bench startup_bench; do
+for b in gdb_bench exit_bench console_bench startup_bench cpu_speed; do
+	case " ${BENCH_SKIP:-} " in *" $b "*) continue ;; esac
+	[ -f "$here/$b.sh" ] || continue
 	echo
 	echo "## $b"
 	echo
 	start=$(date +%s)
-	"$here/$b.sh" || status=1
+	if [ "$b" = cpu_speed ]; then
+		bash "$here/$b.sh" "$(dirname "${KVM_GDBSTUB:-./kvm-gdbstub}")" || status=1
+	else
+		"$here/$b.sh" || status=1
+	fi
 	echo
 	echo "($b: $(( $(date +%s) - start )) s)"
 done

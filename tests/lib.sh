@@ -2,13 +2,34 @@
 # Each test runs in its own temporary directory, removed on exit.
 set -u
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvm-gdbstub-test.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+stubs= # stubs started by start_stub: killed on exit
+trap 'for p in $stubs; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 99
 failures=0
 
 # vmm ARGS...: the program under test on this test's backend.
 vmm() {
 	"$KVM_GDBSTUB" --accel "$KVM_GDBSTUB_ACCEL" "$@"
+}
+
+# start_stub NAME ARGS...: run the stub on this backend on a free port,
+# waiting for GDB, with its output in NAME.out and NAME.err; sets $stub (the
+# pid) and $port.
+start_stub() {
+	name=$1
+	shift
+	: > "$name.err" # before the stub opens it: sed must find it
+	vmm --port 0 "$@" > "$name.out" 2> "$name.err" < /dev/null &
+	stub=$!
+	stubs="$stubs $stub"
+	port=
+	for _ in $(seq 1 100); do
+		port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$name.err")
+		[ -n "$port" ] && return 0
+		sleep 0.05
+	done
+	fail "$name: the stub did not listen"; cat "$name.err" >&2
+	finish
 }
 
 fail() {

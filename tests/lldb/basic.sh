@@ -6,26 +6,6 @@
 LLDB=${LLDB:-lldb}
 command -v "$LLDB" >/dev/null || { echo "SKIP: no lldb"; exit 77; }
 
-stubs=
-trap 'for p in $stubs; do kill $p 2>/dev/null; done; rm -rf "$tmp"' EXIT
-
-start_stub() { # NAME ARGS...: start a stub on a free port, set $stub and $port
-	name=$1
-	shift
-	: > "$name.err" # before the stub opens it: sed must find it
-	vmm --port 0 "$@" > "$name.out" 2> "$name.err" < /dev/null &
-	stub=$!
-	stubs="$stubs $stub"
-	port=
-	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$name.err")
-		[ -n "$port" ] && return 0
-		sleep 0.05
-	done
-	fail "$name: the stub did not listen"; cat "$name.err" >&2
-	finish
-}
-
 # lldb_batch OUT ARGS...: lldb's output (and its complaints) in OUT.
 lldb_batch() {
 	out=$1

@@ -8,25 +8,6 @@
 command -v "${GDB:-gdb}" >/dev/null || { echo "SKIP: no gdb"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 
-stubs=
-trap 'for p in $stubs; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
-
-start_stub() { # NAME ARGS...: start a stub on a free port, set $stub and $port
-	name=$1
-	shift
-	vmm --port 0 "$@" > "$name.out" 2> "$name.err" < /dev/null &
-	stub=$!
-	stubs="$stubs $stub"
-	port=
-	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$name.err")
-		[ -n "$port" ] && return 0
-		sleep 0.05
-	done
-	fail "$name: the stub did not listen"; cat "$name.err" >&2
-	finish
-}
-
 gdb_batch() { # OUT ARGS...
 	out=$1
 	shift

@@ -7,16 +7,7 @@
 command -v "${GDB:-gdb}" >/dev/null || { echo "SKIP: no gdb"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 
-vmm --port 0 "$GUESTS/spin.bin" > stub.out 2> stub.err < /dev/null &
-stub=$!
-trap 'kill $stub 2>/dev/null; rm -rf "$tmp"' EXIT
-port=
-for _ in $(seq 1 100); do
-	port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' stub.err)
-	[ -n "$port" ] && break
-	sleep 0.05
-done
-[ -n "$port" ] || { fail "the stub did not listen"; cat stub.err >&2; finish; }
+start_stub stub "$GUESTS/spin.bin"
 
 cat > stress.py <<'EOF'
 import socket, struct, sys, time

@@ -4,27 +4,13 @@
 . "$srcdir/tests/lib.sh"
 command -v "${GDB:-gdb}" >/dev/null || { echo "SKIP: no gdb"; exit 77; }
 
-start_stub() { # ARGS...: start a stub on a free port, set $stub and $port
-	vmm --port 0 "$@" > stub.out 2> stub.err < /dev/null &
-	stub=$!
-	port=
-	for _ in $(seq 1 100); do
-		port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' stub.err)
-		[ -n "$port" ] && return 0
-		sleep 0.05
-	done
-	fail "the stub did not listen"; cat stub.err >&2
-	finish
-}
-
 gdb_batch() { # OUT ARGS...
 	out=$1
 	shift
 	timeout 60 "${GDB:-gdb}" -batch -nx -iex 'set confirm off' "$@" > "$out" 2>&1 < /dev/null
 }
 
-start_stub "$GUESTS/hello.bin"
-trap 'kill $stub 2>/dev/null; rm -rf "$tmp"' EXIT
+start_stub stub "$GUESTS/hello.bin"
 
 gdb_batch s1 -ex "target remote :$port" -ex 'stepi 2' -ex 'p/x $pc' -ex disconnect
 expect_grep '^\$1 = 0x4$' s1 "session 1 steps"

@@ -45,7 +45,6 @@ struct kvm_cap_req {
 static const struct kvm_cap_req kvm_caps[] = {
 	{KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", true},
 	{KVM_CAP_SET_GUEST_DEBUG, "KVM_CAP_SET_GUEST_DEBUG", false},
-	{KVM_CAP_READONLY_MEM, "KVM_CAP_READONLY_MEM", false},
 	{KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", false},
 	{KVM_CAP_COALESCED_PIO, "KVM_CAP_COALESCED_PIO", false},
 };
@@ -86,7 +85,6 @@ static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
 			return -ENOTSUP;
 		}
 	}
-	k->has_readonly_mem = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
 	k->has_immediate_exit = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;
 	k->has_guest_debug = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) > 0;
 	k->coalesced_page = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
@@ -108,59 +106,17 @@ int kvm_available(char *err, size_t errlen)
 
 /* ---- memory slots ----------------------------------------------------- */
 
-static int set_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size, bool ro)
+/* All guest RAM is one slot: watchpoints KVM cannot fire are served by the
+ * built-in CPU (see debug.h), not by read-only slots. */
+static int map_ram(struct vcpu_kvm *k)
 {
 	struct kvm_userspace_memory_region region = {
-		.slot = slot,
-		.flags = ro ? KVM_MEM_READONLY : 0,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uintptr_t)(k->ram + gpa),
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = k->ram_size,
+		.userspace_addr = (uintptr_t)k->ram,
 	};
 	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
-}
-
-/* Lay the slots out again from the per-page read-only map: one slot per run
- * of pages with the same protection.  KVM cannot change KVM_MEM_READONLY on
- * a live slot, so every old slot is deleted first. */
-static int rebuild_slots(struct vcpu_kvm *k)
-{
-	for (uint32_t s = 0; s < k->nslots; s++)
-		set_slot(k, s, 0, 0, false);
-	k->nslots = 0;
-	uint64_t pages = k->ram_size / PAGE_SIZE;
-	for (uint64_t p = 0; p < pages;) {
-		bool ro = k->ro_pages && k->ro_pages[p];
-		uint64_t q = p + 1;
-		while (q < pages && (k->ro_pages && k->ro_pages[q]) == ro)
-			q++;
-		int r = set_slot(k, k->nslots, p * PAGE_SIZE, (q - p) * PAGE_SIZE, ro);
-		if (r < 0)
-			return r;
-		k->nslots++;
-		p = q;
-	}
-	return 0;
-}
-
-static int kvm_protect_ram(struct vcpu *v, uint64_t gpa, uint64_t len, bool readonly)
-{
-	struct vcpu_kvm *k = to_kvm(v);
-	if (!k->has_readonly_mem)
-		return -ENOTSUP;
-	if (len == 0 || gpa >= k->ram_size || len > k->ram_size - gpa)
-		return -EINVAL;
-	if (!k->ro_pages) {
-		k->ro_pages = calloc(k->ram_size / PAGE_SIZE, 1);
-		if (!k->ro_pages)
-			return -ENOMEM;
-	}
-	bool changed = false;
-	for (uint64_t p = gpa / PAGE_SIZE; p <= (gpa + len - 1) / PAGE_SIZE; p++) {
-		changed |= k->ro_pages[p] != readonly;
-		k->ro_pages[p] = readonly;
-	}
-	return changed ? rebuild_slots(k) : 0;
 }
 
 /* ---- state ---------------------------------------------------------- */
@@ -594,7 +550,6 @@ static void kvm_destroy(struct vcpu *v)
 		close(k->vm_fd);
 	if (k->kvm_fd >= 0)
 		close(k->kvm_fd);
-	free(k->ro_pages);
 	free(k);
 }
 
@@ -605,7 +560,6 @@ static const struct vcpu_ops kvm_vcpu_ops = {
 	.set_state = kvm_set_state,
 	.set_debug = kvm_set_debug,
 	.kick = kvm_kick,
-	.protect_ram = kvm_protect_ram,
 	.complete_io = kvm_complete_io,
 	.destroy = kvm_destroy,
 };
@@ -664,7 +618,7 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 	}
 	if (check_caps(k, err, errlen) < 0)
 		goto fail;
-	int r = rebuild_slots(k);
+	int r = map_ram(k);
 	if (r < 0) {
 		snprintf(err, errlen, "KVM_SET_USER_MEMORY_REGION failed: %s", strerror(-r));
 		goto fail;
@@ -692,7 +646,6 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 		.watchpoints_fire = false,
 		.sw_breakpoints_trap = false,
 		.hlt_exits_when_stepping = false,
-		.readonly_memory = k->has_readonly_mem,
 	};
 	return &k->vcpu;
 fail:

@@ -19,10 +19,8 @@ struct vcpu_kvm {
 
 	uint8_t *ram;
 	uint64_t ram_size;
-	uint8_t *ro_pages; /* per 4 KiB page: 1 = read-only slot; NULL = none */
-	uint32_t nslots;
 
-	bool has_readonly_mem, has_immediate_exit, has_guest_debug, has_coalesced_pio;
+	bool has_immediate_exit, has_guest_debug, has_coalesced_pio;
 	bool has_sync_regs; /* KVM can copy regs and sregs into the run area */
 	bool sync_fresh;    /* it did at the last exit: they are current */
 	int coalesced_page;

@@ -92,11 +92,6 @@ static int on_mmio(struct vm *vm, struct vcpu_exit *e)
 		vm->stats.mmio_writes++;
 	else
 		vm->stats.mmio_reads++;
-	if (e->mmio.addr < vm->ram_size && e->mmio.is_write) {
-		/* A write to RAM a debugger made read-only: apply it. */
-		vm_write_ram(vm, e->mmio.addr, e->mmio.data, e->mmio.len);
-		return RUN_CONTINUE;
-	}
 	report_mmio(vm, e);
 	if (!e->mmio.is_write)
 		memset(e->mmio.data, 0xff, e->mmio.len);

@@ -157,7 +157,6 @@ struct vcpu_caps {
 	bool watchpoints_fire;		/* false: accepted but never reported */
 	bool sw_breakpoints_trap;	/* int3 under sw_breakpoints gives a DEBUG exit */
 	bool hlt_exits_when_stepping;	/* stepping onto hlt gives VCPU_EXIT_HLT */
-	bool readonly_memory;		/* vcpu_protect_ram() is available */
 };
 
 struct vcpu;
@@ -169,8 +168,6 @@ struct vcpu_ops {
 	int (*set_state)(struct vcpu *vcpu, const struct vcpu_state *st);
 	int (*set_debug)(struct vcpu *vcpu, const struct vcpu_debug *dbg);
 	void (*kick)(struct vcpu *vcpu);
-	/* Optional: make [gpa, gpa+len) read-only (writes become MMIO exits). */
-	int (*protect_ram)(struct vcpu *vcpu, uint64_t gpa, uint64_t len, bool readonly);
 	/* Optional: guest RAM changed behind the CPU's back (drop decode caches). */
 	void (*ram_written)(struct vcpu *vcpu, uint64_t gpa, uint64_t len);
 	/* Optional: finish the instruction of the last IO/MMIO exit (using the

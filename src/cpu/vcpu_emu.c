@@ -121,7 +121,6 @@ static const struct vcpu_ops emu_ops = {
     .set_state = emu_set_state,
     .set_debug = emu_set_debug,
     .kick = emu_kick,
-    .protect_ram = NULL,
     .ram_written = emu_ram_written,
     .complete_io = emu_cpu_complete_io,
     .destroy = emu_destroy,
@@ -142,7 +141,6 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	    .watchpoints_fire = true,
 	    .sw_breakpoints_trap = true,
 	    .hlt_exits_when_stepping = true,
-	    .readonly_memory = false,
 	};
 	c->ram = ram;
 	c->ram_size = ram_size;

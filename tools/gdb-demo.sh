@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run guest/hello.bin under the stub and let GDB drive it: stop at 0:0, show
-# the registers and the 16-bit code, break at the hlt, continue to the end.
+# the registers and the 16-bit code, break in the output loop, continue to
+# the guest's hlt (GDB: "exited normally").
 # The guest's output reaches GDB's console as `O` packets.
 set -e
 cd "$(dirname "$0")/.."
@@ -13,5 +14,5 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.1
 done
 gdb -batch -nx -ex "target remote :$port" -ex 'info registers eip cs' \
-	-ex 'x/4i $pc' -ex 'break *0x15' -ex continue -ex 'info registers eax' -ex continue
+	-ex 'x/4i $pc' -ex 'break *0x15' -ex continue -ex 'p/c $al' -ex delete -ex continue
 wait $stub

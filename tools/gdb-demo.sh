@@ -5,6 +5,7 @@
 # The guest's output reaches GDB's console as `O` packets.
 set -e
 cd "$(dirname "$0")/.."
+[ -x ./kvm-gdbstub ] || { echo "gdb-demo: build first: sh ./setup.sh" >&2; exit 1; }
 ./kvm-gdbstub --once --port 0 guest/hello.bin 2> stub.err &
 stub=$!
 trap 'kill $stub 2>/dev/null; rm -f stub.err' EXIT

@@ -29,15 +29,7 @@
 #include "net.h"
 #include "rsp.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 /* A reply must be exactly this. */
 #define CHECK_REPLY(c, pkt, want)                                                                  \
@@ -1854,10 +1846,8 @@ int main(int argc, char **argv)
 
 	gdbstub_free(S);
 	fake_target_free(&F);
-	if (failures) {
-		fprintf(stderr, "test_gdbstub: %d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("test_gdbstub: all checks passed\n");
-	return 0;
+	int status = check_status("test_gdbstub");
+	if (status == 0)
+		printf("test_gdbstub: all checks passed\n");
+	return status;
 }

@@ -7,15 +7,7 @@
 
 #include "rsp.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 #define CAP 64
 
@@ -308,10 +300,8 @@ int main(void)
 	test_builder();
 	test_hex();
 	rsp_parser_free(&p);
-	if (failures) {
-		fprintf(stderr, "test_rsp: %d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("test_rsp: all checks passed\n");
-	return 0;
+	int status = check_status("test_rsp");
+	if (status == 0)
+		printf("test_rsp: all checks passed\n");
+	return status;
 }

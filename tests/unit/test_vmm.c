@@ -13,16 +13,7 @@
 #include "options.h"
 #include "uart.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                \
-			failures++;                                                    \
-		}                                                                      \
-	} while (0)
+#include "check.h"
 
 static uint8_t ram[65536];
 
@@ -265,10 +256,8 @@ int main(void)
 	test_uart();
 	test_options();
 	test_debug();
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("test_vmm: all checks passed\n");
-	return 0;
+	int status = check_status("test_vmm");
+	if (status == 0)
+		printf("test_vmm: all checks passed\n");
+	return status;
 }

@@ -67,14 +67,18 @@ expect_status 0 $? "stub after the detached guest halted"
 expect_grep 'Hello, KVM!' hello.out "after detach the guest output goes to stdout"
 
 # ---- process interrupt: commands from a pipe, so continue returns at once ----
-start_stub spin --once "$GUESTS/spin.bin"
+# A guest that spins silently: LLDB 14 sometimes loses track of a process whose
+# console output arrives while it is still handling `process continue`.
+raw_guest quiet.bin '\353\376' # jmp $
+start_stub spin --once quiet.bin
 mkfifo cmds
 timeout 60 "$LLDB" --no-lldbinit < cmds > s4 2>&1 &
 lldb_pid=$!
 exec 3> cmds
 echo "gdb-remote $port" >&3
+wait_for 'Process 1 stopped' s4 || fail "LLDB did not connect"
 echo 'process continue' >&3
-wait_for 'spinning' s4 || fail "the spinning guest's output did not reach LLDB"
+wait_for 'Process 1 resuming' s4 || fail "process continue"
 echo 'process interrupt' >&3
 wait_for 'stop reason = signal SIGINT' s4 || fail "process interrupt did not stop the guest"
 echo 'register read pc' >&3
@@ -82,7 +86,7 @@ echo 'process kill' >&3
 echo 'quit' >&3
 exec 3>&-
 wait "$lldb_pid"
-expect_grep '^ *eip = 0x0000000[ac]$' s4 "interrupted in the spin loop (spin: 0xa, 0xc)"
+expect_grep '^ *eip = 0x00000000$' s4 "interrupted in the spin loop"
 expect_grep 'Process 1 exited with status = 9' s4 "process kill after the interrupt"
 wait "$stub"
 

@@ -29,17 +29,8 @@ if [ ! -f "$guest" ]; then
 	"$here/guests/build.sh" "$out/guests" || exit 1
 	guest=$out/guests/halt.bin
 fi
-raw=${KVM_RAW_LOOP:-}
-if [ -z "$raw" ]; then
-	if [ -x "$(dirname "$KVM_GDBSTUB")/bench/kvm_raw_loop" ]; then
-		raw=$(dirname "$KVM_GDBSTUB")/bench/kvm_raw_loop # make bench builds it
-	elif [ -x "$here/kvm_raw_loop" ]; then
-		raw=$here/kvm_raw_loop
-	elif [ -f "$here/kvm_raw_loop.c" ] &&
-		${CC:-gcc} -O2 -o "$out/kvm_raw_loop" "$here/kvm_raw_loop.c"; then
-		raw=$out/kvm_raw_loop
-	fi
-fi
+. "$here/lib.sh"
+find_raw_loop "$out"
 kvm=yes
 "$KVM_GDBSTUB" --accel kvm "$guest" >/dev/null 2>&1 || kvm=
 [ -n "$kvm" ] || echo "startup_bench: KVM unusable here: the built-in CPU only" >&2

@@ -1,0 +1,17 @@
+# Shared by the benchmark scripts: sourced, never run.
+
+# find_raw_loop DIR: set $raw to the raw-KVM loop program: $KVM_RAW_LOOP, the
+# one `make bench` built beside $KVM_GDBSTUB, one in bench/, or compiled
+# into DIR from bench/kvm_raw_loop.c; empty if none can be had.
+find_raw_loop() {
+	raw=${KVM_RAW_LOOP:-}
+	[ -n "$raw" ] && return
+	if [ -x "$(dirname "$KVM_GDBSTUB")/bench/kvm_raw_loop" ]; then
+		raw=$(dirname "$KVM_GDBSTUB")/bench/kvm_raw_loop
+	elif [ -x "$here/kvm_raw_loop" ]; then
+		raw=$here/kvm_raw_loop
+	elif [ -f "$here/kvm_raw_loop.c" ] &&
+		${CC:-gcc} -O2 -o "$1/kvm_raw_loop" "$here/kvm_raw_loop.c"; then
+		raw=$1/kvm_raw_loop
+	fi
+}

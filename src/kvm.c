@@ -67,6 +67,12 @@ static int open_dev_kvm(char *err, size_t errlen)
 		return -e;
 	}
 	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version < 0) {
+		snprintf(err, errlen, "/dev/kvm does not answer KVM_GET_API_VERSION (%s): is it "
+			 "the KVM device?  --accel emu works without KVM", strerror(errno));
+		close(fd);
+		return -ENODEV;
+	}
 	if (version != KVM_API_VERSION) {
 		snprintf(err, errlen, "KVM API version is %d, this program needs %d", version,
 			 KVM_API_VERSION);

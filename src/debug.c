@@ -97,6 +97,20 @@ static enum debug_mech choose(const struct debug *d, const struct debug_point *p
 	return is_breakpoint(p->type) ? choose_breakpoint(d, p->type) : choose_watchpoint(d, p);
 }
 
+/* Every byte the layer writes into guest RAM goes through here, so that a
+ * CPU caching decoded instructions (the built-in CPU) sees it. */
+static void poke(struct debug *d, uint32_t addr, uint8_t byte)
+{
+	d->ram[addr] = byte;
+	if (d->ram_changed)
+		d->ram_changed(d->ram_changed_ctx, addr);
+}
+
+static uint8_t patch_byte(const struct debug_point *p)
+{
+	return p->mech == MECH_INT3 ? INT3_OPCODE : HLT_OPCODE;
+}
+
 static const struct debug_point *patch_at(const struct debug *d, uint32_t addr,
 					  const struct debug_point *except)
 {
@@ -111,13 +125,13 @@ static void patch(struct debug *d, struct debug_point *p)
 {
 	const struct debug_point *other = patch_at(d, p->addr, p);
 	p->saved = other ? other->saved : d->ram[p->addr];
-	d->ram[p->addr] = p->mech == MECH_INT3 ? INT3_OPCODE : HLT_OPCODE;
+	poke(d, p->addr, patch_byte(p));
 }
 
 static void unpatch_if_last(struct debug *d, const struct debug_point *p)
 {
 	if (is_patch(p->mech) && !patch_at(d, p->addr, p))
-		d->ram[p->addr] = p->saved;
+		poke(d, p->addr, p->saved);
 }
 
 int debug_insert(struct debug *d, enum target_point type, uint32_t addr, uint32_t len)
@@ -272,20 +286,20 @@ void debug_after_write(struct debug *d, uint32_t addr, size_t len)
 		if (!is_patch(p->mech) || p->addr < addr || p->addr - addr >= len)
 			continue;
 		p->saved = d->ram[p->addr];
-		d->ram[p->addr] = p->mech == MECH_INT3 ? INT3_OPCODE : HLT_OPCODE;
+		poke(d, p->addr, patch_byte(p));
 	}
 }
 
 void debug_unpatch(struct debug *d, const struct debug_point *p)
 {
 	if (is_patch(p->mech))
-		d->ram[p->addr] = p->saved;
+		poke(d, p->addr, p->saved);
 }
 
 void debug_repatch(struct debug *d, const struct debug_point *p)
 {
 	if (is_patch(p->mech))
-		d->ram[p->addr] = p->mech == MECH_INT3 ? INT3_OPCODE : HLT_OPCODE;
+		poke(d, p->addr, patch_byte(p));
 }
 
 static const char *point_name(enum target_point t)

@@ -45,6 +45,9 @@ struct debug {
 	uint64_t ram_size;
 	struct vcpu_caps caps; /* of the backend the guest runs on normally */
 	bool kvm;
+	/* Told of every byte the layer patches or restores in guest RAM. */
+	void (*ram_changed)(void *ctx, uint32_t addr);
+	void *ram_changed_ctx;
 	uint32_t *bp_buf; /* debug_apply()'s arrays for vcpu_set_debug() */
 	struct vcpu_watchpoint *wp_buf;
 	size_t buf_room;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/emu.h"
@@ -120,6 +121,15 @@ static int write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
 }
 
 /* ---- breakpoints and watchpoints ---------------------------------- */
+
+/* A breakpoint patch changed guest code: both CPUs must see it. */
+static void patched(void *ctx, uint32_t addr)
+{
+	struct gdb_target *t = ctx;
+	vcpu_ram_written(t->primary, addr, 1);
+	if (t->emu)
+		vcpu_ram_written(t->emu, addr, 1);
+}
 
 static int insert_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
 {
@@ -361,14 +371,16 @@ static int do_continue(struct gdb_target *t, struct target_stop *stop)
 	int r = choose_runner(t);
 	if (r == 0 && debug_find_breakpoint(&t->dbg, current_pc(t)) && step_once(t, false, stop))
 		return 0;
-	if (r == 0)
-		r = debug_apply(&t->dbg, t->vm->vcpu, false, UINT32_MAX, t->vm->vcpu != t->primary);
-	if (r < 0)
-		return r;
 	struct run_result res;
-	do
+	do {
+		/* Every round: delivering the guest's own int3 changes the setup. */
+		if (r == 0)
+			r = debug_apply(&t->dbg, t->vm->vcpu, false, UINT32_MAX,
+					t->vm->vcpu != t->primary);
+		if (r < 0)
+			return r;
 		run_once(t, &res);
-	while (!classify(t, &res, false, stop));
+	} while (!classify(t, &res, false, stop));
 	return 0;
 }
 
@@ -479,6 +491,19 @@ const struct target_ops gdb_target_ops = {
 	.detach = detach_guest,
 };
 
+/* Test hook: KVM_GDBSTUB_DEBUG_MODEL=vtx makes the built-in CPU stand for KVM
+ * on a VT-x/AMD-V host (int3 traps, four debug registers that fire for data),
+ * so that the mechanisms chosen there are exercised where no such host is. */
+static bool pretend_vtx(struct vcpu_caps *caps)
+{
+	const char *model = getenv("KVM_GDBSTUB_DEBUG_MODEL");
+	if (!model || strcmp(model, "vtx") != 0)
+		return false;
+	caps->max_breakpoints = caps->max_watchpoints = 4;
+	caps->sw_breakpoints_trap = caps->watchpoints_fire = true;
+	return true;
+}
+
 int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 {
 	memset(t, 0, sizeof(*t));
@@ -486,11 +511,18 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	t->primary = vm->vcpu;
 	t->halt = halt;
 	bool kvm = vcpu_is_kvm(vm->vcpu);
+	struct vcpu_caps caps = vm->vcpu->caps;
 	if (kvm) {
 		t->probe_summary = kvm_probe_debug(vm->vcpu)->summary;
 		kvm_sync_regs(vm->vcpu, true);
+	} else if (pretend_vtx(&caps)) {
+		t->probe_summary = "none: the built-in CPU plays a VT-x host "
+				   "(KVM_GDBSTUB_DEBUG_MODEL=vtx)";
+		kvm = true;
 	}
-	debug_init(&t->dbg, vm->ram, vm->ram_size, &vm->vcpu->caps, kvm);
+	debug_init(&t->dbg, vm->ram, vm->ram_size, &caps, kvm);
+	t->dbg.ram_changed = patched;
+	t->dbg.ram_changed_ctx = t;
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
 	return 0;
 }

@@ -8,12 +8,12 @@
 
 #include "debug.h"
 
-#define DEBUG_REGS 4
+#define DEBUG_REGS  4
 #define INT3_OPCODE 0xcc
-#define HLT_OPCODE 0xf4
+#define HLT_OPCODE  0xf4
 
 void debug_init(struct debug *d, uint8_t *ram, uint64_t ram_size, const struct vcpu_caps *caps,
-		bool kvm)
+                bool kvm)
 {
 	memset(d, 0, sizeof(*d));
 	d->ram = ram;
@@ -37,11 +37,11 @@ void debug_free(struct debug *d)
 const char *debug_mech_name(enum debug_mech m)
 {
 	static const char *const names[] = {
-		[MECH_NATIVE] = "built-in CPU",
-		[MECH_DEBUGREG] = "debug register",
-		[MECH_INT3] = "int3 patch",
-		[MECH_HLT] = "hlt patch",
-		[MECH_EMULATED] = "built-in CPU standing in for KVM",
+	    [MECH_NATIVE] = "built-in CPU",
+	    [MECH_DEBUGREG] = "debug register",
+	    [MECH_INT3] = "int3 patch",
+	    [MECH_HLT] = "hlt patch",
+	    [MECH_EMULATED] = "built-in CPU standing in for KVM",
 	};
 	return names[m];
 }
@@ -112,7 +112,7 @@ static uint8_t patch_byte(const struct debug_point *p)
 }
 
 static const struct debug_point *patch_at(const struct debug *d, uint32_t addr,
-					  const struct debug_point *except)
+                                          const struct debug_point *except)
 {
 	for (size_t i = 0; i < d->count; i++)
 		if (&d->points[i] != except && is_patch(d->points[i].mech) &&
@@ -202,9 +202,9 @@ bool debug_needs_emulation(const struct debug *d)
 
 static enum vcpu_watch_type watch_type(enum target_point t)
 {
-	return t == TARGET_WP_WRITE ? VCPU_WATCH_WRITE
+	return t == TARGET_WP_WRITE  ? VCPU_WATCH_WRITE
 	       : t == TARGET_WP_READ ? VCPU_WATCH_READ
-				     : VCPU_WATCH_ACCESS;
+	                             : VCPU_WATCH_ACCESS;
 }
 
 /* Does the backend the setup is for implement p itself? */
@@ -221,15 +221,14 @@ void debug_forget_applied(struct debug *d)
 }
 
 static bool already_applied(const struct debug *d, struct vcpu *vcpu, bool singlestep,
-			    uint32_t skip, bool emulated)
+                            uint32_t skip, bool emulated)
 {
 	return d->applied_vcpu == vcpu && d->applied_generation == d->generation &&
 	       d->applied_step == singlestep && d->applied_skip == skip &&
 	       d->applied_emulated == emulated;
 }
 
-int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip,
-		bool emulated)
+int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip, bool emulated)
 {
 	if (already_applied(d, vcpu, singlestep, skip, emulated))
 		return 0;
@@ -258,7 +257,7 @@ int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t sk
 				bps[dbg.n_breakpoints++] = p->addr;
 		} else {
 			wps[dbg.n_watchpoints++] =
-				(struct vcpu_watchpoint){p->addr, p->len, watch_type(p->type)};
+			    (struct vcpu_watchpoint){p->addr, p->len, watch_type(p->type)};
 		}
 	}
 	int r = vcpu_set_debug(vcpu, &dbg);
@@ -305,9 +304,11 @@ void debug_repatch(struct debug *d, const struct debug_point *p)
 static const char *point_name(enum target_point t)
 {
 	static const char *const names[] = {
-		[TARGET_BP_SW] = "breakpoint",	    [TARGET_BP_HW] = "hw breakpoint",
-		[TARGET_WP_WRITE] = "watchpoint",   [TARGET_WP_READ] = "read watchpoint",
-		[TARGET_WP_ACCESS] = "access watchpoint",
+	    [TARGET_BP_SW] = "breakpoint",
+	    [TARGET_BP_HW] = "hw breakpoint",
+	    [TARGET_WP_WRITE] = "watchpoint",
+	    [TARGET_WP_READ] = "read watchpoint",
+	    [TARGET_WP_ACCESS] = "access watchpoint",
 	};
 	return names[t];
 }
@@ -322,7 +323,7 @@ size_t debug_describe(const struct debug *d, char *buf, size_t len)
 	for (size_t i = 0; i < d->count && used < len; i++) {
 		const struct debug_point *p = &d->points[i];
 		int n = snprintf(buf + used, len - used, "%-17s at %#x len %u: %s\n",
-				 point_name(p->type), p->addr, p->len, debug_mech_name(p->mech));
+		                 point_name(p->type), p->addr, p->len, debug_mech_name(p->mech));
 		if (n > 0)
 			used += (size_t)n;
 	}

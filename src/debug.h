@@ -23,11 +23,11 @@
 #include "vcpu.h"
 
 enum debug_mech {
-	MECH_NATIVE,	/* the backend's own unlimited list (built-in CPU) */
-	MECH_DEBUGREG,	/* an x86 debug register via KVM_SET_GUEST_DEBUG */
-	MECH_INT3,	/* 0xCC patched into guest memory */
-	MECH_HLT,	/* 0xF4 patched into guest memory: exits as HLT */
-	MECH_EMULATED,	/* the built-in CPU runs the guest while it is set */
+	MECH_NATIVE,   /* the backend's own unlimited list (built-in CPU) */
+	MECH_DEBUGREG, /* an x86 debug register via KVM_SET_GUEST_DEBUG */
+	MECH_INT3,     /* 0xCC patched into guest memory */
+	MECH_HLT,      /* 0xF4 patched into guest memory: exits as HLT */
+	MECH_EMULATED, /* the built-in CPU runs the guest while it is set */
 };
 
 struct debug_point {
@@ -60,7 +60,7 @@ struct debug {
 };
 
 void debug_init(struct debug *d, uint8_t *ram, uint64_t ram_size, const struct vcpu_caps *caps,
-		bool kvm);
+                bool kvm);
 void debug_free(struct debug *d);
 
 /* Z/z.  0, -EINVAL (bad address/length), -ENOSPC, -ENOENT (remove: none). */
@@ -81,8 +81,7 @@ bool debug_needs_emulation(const struct debug *d);
  * UINT32_MAX) leaves out a breakpoint being stepped over.  `emulated`: the
  * setup is for the built-in CPU standing in for KVM.  The arrays live until
  * the next call.  0 or -errno from vcpu_set_debug(). */
-int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip,
-		bool emulated);
+int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip, bool emulated);
 
 /* Someone set the vCPU's debug setup behind debug_apply()'s back. */
 void debug_forget_applied(struct debug *d);

@@ -21,7 +21,7 @@
 /* Guest output bound for GDB is gathered into lines: one `O` packet per
  * line (or per CONSOLE_BATCH bytes, or after CONSOLE_DELAY_NS), not per
  * byte, and always before the stop that follows it. */
-#define CONSOLE_BATCH 512
+#define CONSOLE_BATCH    512
 #define CONSOLE_DELAY_NS (10 * 1000 * 1000)
 
 struct debugger {
@@ -172,7 +172,7 @@ static int serve_tcp(struct debugger *d)
 	}
 	gdbstub_set_listen_fd(d->stub, lfd);
 	fprintf(stderr, "kvm-gdbstub: waiting for GDB on %s (target remote %s)\n",
-		net_describe(lfd, 0, where, sizeof(where)), where);
+	        net_describe(lfd, 0, where, sizeof(where)), where);
 	int status = EXIT_GUEST_HALTED;
 	for (;;) {
 		int fd = net_accept(lfd);

@@ -10,7 +10,7 @@ void devices_init(struct devices *d)
 }
 
 int devices_register(struct devices *d, const char *name, uint16_t base, uint16_t len,
-		     pio_handler handler, void *opaque)
+                     pio_handler handler, void *opaque)
 {
 	if (d->count >= DEVICES_MAX)
 		return -ENOSPC;
@@ -25,8 +25,8 @@ int devices_register(struct devices *d, const char *name, uint16_t base, uint16_
 	return 0;
 }
 
-const struct pio_device *devices_pio(struct devices *d, uint16_t port, uint8_t *data,
-				     unsigned size, bool is_write)
+const struct pio_device *devices_pio(struct devices *d, uint16_t port, uint8_t *data, unsigned size,
+                                     bool is_write)
 {
 	unsigned idx = d->owner[port];
 	if (!idx) {

@@ -9,7 +9,7 @@
 /* Handle one access of `size` bytes (1, 2 or 4) at `port`.  For a read the
  * handler fills data; for a write it consumes it. */
 typedef void (*pio_handler)(void *opaque, uint16_t port, uint8_t *data, unsigned size,
-			    bool is_write);
+                            bool is_write);
 
 struct pio_device {
 	const char *name;
@@ -31,11 +31,11 @@ void devices_init(struct devices *d);
 
 /* Register [base, base+len).  0, -EEXIST if any port is taken, -ENOSPC. */
 int devices_register(struct devices *d, const char *name, uint16_t base, uint16_t len,
-		     pio_handler handler, void *opaque);
+                     pio_handler handler, void *opaque);
 
 /* Dispatch one access.  Returns the device, or NULL if no device owns the
  * port: reads then return all ones, writes are dropped. */
-const struct pio_device *devices_pio(struct devices *d, uint16_t port, uint8_t *data,
-				     unsigned size, bool is_write);
+const struct pio_device *devices_pio(struct devices *d, uint16_t port, uint8_t *data, unsigned size,
+                                     bool is_write);
 
 #endif

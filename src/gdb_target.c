@@ -16,8 +16,14 @@
 #include "runloop.h"
 
 /* GDB's own signal numbers (gdb/signals.def), not the host's. */
-enum gdb_signal { GDB_SIGINT = 2, GDB_SIGILL = 4, GDB_SIGTRAP = 5, GDB_SIGABRT = 6,
-		  GDB_SIGBUS = 10, GDB_SIGSEGV = 11 };
+enum gdb_signal {
+	GDB_SIGINT = 2,
+	GDB_SIGILL = 4,
+	GDB_SIGTRAP = 5,
+	GDB_SIGABRT = 6,
+	GDB_SIGBUS = 10,
+	GDB_SIGSEGV = 11
+};
 
 #define HLT_OPCODE 0xf4
 
@@ -151,7 +157,7 @@ static int remove_point(void *ctx, enum target_point type, uint64_t addr, unsign
 /* ---- running ------------------------------------------------------ */
 
 static void set_stop(struct gdb_target *t, struct target_stop *stop, enum target_stop_kind kind,
-		     int signal)
+                     int signal)
 {
 	*stop = (struct target_stop){.kind = kind, .signal = signal};
 }
@@ -168,10 +174,10 @@ static void stop_halted(struct gdb_target *t, struct target_stop *stop)
 }
 
 static void stop_at_breakpoint(struct gdb_target *t, const struct debug_point *p,
-			       struct target_stop *stop)
+                               struct target_stop *stop)
 {
 	set_stop(t, stop, p->type == TARGET_BP_HW ? TARGET_STOP_HWBREAK : TARGET_STOP_SWBREAK,
-		 GDB_SIGTRAP);
+	         GDB_SIGTRAP);
 }
 
 static uint32_t current_pc(struct gdb_target *t)
@@ -211,7 +217,7 @@ static int reinject_int3(struct gdb_target *t);
 
 /* Translate a debug exit.  Returns true to report *stop, false to go on. */
 static bool classify_debug(struct gdb_target *t, const struct vcpu_exit *e, bool stepping,
-			   struct target_stop *stop)
+                           struct target_stop *stop)
 {
 	const struct debug_point *p;
 	switch (e->debug.kind) {
@@ -242,10 +248,14 @@ static bool classify_debug(struct gdb_target *t, const struct vcpu_exit *e, bool
 static int fault_signal(const struct vcpu_exit *e)
 {
 	switch (e->reason) {
-	case VCPU_EXIT_SHUTDOWN: return GDB_SIGSEGV;
-	case VCPU_EXIT_INTERNAL_ERROR: return GDB_SIGILL;
-	case VCPU_EXIT_FAIL_ENTRY: return GDB_SIGBUS;
-	default: return GDB_SIGABRT;
+	case VCPU_EXIT_SHUTDOWN:
+		return GDB_SIGSEGV;
+	case VCPU_EXIT_INTERNAL_ERROR:
+		return GDB_SIGILL;
+	case VCPU_EXIT_FAIL_ENTRY:
+		return GDB_SIGBUS;
+	default:
+		return GDB_SIGABRT;
 	}
 }
 
@@ -262,7 +272,7 @@ static void stop_fault(struct gdb_target *t, const struct vcpu_exit *e, struct t
 
 /* Turn one run of the loop into a stop.  Returns true to report *stop. */
 static bool classify(struct gdb_target *t, const struct run_result *res, bool stepping,
-		     struct target_stop *stop)
+                     struct target_stop *stop)
 {
 	switch (res->outcome) {
 	case RUN_HALTED:
@@ -284,7 +294,7 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		} else {
 			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
 			snprintf(t->why, sizeof(t->why), "port catchpoint: port %#x\n",
-				 t->vm->stop_port);
+			         t->vm->stop_port);
 			stop->why = t->why;
 		}
 		return true;
@@ -294,7 +304,7 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 	case RUN_ERROR:
 		set_stop(t, stop, TARGET_STOP_SIGNAL, GDB_SIGABRT);
 		snprintf(t->why, sizeof(t->why), "running the vCPU failed: %s\n",
-			 strerror(-res->error));
+		         strerror(-res->error));
 		stop->why = t->why;
 		return true;
 	}
@@ -329,7 +339,7 @@ static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *
 	if (bp)
 		debug_unpatch(&t->dbg, bp);
 	int r = debug_apply(&t->dbg, t->vm->vcpu, true, bp ? pc : UINT32_MAX,
-			    t->vm->vcpu != t->primary);
+	                    t->vm->vcpu != t->primary);
 	struct run_result res;
 	bool stopped;
 	if (r < 0) {
@@ -376,7 +386,7 @@ static int do_continue(struct gdb_target *t, struct target_stop *stop)
 		/* Every round: delivering the guest's own int3 changes the setup. */
 		if (r == 0)
 			r = debug_apply(&t->dbg, t->vm->vcpu, false, UINT32_MAX,
-					t->vm->vcpu != t->primary);
+			                t->vm->vcpu != t->primary);
 		if (r < 0)
 			return r;
 		run_once(t, &res);
@@ -476,19 +486,19 @@ static int monitor(void *ctx, const char *cmd, char *out, size_t outlen)
 }
 
 const struct target_ops gdb_target_ops = {
-	.get_state = get_state,
-	.set_state = set_state,
-	.read_mem = read_mem,
-	.write_mem = write_mem,
-	.insert_point = insert_point,
-	.remove_point = remove_point,
-	.resume = resume,
-	.interrupt = interrupt_guest,
-	.last_stop = last_stop,
-	.monitor = monitor,
-	.restart = restart,
-	.kill = kill_guest,
-	.detach = detach_guest,
+    .get_state = get_state,
+    .set_state = set_state,
+    .read_mem = read_mem,
+    .write_mem = write_mem,
+    .insert_point = insert_point,
+    .remove_point = remove_point,
+    .resume = resume,
+    .interrupt = interrupt_guest,
+    .last_stop = last_stop,
+    .monitor = monitor,
+    .restart = restart,
+    .kill = kill_guest,
+    .detach = detach_guest,
 };
 
 /* Test hook: KVM_GDBSTUB_DEBUG_MODEL=vtx makes the built-in CPU stand for KVM
@@ -517,7 +527,7 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 		kvm_sync_regs(vm->vcpu, true);
 	} else if (pretend_vtx(&caps)) {
 		t->probe_summary = "none: the built-in CPU plays a VT-x host "
-				   "(KVM_GDBSTUB_DEBUG_MODEL=vtx)";
+		                   "(KVM_GDBSTUB_DEBUG_MODEL=vtx)";
 		kvm = true;
 	}
 	debug_init(&t->dbg, vm->ram, vm->ram_size, &caps, kvm);

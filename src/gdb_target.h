@@ -14,15 +14,15 @@
 struct gdb_target {
 	struct vm *vm;
 	struct debug dbg;
-	struct vcpu *primary;  /* the VM's own backend */
-	struct vcpu *emu;      /* built-in CPU standing in for KVM, or NULL */
+	struct vcpu *primary; /* the VM's own backend */
+	struct vcpu *emu;     /* built-in CPU standing in for KVM, or NULL */
 	struct vcpu_state cache;
 	bool cache_valid;
 	volatile sig_atomic_t interrupt_requested;
 	enum halt_policy halt;
-	bool exited;	       /* the guest halted and GDB was told so */
+	bool exited; /* the guest halted and GDB was told so */
 	struct target_stop last;
-	char why[160];	       /* text behind last.why */
+	char why[160];             /* text behind last.why */
 	const char *probe_summary; /* KVM's debug probe, or NULL */
 	/* Called before a stop is reported: console output the guest produced
 	 * must reach GDB before the stop reply. */

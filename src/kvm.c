@@ -17,7 +17,7 @@
 #include "kvm.h"
 #include "kvm_internal.h"
 
-#define PAGE_SIZE 4096u
+#define PAGE_SIZE   4096u
 #define KICK_SIGNAL SIGUSR1
 
 static const struct vcpu_ops kvm_vcpu_ops;
@@ -43,10 +43,10 @@ struct kvm_cap_req {
 /* Capabilities checked once at start-up: missing required ones are fatal,
  * optional ones only turn features off. */
 static const struct kvm_cap_req kvm_caps[] = {
-	{KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", true},
-	{KVM_CAP_SET_GUEST_DEBUG, "KVM_CAP_SET_GUEST_DEBUG", false},
-	{KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", false},
-	{KVM_CAP_COALESCED_PIO, "KVM_CAP_COALESCED_PIO", false},
+    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", true},
+    {KVM_CAP_SET_GUEST_DEBUG, "KVM_CAP_SET_GUEST_DEBUG", false},
+    {KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", false},
+    {KVM_CAP_COALESCED_PIO, "KVM_CAP_COALESCED_PIO", false},
 };
 
 static int open_dev_kvm(char *err, size_t errlen)
@@ -55,27 +55,30 @@ static int open_dev_kvm(char *err, size_t errlen)
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT)
-			snprintf(err, errlen,
-				 "/dev/kvm does not exist: load the module (modprobe kvm_intel or "
-				 "kvm_amd), enable virtualization in the firmware, or use --accel emu");
+			snprintf(
+			    err, errlen,
+			    "/dev/kvm does not exist: load the module (modprobe kvm_intel or "
+			    "kvm_amd), enable virtualization in the firmware, or use --accel emu");
 		else if (e == EACCES || e == EPERM)
 			snprintf(err, errlen,
-				 "/dev/kvm: permission denied: run as root or add yourself to the "
-				 "'kvm' group (usermod -aG kvm $USER), or use --accel emu");
+			         "/dev/kvm: permission denied: run as root or add yourself to the "
+			         "'kvm' group (usermod -aG kvm $USER), or use --accel emu");
 		else
 			snprintf(err, errlen, "cannot open /dev/kvm: %s", strerror(e));
 		return -e;
 	}
 	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (version < 0) {
-		snprintf(err, errlen, "/dev/kvm does not answer KVM_GET_API_VERSION (%s): is it "
-			 "the KVM device?  --accel emu works without KVM", strerror(errno));
+		snprintf(err, errlen,
+		         "/dev/kvm does not answer KVM_GET_API_VERSION (%s): is it "
+		         "the KVM device?  --accel emu works without KVM",
+		         strerror(errno));
 		close(fd);
 		return -ENODEV;
 	}
 	if (version != KVM_API_VERSION) {
 		snprintf(err, errlen, "KVM API version is %d, this program needs %d", version,
-			 KVM_API_VERSION);
+		         KVM_API_VERSION);
 		close(fd);
 		return -EPROTO;
 	}
@@ -97,7 +100,7 @@ static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
 	k->has_coalesced_pio = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0;
 	int sync = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
 	k->has_sync_regs = sync > 0 && (sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
-					       (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
+	                                   (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
 	return 0;
 }
 
@@ -117,10 +120,10 @@ int kvm_available(char *err, size_t errlen)
 static int map_ram(struct vcpu_kvm *k)
 {
 	struct kvm_userspace_memory_region region = {
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = k->ram_size,
-		.userspace_addr = (uintptr_t)k->ram,
+	    .slot = 0,
+	    .guest_phys_addr = 0,
+	    .memory_size = k->ram_size,
+	    .userspace_addr = (uintptr_t)k->ram,
 	};
 	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
 }
@@ -136,7 +139,8 @@ static int kvm_read_regs(struct vcpu_kvm *k, struct kvm_regs *regs, struct kvm_s
 		*sregs = k->run->s.regs.sregs;
 		return 0;
 	}
-	if (ioctl(k->vcpu_fd, KVM_GET_REGS, regs) < 0 || ioctl(k->vcpu_fd, KVM_GET_SREGS, sregs) < 0)
+	if (ioctl(k->vcpu_fd, KVM_GET_REGS, regs) < 0 ||
+	    ioctl(k->vcpu_fd, KVM_GET_SREGS, sregs) < 0)
 		return -errno;
 	return 0;
 }
@@ -183,7 +187,7 @@ static void seg_to_kvm(struct kvm_segment *ks, const struct vcpu_segment *s, boo
 static struct kvm_segment *kvm_sreg(struct kvm_sregs *sr, int i)
 {
 	struct kvm_segment *map[SREG_COUNT] = {&sr->es, &sr->cs, &sr->ss,
-					       &sr->ds, &sr->fs, &sr->gs};
+	                                       &sr->ds, &sr->fs, &sr->gs};
 	return map[i];
 }
 
@@ -196,7 +200,7 @@ static int kvm_get_state(struct vcpu *v, struct vcpu_state *st)
 	if (r < 0)
 		return r;
 	const uint64_t gpr[GPR_COUNT] = {regs.rax, regs.rcx, regs.rdx, regs.rbx,
-					 regs.rsp, regs.rbp, regs.rsi, regs.rdi};
+	                                 regs.rsp, regs.rbp, regs.rsi, regs.rdi};
 	for (int i = 0; i < GPR_COUNT; i++)
 		st->gpr[i] = (uint32_t)gpr[i];
 	st->eip = (uint32_t)regs.rip;
@@ -218,11 +222,16 @@ static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
 {
 	struct vcpu_kvm *k = to_kvm(v);
 	struct kvm_regs regs = {
-		.rax = st->gpr[GPR_EAX], .rcx = st->gpr[GPR_ECX],
-		.rdx = st->gpr[GPR_EDX], .rbx = st->gpr[GPR_EBX],
-		.rsp = st->gpr[GPR_ESP], .rbp = st->gpr[GPR_EBP],
-		.rsi = st->gpr[GPR_ESI], .rdi = st->gpr[GPR_EDI],
-		.rip = st->eip,		 .rflags = st->eflags | EFLAGS_FIXED,
+	    .rax = st->gpr[GPR_EAX],
+	    .rcx = st->gpr[GPR_ECX],
+	    .rdx = st->gpr[GPR_EDX],
+	    .rbx = st->gpr[GPR_EBX],
+	    .rsp = st->gpr[GPR_ESP],
+	    .rbp = st->gpr[GPR_EBP],
+	    .rsi = st->gpr[GPR_ESI],
+	    .rdi = st->gpr[GPR_EDI],
+	    .rip = st->eip,
+	    .rflags = st->eflags | EFLAGS_FIXED,
 	};
 	struct kvm_sregs sregs;
 	/* Start from KVM's own sregs so fields we do not model (EFER, APIC
@@ -251,19 +260,24 @@ static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
 
 /* ---- debug ---------------------------------------------------------- */
 
-#define DR7_ENABLE(i) (1u << ((i) * 2))		/* L0..L3 */
-#define DR7_RW(i, rw) ((uint32_t)(rw) << (16 + (i) * 4))
-#define DR7_LEN(i, len) ((uint32_t)(len) << (18 + (i) * 4))
-#define DR7_GE (1u << 9)
+#define DR7_ENABLE(i)   (1u << ((i)*2)) /* L0..L3 */
+#define DR7_RW(i, rw)   ((uint32_t)(rw) << (16 + (i)*4))
+#define DR7_LEN(i, len) ((uint32_t)(len) << (18 + (i)*4))
+#define DR7_GE          (1u << 9)
 
 static int dr7_len_bits(uint32_t len)
 {
 	switch (len) {
-	case 1: return 0;
-	case 2: return 1;
-	case 4: return 3;
-	case 8: return 2;
-	default: return -1;
+	case 1:
+		return 0;
+	case 2:
+		return 1;
+	case 4:
+		return 3;
+	case 8:
+		return 2;
+	default:
+		return -1;
 	}
 }
 
@@ -409,14 +423,14 @@ static void exit_internal_error(struct vcpu_kvm *k, struct vcpu_exit *e)
 typedef void (*exit_translator)(struct vcpu_kvm *k, struct vcpu_exit *e);
 
 static const exit_translator exit_translators[] = {
-	[KVM_EXIT_IO] = exit_io,
-	[KVM_EXIT_MMIO] = exit_mmio,
-	[KVM_EXIT_DEBUG] = exit_debug,
-	[KVM_EXIT_HLT] = exit_hlt,
-	[KVM_EXIT_SHUTDOWN] = exit_shutdown,
-	[KVM_EXIT_INTR] = exit_intr,
-	[KVM_EXIT_FAIL_ENTRY] = exit_fail_entry,
-	[KVM_EXIT_INTERNAL_ERROR] = exit_internal_error,
+    [KVM_EXIT_IO] = exit_io,
+    [KVM_EXIT_MMIO] = exit_mmio,
+    [KVM_EXIT_DEBUG] = exit_debug,
+    [KVM_EXIT_HLT] = exit_hlt,
+    [KVM_EXIT_SHUTDOWN] = exit_shutdown,
+    [KVM_EXIT_INTR] = exit_intr,
+    [KVM_EXIT_FAIL_ENTRY] = exit_fail_entry,
+    [KVM_EXIT_INTERNAL_ERROR] = exit_internal_error,
 };
 
 /* Hand back, one at a time, the `out`s KVM queued in the coalesced ring:
@@ -560,14 +574,14 @@ static void kvm_destroy(struct vcpu *v)
 }
 
 static const struct vcpu_ops kvm_vcpu_ops = {
-	.name = "kvm",
-	.run = kvm_run_vcpu,
-	.get_state = kvm_get_state,
-	.set_state = kvm_set_state,
-	.set_debug = kvm_set_debug,
-	.kick = kvm_kick,
-	.complete_io = kvm_complete_io,
-	.destroy = kvm_destroy,
+    .name = "kvm",
+    .run = kvm_run_vcpu,
+    .get_state = kvm_get_state,
+    .set_state = kvm_set_state,
+    .set_debug = kvm_set_debug,
+    .kick = kvm_kick,
+    .complete_io = kvm_complete_io,
+    .destroy = kvm_destroy,
 };
 
 static void install_kick_handler(void)
@@ -616,10 +630,10 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
 	if (k->vm_fd < 0) {
 		snprintf(err, errlen,
-			 "KVM_CREATE_VM failed: %s (is another hypervisor holding the CPU's "
-			 "virtualization extensions, or is the kvm module half-loaded? "
-			 "--accel emu works without KVM)",
-			 strerror(errno));
+		         "KVM_CREATE_VM failed: %s (is another hypervisor holding the CPU's "
+		         "virtualization extensions, or is the kvm module half-loaded? "
+		         "--accel emu works without KVM)",
+		         strerror(errno));
 		goto fail;
 	}
 	if (check_caps(k, err, errlen) < 0)
@@ -645,13 +659,13 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 	}
 	install_kick_handler();
 	k->vcpu.caps = (struct vcpu_caps){
-		.backend = "kvm",
-		.max_breakpoints = 4,
-		.max_watchpoints = 4,
-		/* Until kvm_probe_debug() says otherwise, assume the worst. */
-		.watchpoints_fire = false,
-		.sw_breakpoints_trap = false,
-		.hlt_exits_when_stepping = false,
+	    .backend = "kvm",
+	    .max_breakpoints = 4,
+	    .max_watchpoints = 4,
+	    /* Until kvm_probe_debug() says otherwise, assume the worst. */
+	    .watchpoints_fire = false,
+	    .sw_breakpoints_trap = false,
+	    .hlt_exits_when_stepping = false,
 	};
 	return &k->vcpu;
 fail:

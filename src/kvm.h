@@ -14,7 +14,7 @@ struct kvm_debug_probe {
 	bool sw_breakpoints_trap;     /* int3 + KVM_GUESTDBG_USE_SW_BP exits */
 	bool hw_watchpoints_fire;     /* DR7 data breakpoints exit */
 	bool hlt_exits_when_stepping; /* single-step onto hlt gives KVM_EXIT_HLT */
-	char summary[160];	      /* one line for monitor/--stats */
+	char summary[160];            /* one line for monitor/--stats */
 };
 
 /* Create a VM with one vCPU over the caller's RAM (guest physical 0..size-1)

@@ -30,8 +30,8 @@ struct vcpu_kvm {
 	struct vcpu_exit deferred; /* the real exit, held while the ring drains */
 	bool deferred_valid;
 
-	bool singlestep;       /* KVM_GUESTDBG_SINGLESTEP is on */
-	bool step_after_io;    /* the step's instruction exited for IO/MMIO */
+	bool singlestep;      /* KVM_GUESTDBG_SINGLESTEP is on */
+	bool step_after_io;   /* the step's instruction exited for IO/MMIO */
 	uint32_t dr_is_watch; /* bit i: debug register i is a watchpoint */
 	struct vcpu_watchpoint dr_watch[4];
 };

@@ -12,15 +12,15 @@
 
 #include "kvm.h"
 
-#define PROBE_RAM (64 * 1024)
-#define PROBE_CODE 0x1000
+#define PROBE_RAM     (64 * 1024)
+#define PROBE_CODE    0x1000
 #define PROBE_HANDLER 0x1100
-#define PROBE_DATA 0x2000
+#define PROBE_DATA    0x2000
 
 /* Run the probe VM from PROBE_CODE with the given debug setup and return
  * the first exit that is not port I/O; a runaway guest counts as failure. */
 static enum vcpu_exit_reason probe_run(struct vcpu *v, const struct vcpu_debug *dbg,
-				       struct vcpu_exit *e)
+                                       struct vcpu_exit *e)
 {
 	struct vcpu_state st;
 	vcpu_state_reset(&st);
@@ -82,8 +82,9 @@ const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *target)
 	if (!probe.done) {
 		char err[256];
 		uint8_t *ram = mmap(NULL, PROBE_RAM, PROT_READ | PROT_WRITE,
-				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		struct vcpu *v = ram == MAP_FAILED ? NULL : kvm_vcpu_create(ram, PROBE_RAM, err, sizeof(err));
+		                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct vcpu *v =
+		    ram == MAP_FAILED ? NULL : kvm_vcpu_create(ram, PROBE_RAM, err, sizeof(err));
 		if (v) {
 			probe.sw_breakpoints_trap = probe_int3(v, ram);
 			probe.hw_watchpoints_fire = probe_watch(v, ram);
@@ -92,11 +93,12 @@ const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *target)
 		}
 		if (ram != MAP_FAILED)
 			munmap(ram, PROBE_RAM);
-		snprintf(probe.summary, sizeof(probe.summary),
-			 "int3 traps: %s; data breakpoints fire: %s; hlt exits under single-step: %s",
-			 probe.sw_breakpoints_trap ? "yes" : "no",
-			 probe.hw_watchpoints_fire ? "yes" : "no",
-			 probe.hlt_exits_when_stepping ? "yes" : "no");
+		snprintf(
+		    probe.summary, sizeof(probe.summary),
+		    "int3 traps: %s; data breakpoints fire: %s; hlt exits under single-step: %s",
+		    probe.sw_breakpoints_trap ? "yes" : "no",
+		    probe.hw_watchpoints_fire ? "yes" : "no",
+		    probe.hlt_exits_when_stepping ? "yes" : "no");
 		probe.done = true;
 	}
 	if (target) {

@@ -18,11 +18,11 @@ static int range_ok(uint64_t off, uint64_t len, uint64_t size)
 }
 
 static int load_flat(const uint8_t *buf, size_t len, uint8_t *ram, uint64_t ram_size,
-		     struct loaded_image *out, char *err, size_t errlen)
+                     struct loaded_image *out, char *err, size_t errlen)
 {
 	if (len > ram_size) {
 		snprintf(err, errlen, "%zu bytes do not fit in %llu bytes of guest RAM (see --mem)",
-			 len, (unsigned long long)ram_size);
+		         len, (unsigned long long)ram_size);
 		return -1;
 	}
 	memcpy(ram, buf, len);
@@ -38,7 +38,8 @@ static int check_elf_header(const Elf32_Ehdr *eh, size_t len, char *err, size_t 
 	}
 	if (eh->e_ident[EI_CLASS] != ELFCLASS32 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh->e_machine != EM_386) {
-		snprintf(err, errlen, "not a 32-bit little-endian i386 ELF (link with -m elf_i386)");
+		snprintf(err, errlen,
+		         "not a 32-bit little-endian i386 ELF (link with -m elf_i386)");
 		return -1;
 	}
 	if (eh->e_type != ET_EXEC) {
@@ -54,18 +55,21 @@ static int check_elf_header(const Elf32_Ehdr *eh, size_t len, char *err, size_t 
 }
 
 static int load_segment(const uint8_t *buf, size_t len, const Elf32_Phdr *ph, uint8_t *ram,
-			uint64_t ram_size, char *err, size_t errlen)
+                        uint64_t ram_size, char *err, size_t errlen)
 {
 	if (ph->p_filesz > ph->p_memsz || !range_ok(ph->p_offset, ph->p_filesz, len)) {
-		snprintf(err, errlen, "ELF segment at offset %#x: file size %#x is outside the "
-			 "file or larger than its memory size %#x", ph->p_offset, ph->p_filesz,
-			 ph->p_memsz);
+		snprintf(err, errlen,
+		         "ELF segment at offset %#x: file size %#x is outside the "
+		         "file or larger than its memory size %#x",
+		         ph->p_offset, ph->p_filesz, ph->p_memsz);
 		return -1;
 	}
 	if (!range_ok(ph->p_paddr, ph->p_memsz, ram_size)) {
-		snprintf(err, errlen, "ELF segment [%#x, %#llx) is outside guest RAM (%llu bytes, "
-			 "see --mem)", ph->p_paddr, (unsigned long long)ph->p_paddr + ph->p_memsz,
-			 (unsigned long long)ram_size);
+		snprintf(err, errlen,
+		         "ELF segment [%#x, %#llx) is outside guest RAM (%llu bytes, "
+		         "see --mem)",
+		         ph->p_paddr, (unsigned long long)ph->p_paddr + ph->p_memsz,
+		         (unsigned long long)ram_size);
 		return -1;
 	}
 	memcpy(ram + ph->p_paddr, buf + ph->p_offset, ph->p_filesz);
@@ -74,7 +78,7 @@ static int load_segment(const uint8_t *buf, size_t len, const Elf32_Phdr *ph, ui
 }
 
 static int load_elf(const uint8_t *buf, size_t len, uint8_t *ram, uint64_t ram_size,
-		    struct loaded_image *out, char *err, size_t errlen)
+                    struct loaded_image *out, char *err, size_t errlen)
 {
 	Elf32_Ehdr eh;
 	if (len >= sizeof(eh))
@@ -100,7 +104,7 @@ static int load_elf(const uint8_t *buf, size_t len, uint8_t *ram, uint64_t ram_s
 }
 
 int loader_load_buffer(const uint8_t *buf, size_t len, uint8_t *ram, uint64_t ram_size,
-		       struct loaded_image *out, char *err, size_t errlen)
+                       struct loaded_image *out, char *err, size_t errlen)
 {
 	if (len == 0) {
 		snprintf(err, errlen, "the guest image is empty");
@@ -129,7 +133,7 @@ static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errle
 		snprintf(err, errlen, "is not a regular file");
 	} else if (st.st_size > (off_t)LOADER_MAX_FILE) {
 		snprintf(err, errlen, "is %lld bytes, more than any guest can use",
-			 (long long)st.st_size);
+		         (long long)st.st_size);
 	} else if (!(buf = malloc(st.st_size ? (size_t)st.st_size : 1))) {
 		snprintf(err, errlen, "out of memory");
 	} else {
@@ -140,7 +144,7 @@ static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errle
 				continue;
 			if (n <= 0) {
 				snprintf(err, errlen, "read failed: %s",
-					 n < 0 ? strerror(errno) : "file shrank");
+				         n < 0 ? strerror(errno) : "file shrank");
 				free(buf);
 				buf = NULL;
 				break;
@@ -154,7 +158,7 @@ static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errle
 }
 
 int loader_load_file(const char *path, uint8_t *ram, uint64_t ram_size, struct loaded_image *out,
-		     char *err, size_t errlen)
+                     char *err, size_t errlen)
 {
 	char why[200];
 	size_t len = 0;

@@ -21,10 +21,10 @@ struct loaded_image {
 /* Load the file at path into ram (which the loader does not clear).
  * 0, or -1 with a message naming the file and the problem in err. */
 int loader_load_file(const char *path, uint8_t *ram, uint64_t ram_size, struct loaded_image *out,
-		     char *err, size_t errlen);
+                     char *err, size_t errlen);
 
 /* The same from memory: what the file loader and the fuzzer share. */
 int loader_load_buffer(const uint8_t *buf, size_t len, uint8_t *ram, uint64_t ram_size,
-		       struct loaded_image *out, char *err, size_t errlen);
+                       struct loaded_image *out, char *err, size_t errlen);
 
 #endif

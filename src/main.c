@@ -61,12 +61,13 @@ static void print_stats(const struct vm *vm)
 	fprintf(stderr, "kvm-gdbstub: backend: %s\n", vm->accel_note);
 	fprintf(stderr, "kvm-gdbstub: %llu VM exits\n", (unsigned long long)vm->stats.total);
 	if (vm->stats.queued_writes)
-		fprintf(stderr, "  %-16s %llu (COM1 output KVM queued without exiting)\n", "IO queued",
-			(unsigned long long)vm->stats.queued_writes);
+		fprintf(stderr, "  %-16s %llu (COM1 output KVM queued without exiting)\n",
+		        "IO queued", (unsigned long long)vm->stats.queued_writes);
 	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
 		if (vm->stats.exits[r])
-			fprintf(stderr, "  %-16s %llu\n", vcpu_exit_reason_name((enum vcpu_exit_reason)r),
-				(unsigned long long)vm->stats.exits[r]);
+			fprintf(stderr, "  %-16s %llu\n",
+			        vcpu_exit_reason_name((enum vcpu_exit_reason)r),
+			        (unsigned long long)vm->stats.exits[r]);
 	print_port_counts("in", vm->stats.port_reads);
 	print_port_counts("out", vm->stats.port_writes);
 }
@@ -104,7 +105,7 @@ static int run_guest(struct vm *vm, const struct options *o)
 			if (!timed_out)
 				continue; /* a stray signal: nobody asked to stop */
 			snprintf(what, sizeof(what), "guest did not halt within %g s (--timeout)",
-				 o->timeout);
+			         o->timeout);
 			report_stop(vm, what);
 			return EXIT_TIMEOUT;
 		case RUN_DEBUG:
@@ -118,7 +119,7 @@ static int run_guest(struct vm *vm, const struct options *o)
 			return EXIT_GUEST_FAULT;
 		case RUN_ERROR:
 			fprintf(stderr, "kvm-gdbstub: running the vCPU failed: %s\n",
-				strerror(-res.error));
+			        strerror(-res.error));
 			return EXIT_HOST;
 		}
 	}
@@ -143,7 +144,8 @@ int main(int argc, char **argv)
 	char err[512];
 	struct console_sink console = {stdout_write, stdout_flush, NULL};
 	bool stdin_is_gdb = o.gdb == GDB_STDIO;
-	if (vm_create(&vm, &o.vm, console, stdin_is_gdb ? -1 : STDIN_FILENO, err, sizeof(err)) < 0) {
+	if (vm_create(&vm, &o.vm, console, stdin_is_gdb ? -1 : STDIN_FILENO, err, sizeof(err)) <
+	    0) {
 		fprintf(stderr, "kvm-gdbstub: %s\n", err);
 		vm_destroy(&vm);
 		return EXIT_HOST;

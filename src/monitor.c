@@ -98,17 +98,18 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 	say(o, "breakpoints: %s\n",
 	    !t->dbg.kvm ? "any number, native"
 	    : c->sw_breakpoints_trap
-		    ? "break: int3 patches; hbreak: 4 debug registers, then int3 patches"
-		    : "4 debug registers, then hlt patches (int3 does not trap on this host)");
+	        ? "break: int3 patches; hbreak: 4 debug registers, then int3 patches"
+	        : "4 debug registers, then hlt patches (int3 does not trap on this host)");
 	say(o, "watchpoints: %s\n",
 	    !t->dbg.kvm ? "any number, read/write/access, native"
 	    : c->watchpoints_fire
-		    ? "write/access: debug registers (aligned 1/2/4/8 bytes, 4 in all); read, "
-		      "unaligned or more: the built-in CPU runs the guest while they are set"
-		    : "the built-in CPU runs the guest while any is set (data breakpoints do not "
-		      "fire on this host)");
+	        ? "write/access: debug registers (aligned 1/2/4/8 bytes, 4 in all); read, "
+	          "unaligned or more: the built-in CPU runs the guest while they are set"
+	        : "the built-in CPU runs the guest while any is set (data breakpoints do not "
+	          "fire on this host)");
 	say(o, "single-step: %s\n",
-	    c->hlt_exits_when_stepping ? "native" : "native; a step onto hlt is completed by the stub");
+	    c->hlt_exits_when_stepping ? "native"
+	                               : "native; a step onto hlt is completed by the stub");
 	o->used += debug_describe(&t->dbg, o->buf + o->used, o->len - o->used);
 	return 0;
 }
@@ -124,7 +125,8 @@ static int cmd_halt(struct gdb_target *t, const char *args, struct text *o)
 		return -EINVAL;
 	}
 	say(o, "on hlt the guest %s\n",
-	    t->halt == HALT_EXIT ? "exits (GDB sees the program end)" : "stops (SIGTRAP after the hlt)");
+	    t->halt == HALT_EXIT ? "exits (GDB sees the program end)"
+	                         : "stops (SIGTRAP after the hlt)");
 	return 0;
 }
 
@@ -157,7 +159,10 @@ static int cmd_catch_port(struct gdb_target *t, const char *args, struct text *o
 	t->vm->port_catch[port] |= bits;
 	catch_changed(t->vm);
 	say(o, "the guest stops on %s port %#x\n",
-	    bits == 3 ? "any access to" : bits == 1 ? "reads from" : "writes to", port);
+	    bits == 3   ? "any access to"
+	    : bits == 1 ? "reads from"
+	                : "writes to",
+	    port);
 	return 0;
 usage:
 	say(o, "usage: monitor catch-port in|out|any PORT\n");
@@ -201,18 +206,18 @@ static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
 }
 
 static const struct monitor_cmd commands[] = {
-	{"help", "", "this list", cmd_help},
-	{"registers", "", "all registers: segment bases/limits, control and table registers",
-	 cmd_registers},
-	{"stats", "", "VM-exit statistics and the backend", cmd_stats},
-	{"reset", "", "reload the guest image and reset the CPU", cmd_reset},
-	{"debug", "", "how breakpoints/watchpoints work on this host, and each one's mechanism",
-	 cmd_debug},
-	{"halt", "[exit|stop]", "what a guest hlt does under GDB", cmd_halt},
-	{"catch-port", "in|out|any PORT", "stop when the guest accesses a port", cmd_catch_port},
-	{"uncatch-port", "PORT|all", "remove port catchpoints", cmd_uncatch_port},
-	{"ports", "", "list port catchpoints", cmd_ports},
-	{NULL, NULL, NULL, NULL},
+    {"help", "", "this list", cmd_help},
+    {"registers", "", "all registers: segment bases/limits, control and table registers",
+     cmd_registers},
+    {"stats", "", "VM-exit statistics and the backend", cmd_stats},
+    {"reset", "", "reload the guest image and reset the CPU", cmd_reset},
+    {"debug", "", "how breakpoints/watchpoints work on this host, and each one's mechanism",
+     cmd_debug},
+    {"halt", "[exit|stop]", "what a guest hlt does under GDB", cmd_halt},
+    {"catch-port", "in|out|any PORT", "stop when the guest accesses a port", cmd_catch_port},
+    {"uncatch-port", "PORT|all", "remove port catchpoints", cmd_uncatch_port},
+    {"ports", "", "list port catchpoints", cmd_ports},
+    {NULL, NULL, NULL, NULL},
 };
 
 static int cmd_help(struct gdb_target *t, const char *args, struct text *o)

@@ -47,9 +47,21 @@ int parse_size(const char *s, uint64_t *out)
 		return -1;
 	unsigned shift = 0;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	}
 	if (*end == 'i' && shift) /* KiB, MiB, GiB */
 		end++;
@@ -90,24 +102,29 @@ static int parse_choice(const char *opt, const char *arg, const struct choice *c
 }
 
 static const struct choice accel_choices[] = {
-	{"auto", ACCEL_AUTO}, {"kvm", ACCEL_KVM}, {"emu", ACCEL_EMU}, {NULL, 0}};
+    {"auto", ACCEL_AUTO}, {"kvm", ACCEL_KVM}, {"emu", ACCEL_EMU}, {NULL, 0}};
 static const struct choice halt_choices[] = {{"exit", HALT_EXIT}, {"stop", HALT_STOP}, {NULL, 0}};
 static const struct choice console_choices[] = {
-	{"gdb", CONSOLE_GDB}, {"stdout", CONSOLE_STDOUT}, {"both", CONSOLE_BOTH}, {NULL, 0}};
+    {"gdb", CONSOLE_GDB}, {"stdout", CONSOLE_STDOUT}, {"both", CONSOLE_BOTH}, {NULL, 0}};
 static const struct choice gdb_choices[] = {{"stdio", GDB_STDIO}, {NULL, 0}};
 
 enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE };
 
 static const struct option long_options[] = {
-	{"port", required_argument, NULL, 'p'},	  {"listen", required_argument, NULL, OPT_LISTEN},
-	{"gdb", required_argument, NULL, OPT_GDB},   {"halt", required_argument, NULL, OPT_HALT},
-	{"console", required_argument, NULL, OPT_CONSOLE},
-	{"accel", required_argument, NULL, OPT_ACCEL},
-	{"mem", required_argument, NULL, 'm'},	  {"timeout", required_argument, NULL, 't'},
-	{"verbose", no_argument, NULL, 'v'},	  {"stats", no_argument, NULL, OPT_STATS},
-	{"once", no_argument, NULL, OPT_ONCE},
-	{"help", no_argument, NULL, 'h'},	  {"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"port", required_argument, NULL, 'p'},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"gdb", required_argument, NULL, OPT_GDB},
+    {"halt", required_argument, NULL, OPT_HALT},
+    {"console", required_argument, NULL, OPT_CONSOLE},
+    {"accel", required_argument, NULL, OPT_ACCEL},
+    {"mem", required_argument, NULL, 'm'},
+    {"timeout", required_argument, NULL, 't'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"once", no_argument, NULL, OPT_ONCE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_timeout(const char *s, double *out)
@@ -126,8 +143,8 @@ static int parse_mem(const char *arg, uint64_t *out)
 	uint64_t size;
 	if (parse_size(arg, &size) < 0 || size < 4096 || size % 4096 || size > VM_MAX_RAM) {
 		fprintf(stderr,
-			"kvm-gdbstub: --mem '%s': give a multiple of 4 KiB between 4K and 2G\n",
-			arg);
+		        "kvm-gdbstub: --mem '%s': give a multiple of 4 KiB between 4K and 2G\n",
+		        arg);
 		return -1;
 	}
 	*out = size;
@@ -147,7 +164,8 @@ static int apply_option(struct options *o, int c, const char *arg)
 		o->port_given = true;
 		return 0;
 	case OPT_LISTEN:
-		if (net_parse_hostport(arg, o->listen_host, sizeof(o->listen_host), &o->port, 1) < 0) {
+		if (net_parse_hostport(arg, o->listen_host, sizeof(o->listen_host), &o->port, 1) <
+		    0) {
 			fprintf(stderr, "kvm-gdbstub: --listen '%s': give HOST:PORT\n", arg);
 			return -1;
 		}
@@ -178,16 +196,27 @@ static int apply_option(struct options *o, int c, const char *arg)
 		return parse_mem(arg, &o->vm.ram_size);
 	case 't':
 		if (parse_timeout(arg, &o->timeout) < 0) {
-			fprintf(stderr, "kvm-gdbstub: --timeout '%s': give a positive number of seconds\n",
-				arg);
+			fprintf(stderr,
+			        "kvm-gdbstub: --timeout '%s': give a positive number of seconds\n",
+			        arg);
 			return -1;
 		}
 		return 0;
-	case 'v': o->vm.verbose = true; return 0;
-	case OPT_STATS: o->vm.stats = true; return 0;
-	case OPT_ONCE: o->once = true; return 0;
-	case 'h': o->help = true; return 0;
-	case 'V': o->version = true; return 0;
+	case 'v':
+		o->vm.verbose = true;
+		return 0;
+	case OPT_STATS:
+		o->vm.stats = true;
+		return 0;
+	case OPT_ONCE:
+		o->once = true;
+		return 0;
+	case 'h':
+		o->help = true;
+		return 0;
+	case 'V':
+		o->version = true;
+		return 0;
 	default:
 		fputs("Try 'kvm-gdbstub --help'.\n", stderr);
 		return -1;
@@ -210,7 +239,8 @@ int options_parse(struct options *o, int argc, char **argv)
 		return 0;
 	if (optind != argc - 1) {
 		fprintf(stderr, "kvm-gdbstub: %s\nTry 'kvm-gdbstub --help'.\n",
-			optind >= argc ? "no guest image given" : "more than one guest image given");
+		        optind >= argc ? "no guest image given"
+		                       : "more than one guest image given");
 		return -1;
 	}
 	o->vm.image_path = argv[optind];

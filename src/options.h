@@ -13,9 +13,9 @@
 enum exit_status {
 	EXIT_GUEST_HALTED = 0, /* the guest ran to hlt */
 	EXIT_INTERNAL = 1,     /* a bug or an unexpected host error */
-	EXIT_USAGE = 2,	       /* bad command line */
-	EXIT_IMAGE = 3,	       /* the guest image cannot be loaded */
-	EXIT_HOST = 4,	       /* KVM or the host cannot run a VM */
+	EXIT_USAGE = 2,        /* bad command line */
+	EXIT_IMAGE = 3,        /* the guest image cannot be loaded */
+	EXIT_HOST = 4,         /* KVM or the host cannot run a VM */
 	EXIT_GUEST_FAULT = 5,  /* triple fault, entry failure, emulation failure */
 	EXIT_TIMEOUT = 6,      /* --timeout expired before the guest halted */
 };
@@ -33,7 +33,7 @@ struct options {
 	enum halt_policy halt;
 	enum console_target console;
 	double timeout; /* seconds, 0 = none */
-	bool once; /* exit when the first debugger session ends */
+	bool once;      /* exit when the first debugger session ends */
 	bool help, version;
 };
 
@@ -42,7 +42,6 @@ int options_parse(struct options *o, int argc, char **argv);
 
 /* Parse "1M", "512K", "1048576", "2G": 0, or -1 if malformed or too big. */
 int parse_size(const char *s, uint64_t *out);
-
 
 void options_usage(FILE *f);
 

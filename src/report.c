@@ -5,7 +5,7 @@
 #include "report.h"
 
 static const char *const gpr_names[GPR_COUNT] = {"eax", "ecx", "edx", "ebx",
-						 "esp", "ebp", "esi", "edi"};
+                                                 "esp", "ebp", "esi", "edi"};
 static const char *const sreg_names[SREG_COUNT] = {"es", "cs", "ss", "ds", "fs", "gs"};
 
 struct out {
@@ -29,7 +29,7 @@ static void put(struct out *o, const char *fmt, ...)
 void report_format_pc(const struct vcpu_state *st, char *buf, size_t len)
 {
 	snprintf(buf, len, "%04x:%04x (linear %#x)", st->seg[SREG_CS].selector, st->eip,
-		 vcpu_state_pc(st));
+	         vcpu_state_pc(st));
 }
 
 size_t report_format_registers(const struct vcpu_state *st, char *buf, size_t len)
@@ -44,7 +44,8 @@ size_t report_format_registers(const struct vcpu_state *st, char *buf, size_t le
 	for (int i = 0; i < SREG_COUNT; i++) {
 		const struct vcpu_segment *s = &st->seg[i];
 		put(&o, "%s=%04x base=%08x limit=%08x type=%x%s%s\n", sreg_names[i], s->selector,
-		    s->base, s->limit, s->type, s->db ? " 32-bit" : "", s->present ? "" : " not-present");
+		    s->base, s->limit, s->type, s->db ? " 32-bit" : "",
+		    s->present ? "" : " not-present");
 	}
 	put(&o, "cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", st->cr0, st->cr2, st->cr3, st->cr4);
 	put(&o, "gdtr=%08x:%04x idtr=%08x:%04x\n", st->gdt.base, st->gdt.limit, st->idt.base,

@@ -24,20 +24,21 @@ void runloop_describe_exit(const struct vcpu_exit *e, char *buf, size_t len)
 	const char *name = vcpu_exit_reason_name(e->reason);
 	switch (e->reason) {
 	case VCPU_EXIT_IO:
-		snprintf(buf, len, "IO %s port %#x size %u count %u data %#x", e->io.is_write ? "out" : "in",
-			 e->io.port, e->io.size, e->io.count, io_value(e->io.data, e->io.size));
+		snprintf(buf, len, "IO %s port %#x size %u count %u data %#x",
+		         e->io.is_write ? "out" : "in", e->io.port, e->io.size, e->io.count,
+		         io_value(e->io.data, e->io.size));
 		break;
 	case VCPU_EXIT_MMIO:
 		snprintf(buf, len, "MMIO %s %#llx size %u", e->mmio.is_write ? "write" : "read",
-			 (unsigned long long)e->mmio.addr, e->mmio.len);
+		         (unsigned long long)e->mmio.addr, e->mmio.len);
 		break;
 	case VCPU_EXIT_FAIL_ENTRY:
 		snprintf(buf, len, "FAIL_ENTRY hardware reason %#llx",
-			 (unsigned long long)e->fail_entry.hardware_reason);
+		         (unsigned long long)e->fail_entry.hardware_reason);
 		break;
 	case VCPU_EXIT_INTERNAL_ERROR:
 		snprintf(buf, len, "INTERNAL_ERROR suberror %u%s", e->internal.suberror,
-			 e->internal.suberror == 1 ? " (instruction emulation failed)" : "");
+		         e->internal.suberror == 1 ? " (instruction emulation failed)" : "");
 		break;
 	case VCPU_EXIT_UNKNOWN:
 		snprintf(buf, len, "UNKNOWN backend exit reason %u", e->unknown.backend_reason);
@@ -79,9 +80,9 @@ static void report_mmio(struct vm *vm, const struct vcpu_exit *e)
 	if (vcpu_get_state(vm->vcpu, &st) == 0)
 		snprintf(where, sizeof(where), " at %04x:%04x", st.seg[SREG_CS].selector, st.eip);
 	fprintf(stderr, "kvm-gdbstub: guest %s of %u byte%s at %#llx, outside guest RAM%s: %s\n",
-		e->mmio.is_write ? "write" : "read", e->mmio.len, e->mmio.len == 1 ? "" : "s",
-		(unsigned long long)e->mmio.addr, where,
-		e->mmio.is_write ? "ignored" : "reads as all ones");
+	        e->mmio.is_write ? "write" : "read", e->mmio.len, e->mmio.len == 1 ? "" : "s",
+	        (unsigned long long)e->mmio.addr, where,
+	        e->mmio.is_write ? "ignored" : "reads as all ones");
 	if (++vm->mmio_reports == MMIO_REPORT_LIMIT)
 		fprintf(stderr, "kvm-gdbstub: further accesses outside RAM are not reported\n");
 }
@@ -119,15 +120,11 @@ static int on_fault(struct vm *vm, struct vcpu_exit *e)
 }
 
 static const exit_handler exit_handlers[VCPU_EXIT_REASON_COUNT] = {
-	[VCPU_EXIT_HLT] = on_halt,
-	[VCPU_EXIT_IO] = on_io,
-	[VCPU_EXIT_MMIO] = on_mmio,
-	[VCPU_EXIT_DEBUG] = on_debug,
-	[VCPU_EXIT_INTR] = on_intr,
-	[VCPU_EXIT_SHUTDOWN] = on_fault,
-	[VCPU_EXIT_FAIL_ENTRY] = on_fault,
-	[VCPU_EXIT_INTERNAL_ERROR] = on_fault,
-	[VCPU_EXIT_UNKNOWN] = on_fault,
+    [VCPU_EXIT_HLT] = on_halt,         [VCPU_EXIT_IO] = on_io,
+    [VCPU_EXIT_MMIO] = on_mmio,        [VCPU_EXIT_DEBUG] = on_debug,
+    [VCPU_EXIT_INTR] = on_intr,        [VCPU_EXIT_SHUTDOWN] = on_fault,
+    [VCPU_EXIT_FAIL_ENTRY] = on_fault, [VCPU_EXIT_INTERNAL_ERROR] = on_fault,
+    [VCPU_EXIT_UNKNOWN] = on_fault,
 };
 
 static void trace_exit(struct vm *vm, const struct vcpu_exit *e)

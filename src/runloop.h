@@ -8,18 +8,18 @@
 #include "vm.h"
 
 enum run_outcome {
-	RUN_HALTED,	  /* the guest executed hlt */
-	RUN_DEBUG,	  /* single-step, breakpoint or watchpoint: see exit.debug */
+	RUN_HALTED,       /* the guest executed hlt */
+	RUN_DEBUG,        /* single-step, breakpoint or watchpoint: see exit.debug */
 	RUN_INTERRUPTED,  /* vcpu_kick(): a debugger, a timer or a signal */
 	RUN_STOP_REQUEST, /* a device asked for the debugger: vm->stop_request */
-	RUN_FAULT,	  /* shutdown, entry failure, emulation failure, unknown */
-	RUN_ERROR,	  /* the backend failed: see error */
+	RUN_FAULT,        /* shutdown, entry failure, emulation failure, unknown */
+	RUN_ERROR,        /* the backend failed: see error */
 };
 
 struct run_result {
 	enum run_outcome outcome;
 	struct vcpu_exit exit; /* the exit that ended the run */
-	int error;	       /* RUN_ERROR: -errno */
+	int error;             /* RUN_ERROR: -errno */
 };
 
 /* Run until an exit the caller must see.  Port I/O and MMIO never return. */

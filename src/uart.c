@@ -8,15 +8,15 @@
 
 enum uart_reg { REG_DATA, REG_IER, REG_IIR_FCR, REG_LCR, REG_MCR, REG_LSR, REG_MSR, REG_SCR };
 
-#define LCR_DLAB 0x80
-#define MSR_CTS_DSR_DCD 0xb0 /* the modem lines a driver may wait for */
+#define LCR_DLAB         0x80
+#define MSR_CTS_DSR_DCD  0xb0 /* the modem lines a driver may wait for */
 #define IIR_NO_INTERRUPT 0x01
-#define IIR_FIFO_ON 0xc0
+#define IIR_FIFO_ON      0xc0
 /* A guest reading LSR this many times in a row without output or input is
  * waiting for input: from then on wait a little in poll() instead of
  * spinning the host CPU. */
 #define IDLE_POLLS_BEFORE_WAIT 1000
-#define IDLE_WAIT_MS 1
+#define IDLE_WAIT_MS           1
 
 void uart_init(struct uart *u, struct console_sink out, int in_fd)
 {
@@ -79,14 +79,22 @@ static uint8_t uart_read(struct uart *u, enum uart_reg reg)
 {
 	bool dlab = u->lcr & LCR_DLAB;
 	switch (reg) {
-	case REG_DATA: return dlab ? u->dll : read_rbr(u);
-	case REG_IER: return dlab ? u->dlm : u->ier;
-	case REG_IIR_FCR: return IIR_NO_INTERRUPT | ((u->fcr & 1) ? IIR_FIFO_ON : 0);
-	case REG_LCR: return u->lcr;
-	case REG_MCR: return u->mcr;
-	case REG_LSR: return read_lsr(u);
-	case REG_MSR: return MSR_CTS_DSR_DCD;
-	case REG_SCR: return u->scr;
+	case REG_DATA:
+		return dlab ? u->dll : read_rbr(u);
+	case REG_IER:
+		return dlab ? u->dlm : u->ier;
+	case REG_IIR_FCR:
+		return IIR_NO_INTERRUPT | ((u->fcr & 1) ? IIR_FIFO_ON : 0);
+	case REG_LCR:
+		return u->lcr;
+	case REG_MCR:
+		return u->mcr;
+	case REG_LSR:
+		return read_lsr(u);
+	case REG_MSR:
+		return MSR_CTS_DSR_DCD;
+	case REG_SCR:
+		return u->scr;
 	}
 	return 0xff;
 }
@@ -109,12 +117,21 @@ static void uart_write(struct uart *u, enum uart_reg reg, uint8_t v)
 		else
 			u->ier = v & 0x0f;
 		break;
-	case REG_IIR_FCR: u->fcr = v; break;
-	case REG_LCR: u->lcr = v; break;
-	case REG_MCR: u->mcr = v & 0x1f; break;
+	case REG_IIR_FCR:
+		u->fcr = v;
+		break;
+	case REG_LCR:
+		u->lcr = v;
+		break;
+	case REG_MCR:
+		u->mcr = v & 0x1f;
+		break;
 	case REG_LSR:
-	case REG_MSR: break; /* read-only in practice */
-	case REG_SCR: u->scr = v; break;
+	case REG_MSR:
+		break; /* read-only in practice */
+	case REG_SCR:
+		u->scr = v;
+		break;
 	}
 }
 
@@ -134,7 +151,7 @@ static void com1_access(void *opaque, uint16_t port, uint8_t *data, unsigned siz
 /* Bochs/QEMU debug console: every byte written appears on the console;
  * reading returns 0xE9 so a guest can detect it. */
 static void debugcon_access(void *opaque, uint16_t port, uint8_t *data, unsigned size,
-			    bool is_write)
+                            bool is_write)
 {
 	struct uart *u = opaque;
 	if (is_write)

@@ -13,11 +13,11 @@
 
 #include "devices.h"
 
-#define COM1_BASE 0x3f8
+#define COM1_BASE     0x3f8
 #define DEBUGCON_PORT 0xe9
 
-#define UART_LSR_DR 0x01   /* data ready */
-#define UART_LSR_BI 0x10   /* break: here, end of input */
+#define UART_LSR_DR   0x01 /* data ready */
+#define UART_LSR_BI   0x10 /* break: here, end of input */
 #define UART_LSR_THRE 0x20 /* transmitter holding register empty */
 #define UART_LSR_TEMT 0x40 /* transmitter empty */
 

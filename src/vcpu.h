@@ -22,23 +22,23 @@ enum vcpu_gpr { GPR_EAX, GPR_ECX, GPR_EDX, GPR_EBX, GPR_ESP, GPR_EBP, GPR_ESI, G
 enum vcpu_sreg { SREG_ES, SREG_CS, SREG_SS, SREG_DS, SREG_FS, SREG_GS, SREG_COUNT };
 
 /* EFLAGS bits used outside the CPU proper. */
-#define EFLAGS_CF 0x0001u
+#define EFLAGS_CF    0x0001u
 #define EFLAGS_FIXED 0x0002u /* bit 1 always reads as 1 */
-#define EFLAGS_TF 0x0100u
-#define EFLAGS_IF 0x0200u
-#define CR0_PE 0x00000001u
+#define EFLAGS_TF    0x0100u
+#define EFLAGS_IF    0x0200u
+#define CR0_PE       0x00000001u
 
 /* A segment register with its hidden descriptor cache, as KVM keeps it. */
 struct vcpu_segment {
 	uint32_t base;
 	uint32_t limit; /* byte granular: 0xffff in real mode */
 	uint16_t selector;
-	uint8_t type;	/* descriptor type field (4 bits) */
-	uint8_t s;	/* 1 = code/data segment */
+	uint8_t type; /* descriptor type field (4 bits) */
+	uint8_t s;    /* 1 = code/data segment */
 	uint8_t dpl;
 	uint8_t present;
-	uint8_t db;	/* 1 = 32-bit default operand/address size */
-	uint8_t g;	/* limit granularity (already applied to .limit) */
+	uint8_t db; /* 1 = 32-bit default operand/address size */
+	uint8_t g;  /* limit granularity (already applied to .limit) */
 	uint8_t avl;
 };
 
@@ -70,15 +70,15 @@ static inline uint32_t vcpu_state_pc(const struct vcpu_state *st)
 }
 
 enum vcpu_exit_reason {
-	VCPU_EXIT_HLT,		  /* guest executed hlt; EIP is past it */
-	VCPU_EXIT_IO,		  /* port I/O, see exit.io */
-	VCPU_EXIT_MMIO,		  /* access outside guest RAM, see exit.mmio */
-	VCPU_EXIT_DEBUG,	  /* single-step, breakpoint or watchpoint */
-	VCPU_EXIT_INTR,		  /* vcpu_kick() or a signal interrupted the run */
-	VCPU_EXIT_SHUTDOWN,	  /* triple fault */
-	VCPU_EXIT_FAIL_ENTRY,	  /* the backend refused to enter the guest */
+	VCPU_EXIT_HLT,            /* guest executed hlt; EIP is past it */
+	VCPU_EXIT_IO,             /* port I/O, see exit.io */
+	VCPU_EXIT_MMIO,           /* access outside guest RAM, see exit.mmio */
+	VCPU_EXIT_DEBUG,          /* single-step, breakpoint or watchpoint */
+	VCPU_EXIT_INTR,           /* vcpu_kick() or a signal interrupted the run */
+	VCPU_EXIT_SHUTDOWN,       /* triple fault */
+	VCPU_EXIT_FAIL_ENTRY,     /* the backend refused to enter the guest */
 	VCPU_EXIT_INTERNAL_ERROR, /* the backend could not emulate an instruction */
-	VCPU_EXIT_UNKNOWN,	  /* a backend exit with no meaning here */
+	VCPU_EXIT_UNKNOWN,        /* a backend exit with no meaning here */
 	VCPU_EXIT_REASON_COUNT
 };
 
@@ -98,10 +98,10 @@ struct vcpu_exit {
 	union {
 		struct {
 			uint16_t port;
-			uint8_t size;	  /* 1, 2 or 4 */
+			uint8_t size;     /* 1, 2 or 4 */
 			uint8_t is_write; /* 1 = out */
-			uint32_t count;	  /* elements, > 1 for rep ins/outs */
-			uint8_t *data;	  /* size * count bytes, owned by the backend */
+			uint32_t count;   /* elements, > 1 for rep ins/outs */
+			uint8_t *data;    /* size * count bytes, owned by the backend */
 		} io;
 		struct {
 			uint64_t addr; /* guest physical */
@@ -111,10 +111,10 @@ struct vcpu_exit {
 		} mmio;
 		struct {
 			enum vcpu_debug_kind kind;
-			uint32_t addr;	 /* linear: breakpoint or accessed data */
-			uint32_t len;	 /* watchpoint: bytes accessed */
+			uint32_t addr;    /* linear: breakpoint or accessed data */
+			uint32_t len;     /* watchpoint: bytes accessed */
 			uint8_t is_write; /* watchpoint: 1 = write access */
-			uint32_t dr6;	 /* as the hardware reports it, 0 if none */
+			uint32_t dr6;     /* as the hardware reports it, 0 if none */
 		} debug;
 		struct {
 			uint64_t hardware_reason;
@@ -151,12 +151,12 @@ struct vcpu_debug {
 
 /* What a backend can do, probed once.  UINT32_MAX means "no limit". */
 struct vcpu_caps {
-	const char *backend;		/* "kvm" or "emu" */
-	uint32_t max_breakpoints;	/* instruction breakpoints set_debug takes */
-	uint32_t max_watchpoints;	/* data watchpoints set_debug takes */
-	bool watchpoints_fire;		/* false: accepted but never reported */
-	bool sw_breakpoints_trap;	/* int3 under sw_breakpoints gives a DEBUG exit */
-	bool hlt_exits_when_stepping;	/* stepping onto hlt gives VCPU_EXIT_HLT */
+	const char *backend;          /* "kvm" or "emu" */
+	uint32_t max_breakpoints;     /* instruction breakpoints set_debug takes */
+	uint32_t max_watchpoints;     /* data watchpoints set_debug takes */
+	bool watchpoints_fire;        /* false: accepted but never reported */
+	bool sw_breakpoints_trap;     /* int3 under sw_breakpoints gives a DEBUG exit */
+	bool hlt_exits_when_stepping; /* stepping onto hlt gives VCPU_EXIT_HLT */
 };
 
 struct vcpu;

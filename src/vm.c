@@ -102,17 +102,17 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 }
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
-	      char *err, size_t errlen)
+              char *err, size_t errlen)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = *cfg;
 	vm->ram_size = cfg->ram_size ? cfg->ram_size : VM_DEFAULT_RAM;
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->ram == MAP_FAILED) {
 		vm->ram = NULL;
 		snprintf(err, errlen, "cannot allocate %llu bytes of guest RAM: %s",
-			 (unsigned long long)vm->ram_size, strerror(errno));
+		         (unsigned long long)vm->ram_size, strerror(errno));
 		return -1;
 	}
 	if (create_backend(vm, err, errlen) < 0)
@@ -120,7 +120,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	devices_init(&vm->devices);
 	uart_init(&vm->uart, console, in_fd);
 	if (uart_register(&vm->uart, &vm->devices) < 0 ||
-	    devices_register(&vm->devices, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0) {
+	    devices_register(&vm->devices, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) <
+	        0) {
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
@@ -151,7 +152,8 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 	if (vm->ram_used && madvise(vm->ram, vm->ram_size, MADV_DONTNEED) < 0)
 		memset(vm->ram, 0, vm->ram_size);
 	vm->ram_used = true;
-	if (loader_load_file(vm->cfg.image_path, vm->ram, vm->ram_size, &vm->image, err, errlen) < 0)
+	if (loader_load_file(vm->cfg.image_path, vm->ram, vm->ram_size, &vm->image, err, errlen) <
+	    0)
 		return -1;
 	vcpu_ram_written(vm->vcpu, 0, vm->ram_size);
 	struct vcpu_state st;

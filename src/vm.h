@@ -14,7 +14,7 @@
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
 
 #define VM_DEFAULT_RAM (1u << 20)
-#define VM_MAX_RAM (2048ull << 20)
+#define VM_MAX_RAM     (2048ull << 20)
 
 struct vm_config {
 	uint64_t ram_size;
@@ -27,7 +27,7 @@ struct vm_config {
 struct vm_stats {
 	uint64_t exits[VCPU_EXIT_REASON_COUNT];
 	uint64_t total;
-	uint64_t queued_writes; /* port writes KVM queued instead of exiting */
+	uint64_t queued_writes;             /* port writes KVM queued instead of exiting */
 	uint32_t *port_reads, *port_writes; /* per port, only with --stats */
 	uint64_t mmio_reads, mmio_writes;
 };
@@ -46,17 +46,17 @@ struct vm {
 	struct loaded_image image;
 	char accel_note[300]; /* why this backend runs, for stderr and monitor */
 
-	bool debugger_attached;	  /* the magic breakpoint port stops only then */
+	bool debugger_attached; /* the magic breakpoint port stops only then */
 	enum vm_stop_request stop_request;
-	uint16_t stop_port;	  /* VM_STOP_PORT: which port */
-	uint8_t *port_catch;	  /* per port: bit 0 catch reads, bit 1 writes */
-	unsigned mmio_reports;	  /* unassigned accesses reported so far */
-	bool console_coalesced;	  /* COM1 output queued by KVM, see vm_console_queue */
-	void *flush_timer;	  /* timer_t: kicks the vCPU so queued output shows */
-	bool stepping;		  /* a debugger single-step: no flush timer needed */
-	bool ram_used;		  /* RAM may be non-zero: a reset must clear it */
-	bool running;		  /* inside runloop_run() */
-	uint32_t com1_writes;	  /* until COM1_QUEUE_AFTER, then output is queued */
+	uint16_t stop_port;     /* VM_STOP_PORT: which port */
+	uint8_t *port_catch;    /* per port: bit 0 catch reads, bit 1 writes */
+	unsigned mmio_reports;  /* unassigned accesses reported so far */
+	bool console_coalesced; /* COM1 output queued by KVM, see vm_console_queue */
+	void *flush_timer;      /* timer_t: kicks the vCPU so queued output shows */
+	bool stepping;          /* a debugger single-step: no flush timer needed */
+	bool ram_used;          /* RAM may be non-zero: a reset must clear it */
+	bool running;           /* inside runloop_run() */
+	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
 };
 
 /* Let KVM queue the guest's COM1 output instead of exiting per byte (only on
@@ -72,14 +72,14 @@ void vm_flush_timer_arm(struct vm *vm, bool on);
 
 /* Guests stop into a debugger by writing MAGIC_BREAK_VALUE to this port
  * (Bochs' debugger port and value); without a debugger it does nothing. */
-#define MAGIC_BREAK_PORT 0x8a00
+#define MAGIC_BREAK_PORT  0x8a00
 #define MAGIC_BREAK_VALUE 0x8ae0
 
 /* Allocate RAM, choose and create the backend, set up the devices.  The
  * console sink receives the guest's UART output; in_fd feeds its input.
  * 0, or -1 with a message in err (exit status hint in *status). */
 int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
-	      char *err, size_t errlen);
+              char *err, size_t errlen);
 
 /* Clear RAM, load the image, reset the vCPU to the image's entry point.
  * 0, or -1 with a message in err. */

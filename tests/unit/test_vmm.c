@@ -209,7 +209,7 @@ static void test_debug(void)
 	memcpy(buf, ram + 0x100, 8);
 	debug_shadow(&d, 0x100, buf, 8);
 	CHECK(buf[4] == 0x90 && buf[5] == 0x90); /* the debugger sees the guest's bytes */
-	ram[0x104] = 0x12; /* the debugger writes over a patch */
+	ram[0x104] = 0x12;                       /* the debugger writes over a patch */
 	debug_after_write(&d, 0x104, 1);
 	CHECK(ram[0x104] == 0xf4);
 	CHECK(debug_remove(&d, TARGET_BP_SW, 0x104, 1) == 0 && ram[0x104] == 0x12);
@@ -234,8 +234,10 @@ static void test_debug(void)
 	CHECK(debug_remove(&d, TARGET_BP_SW, 0x100, 1) == 0 && ram[0x100] == 0xcc);
 	CHECK(debug_remove(&d, TARGET_BP_SW, 0x100, 1) == 0 && ram[0x100] == 0x90);
 	CHECK(debug_insert(&d, TARGET_BP_HW, 0x200, 1) == 0 && d.points[0].mech == MECH_DEBUGREG);
-	CHECK(debug_insert(&d, TARGET_WP_WRITE, 0x500, 4) == 0 && d.points[1].mech == MECH_DEBUGREG);
-	CHECK(debug_insert(&d, TARGET_WP_WRITE, 0x501, 2) == 0 && d.points[2].mech == MECH_EMULATED);
+	CHECK(debug_insert(&d, TARGET_WP_WRITE, 0x500, 4) == 0 &&
+	      d.points[1].mech == MECH_DEBUGREG);
+	CHECK(debug_insert(&d, TARGET_WP_WRITE, 0x501, 2) == 0 &&
+	      d.points[2].mech == MECH_EMULATED);
 	CHECK(debug_insert(&d, TARGET_WP_READ, 0x600, 2) == 0 && d.points[3].mech == MECH_EMULATED);
 	debug_free(&d);
 

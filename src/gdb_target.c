@@ -313,6 +313,10 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 
 static void run_once(struct gdb_target *t, struct run_result *res)
 {
+	/* A Ctrl-C that came while the guest moved between CPUs kicked the
+	 * other one: kick the one about to run. */
+	if (t->interrupt_requested)
+		vcpu_kick(t->vm->vcpu);
 	t->cache_valid = false;
 	runloop_run(t->vm, res);
 	t->cache_valid = false;

@@ -19,7 +19,9 @@ start_stub() {
 	name=$1
 	shift
 	: > "$name.err" # before the stub opens it: sed must find it
-	vmm --port 0 "$@" > "$name.out" 2> "$name.err" < /dev/null &
+	# Not through vmm(): $! must be the stub itself, for the kill on exit.
+	"$KVM_GDBSTUB" --accel "$KVM_GDBSTUB_ACCEL" --port 0 "$@" \
+		> "$name.out" 2> "$name.err" < /dev/null &
 	stub=$!
 	stubs="$stubs $stub"
 	port=

@@ -1,4 +1,7 @@
 /* VM set-up: RAM, backend choice, devices, image loading. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* gettid(): also when built outside Automake (make fuzz) */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

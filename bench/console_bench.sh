@@ -29,7 +29,7 @@ accels=emu
 perf=
 command -v perf >/dev/null && perf stat -e kvm:kvm_userspace_exit true >/dev/null 2>&1 && perf=yes
 
-python3 - "$KVM_GDBSTUB" "$out/guests/console.bin" "$reps" "$perf" $accels <<'EOF'
+PYTHONPATH="$here" python3 - "$KVM_GDBSTUB" "$out/guests/console.bin" "$reps" "$perf" $accels <<'EOF'
 import hashlib, re, statistics, subprocess, sys, time
 vmm, guest, reps, perf, accels = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
 
@@ -84,12 +84,7 @@ if perf and "kvm" in accels:
     if m:
         uexits["kvm"] = int(m.group(1))
 
-def spread(v):
-    """Half the interquartile range, in % of the median."""
-    if len(v) < 2:
-        return 0.0
-    q1, _, q3 = statistics.quantiles(v, n=4, method="inclusive")
-    return (q3 - q1) / 2 / statistics.median(v) * 100
+from benchstats import spread
 
 MiB = 1 << 20
 print("Console: 1 MiB to COM1, median of %d interleaved runs (+-spread: half the interquartile range)\n" % reps)

@@ -37,7 +37,7 @@ kvm=yes
 [ -n "$kvm" ] || echo "exit_bench: KVM unusable here: the built-in CPU only" >&2
 [ -n "$kvm" ] && [ -z "$raw" ] && echo "exit_bench: no bench/kvm_raw_loop(.c): no raw column" >&2
 
-python3 - "$KVM_GDBSTUB" "$raw" "$kvm" "$out/guests" "$reps" <<'EOF'
+PYTHONPATH="$here" python3 - "$KVM_GDBSTUB" "$raw" "$kvm" "$out/guests" "$reps" <<'EOF'
 import os, statistics, subprocess, sys, time
 vmm, raw, kvm, guests, reps = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 N = 200000
@@ -66,12 +66,7 @@ for _ in range(reps):
 def med(v):
     return statistics.median(v)
 
-def spread(v):
-    """Half the interquartile range, in % of the median."""
-    if len(v) < 2:
-        return 0.0
-    q1, _, q3 = statistics.quantiles(v, n=4, method="inclusive")
-    return (q3 - q1) / 2 / statistics.median(v) * 100
+from benchstats import spread
 
 print("Exit path: %d outs then hlt, median of %d interleaved runs (+-spread: half the "
       "interquartile range).\nPer exit: (median(guest) - median(halt)) / %d, in wall time and "

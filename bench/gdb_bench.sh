@@ -133,15 +133,10 @@ for rep in $(seq 1 "$reps"); do
 	done
 done
 
-python3 - "$out/results" "$reps" $have <<'EOF'
+PYTHONPATH="$here" python3 - "$out/results" "$reps" $have <<'EOF'
 import statistics, sys
 path, reps, targets = sys.argv[1], sys.argv[2], sys.argv[3:]
-def spread(v):
-    """Half the interquartile range, in % of the median."""
-    if len(v) < 2:
-        return 0.0
-    q1, _, q3 = statistics.quantiles(v, n=4, method="inclusive")
-    return (q3 - q1) / 2 / statistics.median(v) * 100
+from benchstats import spread
 
 data = {}
 for line in open(path):

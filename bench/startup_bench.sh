@@ -35,7 +35,7 @@ kvm=yes
 "$KVM_GDBSTUB" --accel kvm "$guest" >/dev/null 2>&1 || kvm=
 [ -n "$kvm" ] || echo "startup_bench: KVM unusable here: the built-in CPU only" >&2
 
-python3 - "$KVM_GDBSTUB" "$raw" "$kvm" "$guest" "$runs" <<'EOF'
+PYTHONPATH="$here" python3 - "$KVM_GDBSTUB" "$raw" "$kvm" "$guest" "$runs" <<'EOF'
 import os, statistics, subprocess, sys, time
 vmm, raw, kvm, guest, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 progs = [("/bin/true (exec floor)", ["/bin/true"])]
@@ -72,12 +72,7 @@ def peak_rss(argv):
         v.append(int(r.stderr.split()[-1]))
     return statistics.median(v)
 
-def spread(v):
-    """Half the interquartile range, in % of the median."""
-    if len(v) < 2:
-        return 0.0
-    q1, _, q3 = statistics.quantiles(v, n=4, method="inclusive")
-    return (q3 - q1) / 2 / statistics.median(v) * 100
+from benchstats import spread
 
 res = {}
 for _ in range(runs):

@@ -137,19 +137,14 @@ done
 end=$(date +%s.%N)
 
 # shellcheck disable=SC2086 # one argument per backend
-python3 - "$tmp/results" "$rounds" "$start" "$end" $backends <<'EOF'
+PYTHONPATH="$here" python3 - "$tmp/results" "$rounds" "$start" "$end" $backends <<'EOF'
 import statistics, sys
 path, rounds, start, end, backends = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5:]
 
 def insns(n):
     return 4 * n + 9            # bench/guests/watch_*.S
 
-def spread(v):
-    """Half the interquartile range, in % of the median."""
-    if len(v) < 2:
-        return 0.0
-    q1, _, q3 = statistics.quantiles(v, n=4, method="inclusive")
-    return (q3 - q1) / 2 / statistics.median(v) * 100
+from benchstats import spread
 
 total, connect = {}, {}
 for line in open(path):

@@ -70,7 +70,7 @@ int debug_remove(struct debug *d, enum target_point type, uint32_t addr, uint32_
 /* Drop every point and restore every patched byte. */
 void debug_remove_all(struct debug *d);
 
-/* The point of this type at addr, or NULL.  type < 0: any breakpoint. */
+/* The breakpoint (of either kind) at addr, or NULL. */
 const struct debug_point *debug_find_breakpoint(const struct debug *d, uint32_t addr);
 
 /* True while some point needs the guest to run on the built-in CPU. */

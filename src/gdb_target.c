@@ -32,11 +32,6 @@ static struct gdb_target *to_target(void *ctx)
 	return ctx;
 }
 
-struct vcpu *gdb_target_active(struct gdb_target *t)
-{
-	return t->vm->vcpu;
-}
-
 /* ---- state -------------------------------------------------------- */
 
 static int get_state(void *ctx, struct vcpu_state *st)

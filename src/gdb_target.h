@@ -36,9 +36,6 @@ extern const struct target_ops gdb_target_ops;
 int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt);
 void gdb_target_free(struct gdb_target *t);
 
-/* The vCPU that holds the guest's state now (the VM's, or the stand-in). */
-struct vcpu *gdb_target_active(struct gdb_target *t);
-
 /* Make the VM's own backend hold the state again (before running the guest
  * without a debugger). */
 int gdb_target_settle(struct gdb_target *t);

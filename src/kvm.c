@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,15 +39,18 @@ struct kvm_cap_req {
 	int cap;
 	const char *name;
 	bool required;
+	size_t flag; /* offset of the bool in struct vcpu_kvm it sets, or 0 */
 };
+
+#define HAS(field) offsetof(struct vcpu_kvm, field)
 
 /* Capabilities checked once at start-up: missing required ones are fatal,
  * optional ones only turn features off. */
 static const struct kvm_cap_req kvm_caps[] = {
-    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", true},
-    {KVM_CAP_SET_GUEST_DEBUG, "KVM_CAP_SET_GUEST_DEBUG", false},
-    {KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", false},
-    {KVM_CAP_COALESCED_PIO, "KVM_CAP_COALESCED_PIO", false},
+    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", true, 0},
+    {KVM_CAP_SET_GUEST_DEBUG, "KVM_CAP_SET_GUEST_DEBUG", false, HAS(has_guest_debug)},
+    {KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", false, HAS(has_immediate_exit)},
+    {KVM_CAP_COALESCED_PIO, "KVM_CAP_COALESCED_PIO", false, HAS(has_coalesced_pio)},
 };
 
 static int open_dev_kvm(char *err, size_t errlen)
@@ -93,11 +97,10 @@ static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
 			snprintf(err, errlen, "this KVM lacks %s", kvm_caps[i].name);
 			return -ENOTSUP;
 		}
+		if (kvm_caps[i].flag)
+			*(bool *)((char *)k + kvm_caps[i].flag) = r > 0;
 	}
-	k->has_immediate_exit = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) > 0;
-	k->has_guest_debug = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) > 0;
 	k->coalesced_page = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
-	k->has_coalesced_pio = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0;
 	int sync = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
 	k->has_sync_regs = sync > 0 && (sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
 	                                   (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);

@@ -28,12 +28,6 @@ static void say(struct text *o, const char *fmt, ...)
 		o->used = o->used + (size_t)n < o->len ? o->used + (size_t)n : o->len - 1;
 }
 
-/* KVM may queue COM1 output; a catchpoint on it must see every write. */
-static void catch_changed(struct vm *vm)
-{
-	vm_console_queue(vm, !(vm->port_catch && (vm->port_catch[COM1_BASE] & 2)));
-}
-
 typedef int (*monitor_fn)(struct gdb_target *t, const char *args, struct text *o);
 
 struct monitor_cmd {
@@ -157,7 +151,7 @@ static int cmd_catch_port(struct gdb_target *t, const char *args, struct text *o
 		return -ENOMEM;
 	}
 	t->vm->port_catch[port] |= bits;
-	catch_changed(t->vm);
+	vm_console_queue_update(t->vm); /* catchpoints see every write */
 	say(o, "the guest stops on %s port %#x\n",
 	    bits == 3   ? "any access to"
 	    : bits == 1 ? "reads from"
@@ -175,7 +169,7 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 	if (!strcmp(args, "all")) {
 		free(t->vm->port_catch);
 		t->vm->port_catch = NULL;
-		catch_changed(t->vm);
+		vm_console_queue_update(t->vm); /* catchpoints see every write */
 		say(o, "no port catchpoints\n");
 		return 0;
 	}
@@ -185,7 +179,7 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 	}
 	if (t->vm->port_catch)
 		t->vm->port_catch[port] = 0;
-	catch_changed(t->vm);
+	vm_console_queue_update(t->vm); /* catchpoints see every write */
 	say(o, "port %#x is no longer caught\n", port);
 	return 0;
 }

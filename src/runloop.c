@@ -61,9 +61,8 @@ static int on_io(struct vm *vm, struct vcpu_exit *e)
 	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
 		devices_pio(&vm->devices, e->io.port, data, e->io.size, e->io.is_write);
 	count_port(vm, e->io.port, e->io.is_write, e->io.count);
-	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER &&
-	    !(vm->port_catch && (vm->port_catch[COM1_BASE] & 2)))
-		vm_console_queue(vm, true);
+	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER)
+		vm_console_queue_update(vm);
 	if (vm->port_catch && (vm->port_catch[e->io.port] & (e->io.is_write ? 2 : 1))) {
 		vm->stop_request = VM_STOP_PORT;
 		vm->stop_port = e->io.port;

@@ -29,9 +29,11 @@ static void magic_break(void *opaque, uint16_t port, uint8_t *data, unsigned siz
 		vm->stop_request = VM_STOP_MAGIC;
 }
 
-void vm_console_queue(struct vm *vm, bool on)
+void vm_console_queue_update(struct vm *vm)
 {
-	if (!vcpu_is_kvm(vm->vcpu) || on == vm->console_coalesced || (on && vm->cfg.verbose))
+	bool caught = vm->port_catch && (vm->port_catch[COM1_BASE] & 2);
+	bool on = vm->com1_writes >= COM1_QUEUE_AFTER && !vm->cfg.verbose && !caught;
+	if (!vcpu_is_kvm(vm->vcpu) || on == vm->console_coalesced)
 		return;
 	if (kvm_coalesce_pio(vm->vcpu, COM1_BASE, 1, on) == 0)
 		vm->console_coalesced = on;

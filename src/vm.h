@@ -51,7 +51,7 @@ struct vm {
 	uint16_t stop_port;     /* VM_STOP_PORT: which port */
 	uint8_t *port_catch;    /* per port: bit 0 catch reads, bit 1 writes */
 	unsigned mmio_reports;  /* unassigned accesses reported so far */
-	bool console_coalesced; /* COM1 output queued by KVM, see vm_console_queue */
+	bool console_coalesced; /* COM1 output queued by KVM: vm_console_queue_update */
 	void *flush_timer;      /* timer_t: kicks the vCPU so queued output shows */
 	bool stepping;          /* a debugger single-step: no flush timer needed */
 	bool ram_used;          /* RAM may be non-zero: a reset must clear it */
@@ -59,11 +59,12 @@ struct vm {
 	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
 };
 
-/* Let KVM queue the guest's COM1 output instead of exiting per byte (only on
- * KVM, not with -v, and not while a catchpoint watches the port).  The run
- * loop turns it on after COM1_QUEUE_AFTER writes: a coalesced zone makes
- * KVM's VM teardown ~15 ms slower, which short runs should not pay. */
-void vm_console_queue(struct vm *vm, bool on);
+/* Let KVM queue the guest's COM1 output instead of exiting per byte, or stop
+ * it: on once the guest has written COM1_QUEUE_AFTER bytes (a coalesced zone
+ * makes KVM's VM teardown ~15 ms slower, which short runs should not pay),
+ * only on KVM, never with -v or while a catchpoint watches COM1 writes.
+ * Call it when one of those changes. */
+void vm_console_queue_update(struct vm *vm);
 #define COM1_QUEUE_AFTER 256
 
 /* Around a run: while output may be queued, a 20 ms timer kicks the vCPU

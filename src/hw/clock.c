@@ -1,0 +1,72 @@
+/* The machine's virtual clock and its timer list. */
+#include <time.h>
+
+#include "hw/clock.h"
+
+static uint64_t host_monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+int64_t vclock_host_wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * (int64_t)NS_PER_SEC + ts.tv_nsec;
+}
+
+void vclock_init(struct vclock *clk, int64_t wall_epoch_ns)
+{
+	clk->source = NULL;
+	clk->source_opaque = NULL;
+	clk->host_start_ns = host_monotonic_ns();
+	clk->wall_epoch_ns = wall_epoch_ns;
+	clk->timers = NULL;
+}
+
+void vclock_set_source(struct vclock *clk, vclock_source_fn fn, void *opaque)
+{
+	clk->source = fn;
+	clk->source_opaque = opaque;
+}
+
+uint64_t vclock_now(const struct vclock *clk)
+{
+	if (clk->source)
+		return clk->source(clk->source_opaque);
+	return host_monotonic_ns() - clk->host_start_ns;
+}
+
+void vtimer_init(struct vtimer *t, struct vclock *clk, vtimer_fn fire, void *opaque)
+{
+	t->deadline = VCLOCK_NEVER;
+	t->fire = fire;
+	t->opaque = opaque;
+	t->next = clk->timers;
+	clk->timers = t;
+}
+
+uint64_t vclock_next_deadline(const struct vclock *clk)
+{
+	uint64_t first = VCLOCK_NEVER;
+	for (const struct vtimer *t = clk->timers; t; t = t->next)
+		if (t->deadline < first)
+			first = t->deadline;
+	return first;
+}
+
+unsigned vclock_run_timers(struct vclock *clk)
+{
+	uint64_t now = vclock_now(clk);
+	unsigned fired = 0;
+	for (struct vtimer *t = clk->timers; t; t = t->next) {
+		if (t->deadline > now)
+			continue;
+		t->deadline = VCLOCK_NEVER;
+		t->fire(t->opaque, now);
+		fired++;
+	}
+	return fired;
+}

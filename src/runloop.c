@@ -59,7 +59,7 @@ static int on_io(struct vm *vm, struct vcpu_exit *e)
 {
 	uint8_t *data = e->io.data;
 	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
-		devices_pio(&vm->devices, e->io.port, data, e->io.size, e->io.is_write);
+		bus_pio(&vm->bus, vm->vcpu, e->io.port, data, e->io.size, e->io.is_write);
 	count_port(vm, e->io.port, e->io.is_write, e->io.count);
 	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER)
 		vm_console_queue_update(vm);
@@ -92,9 +92,9 @@ static int on_mmio(struct vm *vm, struct vcpu_exit *e)
 		vm->stats.mmio_writes++;
 	else
 		vm->stats.mmio_reads++;
-	report_mmio(vm, e);
-	if (!e->mmio.is_write)
-		memset(e->mmio.data, 0xff, e->mmio.len);
+	if (!bus_mmio(&vm->bus, vm->vcpu, e->mmio.addr, e->mmio.data, e->mmio.len,
+	              e->mmio.is_write))
+		report_mmio(vm, e);
 	return RUN_CONTINUE;
 }
 

@@ -17,7 +17,8 @@
 
 #define FLUSH_SIGNAL SIGUSR2
 
-static void magic_break(void *opaque, uint16_t port, uint8_t *data, unsigned size, bool is_write)
+static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                        unsigned size, bool is_write)
 {
 	struct vm *vm = opaque;
 	if (!is_write) {
@@ -122,11 +123,10 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	}
 	if (create_backend(vm, err, errlen) < 0)
 		return -1;
-	devices_init(&vm->devices);
+	vclock_init(&vm->clock, vclock_host_wall_ns());
 	uart_init(&vm->uart, console, in_fd);
-	if (uart_register(&vm->uart, &vm->devices) < 0 ||
-	    devices_register(&vm->devices, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) <
-	        0) {
+	if (bus_init(&vm->bus) < 0 || uart_register(&vm->uart, &vm->bus) < 0 ||
+	    bus_register_pio(&vm->bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0) {
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
@@ -184,6 +184,7 @@ void vm_destroy(struct vm *vm)
 		free(vm->flush_timer);
 		vm->flush_timer = NULL;
 	}
+	bus_destroy(&vm->bus);
 	free(vm->stats.port_reads);
 	free(vm->stats.port_writes);
 	free(vm->port_catch);

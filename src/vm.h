@@ -6,9 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "devices.h"
+#include "hw/bus.h"
+#include "hw/clock.h"
+#include "hw/uart.h"
 #include "loader.h"
-#include "uart.h"
 #include "vcpu.h"
 
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
@@ -40,7 +41,8 @@ struct vm {
 	uint8_t *ram;
 	uint64_t ram_size;
 	struct vcpu *vcpu;
-	struct devices devices;
+	struct bus bus;
+	struct vclock clock;
 	struct uart uart;
 	struct vm_stats stats;
 	struct loaded_image image;

@@ -4,7 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "uart.h"
+#include "hw/uart.h"
 
 enum uart_reg { REG_DATA, REG_IER, REG_IIR_FCR, REG_LCR, REG_MCR, REG_LSR, REG_MSR, REG_SCR };
 
@@ -136,7 +136,8 @@ static void uart_write(struct uart *u, enum uart_reg reg, uint8_t v)
 }
 
 /* Wider accesses touch consecutive registers, as on an ISA bus. */
-static void com1_access(void *opaque, uint16_t port, uint8_t *data, unsigned size, bool is_write)
+static void com1_access(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                        unsigned size, bool is_write)
 {
 	struct uart *u = opaque;
 	for (unsigned i = 0; i < size; i++) {
@@ -150,8 +151,8 @@ static void com1_access(void *opaque, uint16_t port, uint8_t *data, unsigned siz
 
 /* Bochs/QEMU debug console: every byte written appears on the console;
  * reading returns 0xE9 so a guest can detect it. */
-static void debugcon_access(void *opaque, uint16_t port, uint8_t *data, unsigned size,
-                            bool is_write)
+static void debugcon_access(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                            unsigned size, bool is_write)
 {
 	struct uart *u = opaque;
 	if (is_write)
@@ -161,10 +162,10 @@ static void debugcon_access(void *opaque, uint16_t port, uint8_t *data, unsigned
 			data[i] = i == 0 ? DEBUGCON_PORT : 0xff;
 }
 
-int uart_register(struct uart *u, struct devices *d)
+int uart_register(struct uart *u, struct bus *bus)
 {
-	int r = devices_register(d, "com1", COM1_BASE, 8, com1_access, u);
+	int r = bus_register_pio(bus, "com1", COM1_BASE, 8, com1_access, u);
 	if (r == 0)
-		r = devices_register(d, "debugcon", DEBUGCON_PORT, 1, debugcon_access, u);
+		r = bus_register_pio(bus, "debugcon", DEBUGCON_PORT, 1, debugcon_access, u);
 	return r;
 }

@@ -274,6 +274,11 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		if (!hlt_breakpoint(t, stop))
 			stop_halted(t, stop);
 		return true;
+	case RUN_EXITED:
+		set_stop(t, stop, TARGET_STOP_EXITED, 0);
+		stop->code = t->vm->exit_status;
+		t->exited = true;
+		return true;
 	case RUN_DEBUG:
 		return classify_debug(t, &res->exit, stepping, stop);
 	case RUN_INTERRUPTED:
@@ -311,7 +316,7 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 	/* A Ctrl-C that came while the guest moved between CPUs kicked the
 	 * other one: kick the one about to run. */
 	if (t->interrupt_requested)
-		vcpu_kick(t->vm->vcpu);
+		vm_kick(t->vm);
 	t->cache_valid = false;
 	runloop_run(t->vm, res);
 	t->cache_valid = false;
@@ -427,7 +432,7 @@ static void interrupt_guest(void *ctx)
 {
 	struct gdb_target *t = to_target(ctx);
 	t->interrupt_requested = 1;
-	vcpu_kick(t->vm->vcpu);
+	vm_kick(t->vm);
 }
 
 static void last_stop(void *ctx, struct target_stop *stop)

@@ -2,7 +2,9 @@
  * either serves the exit and lets the guest go on, or ends the run. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "hypercall.h"
 #include "runloop.h"
 
 #define RUN_CONTINUE (-1)
@@ -55,6 +57,54 @@ static void count_port(struct vm *vm, uint16_t port, bool is_write, uint32_t n)
 		counts[port] += n;
 }
 
+/* Where a blocked hypercall instruction starts, so that it runs again:
+ * vmcall/vmmcall are 3 bytes; the port way is `out %ax,$0xea` (E7 EA) or
+ * `out %ax,%dx` (EF). */
+static uint32_t hypercall_length(struct vm *vm, const struct vcpu_state *st, bool by_port)
+{
+	uint8_t b[2] = {0};
+	if (!by_port)
+		return 3;
+	vm_read_ram(vm, vcpu_state_pc(st) - 2, b, 2);
+	return b[0] == 0xe7 && b[1] == HYPERCALL_PORT ? 2 : 1;
+}
+
+static void note_caught_hypercall(struct vm *vm, uint32_t nr)
+{
+	if (vm->hypercall_catch == ~0u || vm->hypercall_catch == nr + 1) {
+		vm->stop_request = VM_STOP_HYPERCALL;
+		vm->stop_hypercall = nr;
+	}
+}
+
+/* Serve the hypercall of the instruction that just completed (EIP past
+ * it).  A console read with no input yet waits here, idle, for input, a
+ * timer or a kick; a kick rewinds EIP so the call is made again later. */
+static int serve_hypercall(struct vm *vm, bool by_port)
+{
+	struct vcpu_state st;
+	if ((by_port && vcpu_complete_io(vm->vcpu) < 0) || vcpu_get_state(vm->vcpu, &st) < 0)
+		return RUN_ERROR;
+	if (vm->kicked)
+		vcpu_kick(vm->vcpu); /* completing the `out` consumed a pending kick */
+	uint32_t nr = st.gpr[GPR_EAX];
+	enum hypercall_outcome o;
+	while ((o = hypercall_serve(vm, &st, &vm->exit_status)) == HC_BLOCK) {
+		if (vm_idle_wait(vm, vclock_next_deadline(&vm->clock), uart_input_fd(&vm->uart)) ||
+		    vclock_run_timers(&vm->clock)) {
+			st.eip -= hypercall_length(vm, &st, by_port);
+			break;
+		}
+	}
+	if (o == HC_EXIT_GUEST)
+		return RUN_EXITED;
+	if (vcpu_set_state(vm->vcpu, &st) < 0)
+		return RUN_ERROR;
+	if (o == HC_DONE)
+		note_caught_hypercall(vm, nr);
+	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
+}
+
 static int on_io(struct vm *vm, struct vcpu_exit *e)
 {
 	uint8_t *data = e->io.data;
@@ -66,6 +116,10 @@ static int on_io(struct vm *vm, struct vcpu_exit *e)
 	if (vm->port_catch && (vm->port_catch[e->io.port] & (e->io.is_write ? 2 : 1))) {
 		vm->stop_request = VM_STOP_PORT;
 		vm->stop_port = e->io.port;
+	}
+	if (vm->hypercall_pending) {
+		vm->hypercall_pending = false;
+		return serve_hypercall(vm, true);
 	}
 	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
 }
@@ -110,6 +164,11 @@ static int on_debug(struct vm *vm, struct vcpu_exit *e)
 
 static int on_intr(struct vm *vm, struct vcpu_exit *e)
 {
+	uint64_t count;
+	vm->kicked = 0;
+	while (read(vm->wake_fd, &count, sizeof(count)) > 0) {
+		/* drain the eventfd: this kick is being served */
+	}
 	return RUN_INTERRUPTED;
 }
 

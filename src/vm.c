@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cpu/emu.h"
+#include "hypercall.h"
 #include "kvm.h"
 #include "vm.h"
 
@@ -28,6 +31,51 @@ static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t 
 	uint32_t v = data[0] | (size > 1 ? (uint32_t)data[1] << 8 : 0);
 	if (v == MAGIC_BREAK_VALUE && vm->debugger_attached)
 		vm->stop_request = VM_STOP_MAGIC;
+}
+
+/* The hypercall port: the call itself is served by the run loop once the
+ * `out` has completed, because it reads and writes the vCPU's registers. */
+static void hypercall_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                           unsigned size, bool is_write)
+{
+	struct vm *vm = opaque;
+	if (is_write)
+		vm->hypercall_pending = true;
+	else
+		memset(data, 0xff, size);
+}
+
+void vm_kick(struct vm *vm)
+{
+	static const uint64_t one = 1;
+	vm->kicked = 1;
+	if (vm->wake_fd >= 0 && write(vm->wake_fd, &one, sizeof(one)) < 0) {
+		/* the counter is already non-zero: a wake is pending anyway */
+	}
+	vcpu_kick(vm->vcpu);
+}
+
+static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
+{
+	if (deadline == VCLOCK_NEVER)
+		return -1;
+	uint64_t now = vclock_now(&vm->clock);
+	if (deadline <= now)
+		return 0;
+	uint64_t ms = (deadline - now + 999999) / 1000000;
+	return ms > 1000 ? 1000 : (int)ms; /* re-check at least every second */
+}
+
+int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
+{
+	struct pollfd p[2] = {{.fd = vm->wake_fd, .events = POLLIN},
+	                      {.fd = input_fd, .events = POLLIN}};
+	if (vm->kicked)
+		return 1;
+	if (vm->uart.out.flush)
+		vm->uart.out.flush(vm->uart.out.ctx); /* output before sleeping */
+	(void)poll(p, input_fd >= 0 ? 2 : 1, poll_timeout_ms(vm, deadline));
+	return vm->kicked;
 }
 
 void vm_console_queue_update(struct vm *vm)
@@ -112,6 +160,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = *cfg;
+	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vm->ram_size = cfg->ram_size ? cfg->ram_size : VM_DEFAULT_RAM;
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -126,7 +175,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	vclock_init(&vm->clock, vclock_host_wall_ns());
 	uart_init(&vm->uart, console, in_fd);
 	if (bus_init(&vm->bus) < 0 || uart_register(&vm->uart, &vm->bus) < 0 ||
-	    bus_register_pio(&vm->bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0) {
+	    bus_register_pio(&vm->bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||
+	    bus_register_pio(&vm->bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) < 0) {
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
@@ -169,6 +219,7 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 		return -1;
 	}
 	vm->stop_request = VM_STOP_NONE;
+	vm->exit_status = 0;
 	return 0;
 }
 
@@ -185,6 +236,9 @@ void vm_destroy(struct vm *vm)
 		vm->flush_timer = NULL;
 	}
 	bus_destroy(&vm->bus);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
+	vm->wake_fd = -1;
 	free(vm->stats.port_reads);
 	free(vm->stats.port_writes);
 	free(vm->port_catch);
@@ -193,6 +247,11 @@ void vm_destroy(struct vm *vm)
 static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	return gpa <= vm->ram_size && len <= vm->ram_size - gpa;
+}
+
+uint8_t *vm_ram_range(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return in_ram(vm, gpa, len) ? vm->ram + gpa : NULL;
 }
 
 int vm_read_ram(struct vm *vm, uint64_t gpa, void *buf, uint64_t len)

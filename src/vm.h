@@ -34,7 +34,7 @@ struct vm_stats {
 };
 
 /* What the guest asked of a debugger through the device table. */
-enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT };
+enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT, VM_STOP_HYPERCALL };
 
 struct vm {
 	struct vm_config cfg;
@@ -59,7 +59,27 @@ struct vm {
 	bool ram_used;          /* RAM may be non-zero: a reset must clear it */
 	bool running;           /* inside runloop_run() */
 	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
+
+	int wake_fd;              /* eventfd: vm_kick() ends an idle wait */
+	volatile int kicked;      /* vm_kick() since the vCPU last returned INTR */
+	bool hypercall_pending;   /* the hypercall port was written: serve it */
+	bool hypercall_unknown_noted;
+	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */
+	uint32_t stop_hypercall;  /* VM_STOP_HYPERCALL: which function */
+	int exit_status;          /* RUN_EXITED: the status the guest asked for */
 };
+
+/* Make the running (or next) vCPU run, and any idle wait, return soon
+ * (VCPU_EXIT_INTR).  Async-signal-safe. */
+void vm_kick(struct vm *vm);
+
+/* Sleep until virtual time `deadline` (VCLOCK_NEVER: no limit), input
+ * arrives on input_fd (-1: none), or vm_kick().  Returns 1 if kicked. */
+int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd);
+
+/* Guest RAM [gpa, gpa + len) as a host pointer, or NULL if any byte of it
+ * is not RAM (for devices and hypercalls that touch guest buffers). */
+uint8_t *vm_ram_range(struct vm *vm, uint64_t gpa, uint64_t len);
 
 /* Let KVM queue the guest's COM1 output instead of exiting per byte, or stop
  * it: on once the guest has written COM1_QUEUE_AFTER bytes (a coalesced zone

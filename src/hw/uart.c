@@ -2,6 +2,7 @@
  * console. */
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hw/uart.h"
@@ -73,6 +74,23 @@ static uint8_t read_rbr(struct uart *u)
 	u->idle_polls = 0;
 	u->in_len--;
 	return u->in_buf[u->in_head++];
+}
+
+long uart_input_take(struct uart *u, uint8_t *buf, size_t max)
+{
+	fill_input(u, 0);
+	if (!u->in_len)
+		return u->in_eof || u->in_fd < 0 ? 0 : -1;
+	size_t n = u->in_len < max ? u->in_len : max;
+	memcpy(buf, u->in_buf + u->in_head, n);
+	u->in_head += n;
+	u->in_len -= n;
+	return (long)n;
+}
+
+int uart_input_fd(const struct uart *u)
+{
+	return u->in_len || u->in_eof ? -1 : u->in_fd;
 }
 
 static uint8_t uart_read(struct uart *u, enum uart_reg reg)

@@ -11,6 +11,7 @@
 
 #include "cpu/emu.h"
 #include "gdb_target.h"
+#include "hypercall.h"
 #include "kvm.h"
 #include "monitor.h"
 #include "runloop.h"
@@ -291,6 +292,12 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		if (t->vm->stop_request == VM_STOP_MAGIC) {
 			set_stop(t, stop, TARGET_STOP_MAGIC, GDB_SIGTRAP);
 			stop->why = "guest magic breakpoint (port 0x8a00)\n";
+		} else if (t->vm->stop_request == VM_STOP_HYPERCALL) {
+			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
+			const char *name = hypercall_name(t->vm->stop_hypercall);
+			snprintf(t->why, sizeof(t->why), "hypercall catchpoint: %#x (%s)\n",
+			         t->vm->stop_hypercall, name ? name : "unknown");
+			stop->why = t->why;
 		} else {
 			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
 			snprintf(t->why, sizeof(t->why), "port catchpoint: port %#x\n",

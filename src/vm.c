@@ -172,7 +172,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	}
 	if (create_backend(vm, err, errlen) < 0)
 		return -1;
-	vclock_init(&vm->clock, vclock_host_wall_ns());
+	vclock_init(&vm->clock, cfg->fixed_clock ? cfg->clock_epoch_ns : vclock_host_wall_ns());
 	uart_init(&vm->uart, console, in_fd);
 	if (bus_init(&vm->bus) < 0 || uart_register(&vm->uart, &vm->bus) < 0 ||
 	    bus_register_pio(&vm->bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||

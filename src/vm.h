@@ -23,6 +23,8 @@ struct vm_config {
 	const char *image_path;
 	bool verbose;
 	bool stats;
+	bool fixed_clock;       /* --clock: the guest's time starts at clock_epoch_ns */
+	int64_t clock_epoch_ns; /* Unix time in ns */
 };
 
 struct vm_stats {

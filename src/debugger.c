@@ -40,6 +40,7 @@ static struct vcpu *volatile detached_vcpu;
 
 static void on_new_connection(int sig)
 {
+	(void)sig;
 	if (detached_vcpu)
 		vcpu_kick(detached_vcpu);
 }

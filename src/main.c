@@ -19,6 +19,7 @@ static struct vcpu *volatile timeout_vcpu;
 
 static void on_timeout(int sig)
 {
+	(void)sig;
 	timed_out = 1;
 	if (timeout_vcpu)
 		vcpu_kick(timeout_vcpu);
@@ -41,11 +42,13 @@ static int arm_timeout(struct vcpu *vcpu, double seconds)
 
 static void stdout_write(void *ctx, const uint8_t *buf, size_t len)
 {
+	(void)ctx;
 	fwrite(buf, 1, len, stdout);
 }
 
 static void stdout_flush(void *ctx)
 {
+	(void)ctx;
 	fflush(stdout);
 }
 

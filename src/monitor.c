@@ -43,6 +43,7 @@ static int cmd_help(struct gdb_target *t, const char *args, struct text *o);
 
 static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	struct vcpu_state st;
 	int r = gdb_target_ops.get_state(t, &st);
 	if (r < 0) {
@@ -55,6 +56,7 @@ static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
 
 static int cmd_stats(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	const struct vm_stats *s = &t->vm->stats;
 	say(o, "backend: %s\n", t->vm->accel_note);
 	say(o, "VM exits: %llu\n", (unsigned long long)s->total);
@@ -73,6 +75,7 @@ static int cmd_stats(struct gdb_target *t, const char *args, struct text *o)
 
 static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	int r = gdb_target_ops.restart(t);
 	if (r < 0) {
 		say(o, "reset failed: %s\n", strerror(-r));
@@ -85,6 +88,7 @@ static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
 
 static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	const struct vcpu_caps *c = &t->dbg.caps;
 	say(o, "backend: %s\n", t->vm->accel_note);
 	if (t->probe_summary)
@@ -186,6 +190,7 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 
 static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	unsigned n = 0;
 	for (unsigned p = 0; t->vm->port_catch && p < 65536; p++) {
 		uint8_t b = t->vm->port_catch[p];
@@ -216,6 +221,8 @@ static const struct monitor_cmd commands[] = {
 
 static int cmd_help(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)t;
+	(void)args;
 	for (const struct monitor_cmd *c = commands; c->name; c++)
 		say(o, "monitor %-13s %-16s %s\n", c->name, c->usage, c->help);
 	return 0;

@@ -100,21 +100,29 @@ static int on_mmio(struct vm *vm, struct vcpu_exit *e)
 
 static int on_halt(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)vm;
+	(void)e;
 	return RUN_HALTED;
 }
 
 static int on_debug(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)vm;
+	(void)e;
 	return RUN_DEBUG;
 }
 
 static int on_intr(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)vm;
+	(void)e;
 	return RUN_INTERRUPTED;
 }
 
 static int on_fault(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)vm;
+	(void)e;
 	return RUN_FAULT;
 }
 

@@ -153,6 +153,7 @@ static void com1_access(void *opaque, uint16_t port, uint8_t *data, unsigned siz
 static void debugcon_access(void *opaque, uint16_t port, uint8_t *data, unsigned size,
                             bool is_write)
 {
+	(void)port;
 	struct uart *u = opaque;
 	if (is_write)
 		uart_console_write(u, data, 1);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install what the build and the tests need (Debian), bootstrap, configure
 # and build.  Safe to run again: it installs only what is missing.
+# Arguments go to configure (and reconfigure an already configured tree):
+# .ci/run uses `sh ./setup.sh --enable-werror`.
 set -e
 cd "$(dirname "$0")"
 packages="autoconf automake make gcc libc6-dev linux-libc-dev binutils gdb valgrind lldb"
@@ -14,5 +16,5 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 [ -x configure ] || autoreconf -fi
-[ -f Makefile ] || ./configure --quiet
+if [ $# -gt 0 ] || [ ! -f Makefile ]; then ./configure --quiet "$@"; fi
 make -j"$(nproc)" --no-print-directory

@@ -23,7 +23,8 @@ out=$builddir/fuzz-out
 command -v "$cc" >/dev/null 2>&1 || { echo "fuzz: $cc not found (set FUZZ_CC)" >&2; exit 77; }
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cflags="-std=gnu11 -g -O1 $san -I$srcdir/src -I$srcdir/tests/unit -I$builddir"
+# -D_GNU_SOURCE as in Makefile.am's AM_CPPFLAGS (the sources rely on it).
+cflags="-std=gnu11 -D_GNU_SOURCE -g -O1 $san -I$srcdir/src -I$srcdir/tests/unit -I$builddir"
 mkdir -p "$out/obj" || exit 2
 
 # The library once, instrumented for coverage but without libFuzzer's main.

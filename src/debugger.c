@@ -40,6 +40,7 @@ static struct vm *volatile detached_vm;
 
 static void on_new_connection(int sig)
 {
+	(void)sig;
 	if (detached_vm)
 		vm_kick(detached_vm);
 }

@@ -15,9 +15,6 @@
  * wake-up.  The watcher reads the connection and calls interrupt() only while
  * armed, under s->lock, so the two threads never read at once.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* accept4, pipe2 */
-#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

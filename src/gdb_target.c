@@ -155,6 +155,7 @@ static int remove_point(void *ctx, enum target_point type, uint64_t addr, unsign
 static void set_stop(struct gdb_target *t, struct target_stop *stop, enum target_stop_kind kind,
                      int signal)
 {
+	(void)t;
 	*stop = (struct target_stop){.kind = kind, .signal = signal};
 }
 

@@ -329,6 +329,7 @@ static enum act cmd_S(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_stop_reason(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = 5};
 
 	if (s->no_process)
@@ -536,6 +537,7 @@ static void killed(struct gdbstub *s)
  * the session goes on, and a reply would be taken for the next packet's. */
 static enum act cmd_k(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	killed(s);
 	if (s->extended)
 		return ACT_SILENT;
@@ -580,6 +582,7 @@ static enum act cmd_D(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_extended(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	s->extended = true;
 	return reply_str(s, "OK");
 }
@@ -596,6 +599,7 @@ static int restart(struct gdbstub *s)
 /* R: restart, no reply (extended mode only). */
 static enum act cmd_R(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	if (!s->extended)
 		return ACT_REPLY; /* not supported outside extended mode */
 	if (restart(s) < 0)
@@ -607,6 +611,7 @@ static enum act cmd_R(struct gdbstub *s, struct cur *c)
  * ignored; the reply is the new "process" stopped at its first instruction. */
 static enum act cmd_vRun(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = 5};
 	int rc;
 
@@ -689,6 +694,7 @@ static enum act cmd_vCont(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_vCont_query(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	return reply_str(s, "vCont;c;C;s;S;t;r");
 }
 
@@ -756,6 +762,7 @@ static enum act cmd_qXfer(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_qAttached(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	/* 1: the VM exists without the debugger, so `quit` detaches; 0 once
 	 * the debugger started the guest over with vRun (`run`): quit kills. */
 	return reply_str(s, s->created ? "0" : "1");
@@ -763,6 +770,7 @@ static enum act cmd_qAttached(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_qC(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	rsp_put_str(&s->reply, "QC");
 	put_tid(s);
 	return ACT_REPLY;
@@ -770,6 +778,7 @@ static enum act cmd_qC(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_qfThreadInfo(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	if (s->no_process)
 		return reply_str(s, "l");
 	rsp_put_char(&s->reply, 'm');
@@ -779,6 +788,7 @@ static enum act cmd_qfThreadInfo(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_qsThreadInfo(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	return reply_str(s, "l");
 }
 
@@ -796,12 +806,14 @@ static void put_arch(struct gdbstub *s)
 
 static enum act cmd_qHostInfo(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	put_arch(s);
 	return ACT_REPLY;
 }
 
 static enum act cmd_qProcessInfo(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	if (s->no_process)
 		return stub_reply_err(s, ESRCH);
 	rsp_put_str(&s->reply, "pid:");
@@ -813,11 +825,13 @@ static enum act cmd_qProcessInfo(struct gdbstub *s, struct cur *c)
 
 static enum act cmd_OK(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	return reply_str(s, "OK");
 }
 
 static enum act cmd_QStartNoAckMode(struct gdbstub *s, struct cur *c)
 {
+	(void)c;
 	s->noack_next = true;
 	return reply_str(s, "OK");
 }

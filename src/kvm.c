@@ -395,16 +395,19 @@ static void exit_debug(struct vcpu_kvm *k, struct vcpu_exit *e)
 
 static void exit_hlt(struct vcpu_kvm *k, struct vcpu_exit *e)
 {
+	(void)k;
 	e->reason = VCPU_EXIT_HLT;
 }
 
 static void exit_shutdown(struct vcpu_kvm *k, struct vcpu_exit *e)
 {
+	(void)k;
 	e->reason = VCPU_EXIT_SHUTDOWN;
 }
 
 static void exit_intr(struct vcpu_kvm *k, struct vcpu_exit *e)
 {
+	(void)k;
 	e->reason = VCPU_EXIT_INTR;
 }
 

@@ -19,6 +19,7 @@ static struct vm *volatile timeout_vm;
 
 static void on_timeout(int sig)
 {
+	(void)sig;
 	timed_out = 1;
 	if (timeout_vm)
 		vm_kick(timeout_vm);
@@ -41,11 +42,13 @@ static int arm_timeout(struct vm *vm, double seconds)
 
 static void stdout_write(void *ctx, const uint8_t *buf, size_t len)
 {
+	(void)ctx;
 	fwrite(buf, 1, len, stdout);
 }
 
 static void stdout_flush(void *ctx)
 {
+	(void)ctx;
 	fflush(stdout);
 }
 

@@ -44,6 +44,7 @@ static int cmd_help(struct gdb_target *t, const char *args, struct text *o);
 
 static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	struct vcpu_state st;
 	int r = gdb_target_ops.get_state(t, &st);
 	if (r < 0) {
@@ -56,6 +57,7 @@ static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
 
 static int cmd_stats(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	const struct vm_stats *s = &t->vm->stats;
 	say(o, "backend: %s\n", t->vm->accel_note);
 	say(o, "VM exits: %llu\n", (unsigned long long)s->total);
@@ -74,6 +76,7 @@ static int cmd_stats(struct gdb_target *t, const char *args, struct text *o)
 
 static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	int r = gdb_target_ops.restart(t);
 	if (r < 0) {
 		say(o, "reset failed: %s\n", strerror(-r));
@@ -86,6 +89,7 @@ static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
 
 static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	const struct vcpu_caps *c = &t->dbg.caps;
 	say(o, "backend: %s\n", t->vm->accel_note);
 	if (t->probe_summary)
@@ -187,6 +191,7 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 
 static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	unsigned n = 0;
 	for (unsigned p = 0; t->vm->port_catch && p < 65536; p++) {
 		uint8_t b = t->vm->port_catch[p];
@@ -221,6 +226,7 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 
 static int cmd_uncatch_hypercall(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)args;
 	t->vm->hypercall_catch = 0;
 	say(o, "no hypercall catchpoint\n");
 	return 0;
@@ -246,6 +252,8 @@ static const struct monitor_cmd commands[] = {
 
 static int cmd_help(struct gdb_target *t, const char *args, struct text *o)
 {
+	(void)t;
+	(void)args;
 	for (const struct monitor_cmd *c = commands; c->name; c++)
 		say(o, "monitor %-17s %-16s %s\n", c->name, c->usage, c->help);
 	return 0;

@@ -1,7 +1,4 @@
 /* TCP listen/accept and the stdio transport for the GDB stub. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* accept4, pipe2 */
-#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

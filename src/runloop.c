@@ -154,16 +154,21 @@ static int on_mmio(struct vm *vm, struct vcpu_exit *e)
 
 static int on_halt(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)vm;
+	(void)e;
 	return RUN_HALTED;
 }
 
 static int on_debug(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)vm;
+	(void)e;
 	return RUN_DEBUG;
 }
 
 static int on_intr(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)e;
 	uint64_t count;
 	vm->kicked = 0;
 	while (read(vm->wake_fd, &count, sizeof(count)) > 0) {
@@ -174,6 +179,8 @@ static int on_intr(struct vm *vm, struct vcpu_exit *e)
 
 static int on_fault(struct vm *vm, struct vcpu_exit *e)
 {
+	(void)vm;
+	(void)e;
 	return RUN_FAULT;
 }
 

@@ -1,7 +1,4 @@
 /* VM set-up: RAM, backend choice, devices, image loading. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* gettid(): also when built outside Automake (make fuzz) */
-#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +20,8 @@
 static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                         unsigned size, bool is_write)
 {
+	(void)vcpu;
+	(void)port;
 	struct vm *vm = opaque;
 	if (!is_write) {
 		memset(data, 0xff, size);
@@ -38,6 +37,8 @@ static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t 
 static void hypercall_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                            unsigned size, bool is_write)
 {
+	(void)vcpu;
+	(void)port;
 	struct vm *vm = opaque;
 	if (is_write)
 		vm->hypercall_pending = true;
@@ -94,6 +95,7 @@ static struct vcpu *volatile flush_vcpu;
 
 static void on_flush_tick(int sig)
 {
+	(void)sig;
 	if (flush_vcpu)
 		vcpu_kick(flush_vcpu);
 }

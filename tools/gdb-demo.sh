@@ -3,17 +3,42 @@
 # the registers and the 16-bit code, break in the output loop, continue to
 # the guest's hlt (GDB: "exited normally").
 # The guest's output reaches GDB's console as `O` packets.
+# Exit status 0 when GDB and the stub both succeeded.  KVM_GDBSTUB and
+# GUESTS (as in make check) choose another stub binary and guest directory.
 set -e
 cd "$(dirname "$0")/.."
-[ -x ./kvm-gdbstub ] || { echo "gdb-demo: build first: sh ./setup.sh" >&2; exit 1; }
-./kvm-gdbstub --once --port 0 guest/hello.bin 2> stub.err &
+stub_bin=${KVM_GDBSTUB:-./kvm-gdbstub}
+guests=${GUESTS:-guest}
+[ -x "$stub_bin" ] || { echo "gdb-demo: build first: sh ./setup.sh" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdb-demo.XXXXXX")
+stub=
+cleanup() {
+	[ -z "$stub" ] || kill "$stub" 2>/dev/null || :
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+# The file exists before the stub starts, so the loop below can read it at
+# once; the stub appends "waiting for GDB on ...:PORT" when it listens.
+: > "$tmp/stub.err"
+"$stub_bin" --once --port 0 "$guests/hello.bin" 2>> "$tmp/stub.err" &
 stub=$!
-trap 'kill $stub 2>/dev/null; rm -f stub.err' EXIT
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\([0-9]*\).*/\1/p' stub.err)
+port=
+for _ in $(seq 100); do # up to 10 s: a loaded machine starts slowly
+	port=$(sed -n 's/.*waiting for GDB on 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/stub.err")
 	[ -n "$port" ] && break
+	kill -0 "$stub" 2>/dev/null || break
 	sleep 0.1
 done
+if [ -z "$port" ]; then
+	echo "gdb-demo: the stub did not start listening:" >&2
+	cat "$tmp/stub.err" >&2
+	exit 1
+fi
 gdb -batch -nx -ex "target remote :$port" -ex 'info registers eip cs' \
 	-ex 'x/4i $pc' -ex 'break *0x15' -ex continue -ex 'p/c $al' -ex delete -ex continue
-wait $stub
+# The stub (--once) exits with the guest's status once GDB is done.
+rc=0
+wait "$stub" || rc=$?
+stub=
+[ "$rc" -eq 0 ] || { echo "gdb-demo: the stub exited with status $rc:" >&2; cat "$tmp/stub.err" >&2; }
+exit "$rc"

@@ -15,6 +15,7 @@ static void bcd_flags(struct cpu *c, uint8_t v, uint32_t cf_af)
 /* 27 */
 void op_daa(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	uint8_t old = al(c), v = old;
 	uint32_t f = 0;
 
@@ -36,6 +37,7 @@ void op_daa(struct cpu *c, const struct insn *i)
 /* 2F */
 void op_das(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	uint8_t old = al(c), v = old;
 	uint32_t f = 0;
 
@@ -56,6 +58,7 @@ void op_das(struct cpu *c, const struct insn *i)
 /* 37 */
 void op_aaa(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	uint32_t ax = c->r[GPR_EAX] & 0xffff, f = 0;
 
 	if ((ax & 0xf) > 9 || (c->flags & FL_AF)) {
@@ -70,6 +73,7 @@ void op_aaa(struct cpu *c, const struct insn *i)
 /* 3F */
 void op_aas(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	uint32_t ax = c->r[GPR_EAX] & 0xffff, f = 0;
 
 	if ((ax & 0xf) > 9 || (c->flags & FL_AF)) {

@@ -106,11 +106,15 @@ void op_xchg_a_r(struct cpu *c, const struct insn *i)
 /* 90 (also F3 90, PAUSE) */
 void op_nop(struct cpu *c, const struct insn *i)
 {
+	(void)c;
+	(void)i;
 }
 
 /* 0F 1F /0 and the reserved-NOP hints 0F 19-1E: no memory access. */
 void op_nop_modrm(struct cpu *c, const struct insn *i)
 {
+	(void)c;
+	(void)i;
 }
 
 /* 98: CBW / CWDE */
@@ -157,18 +161,21 @@ void op_xlat(struct cpu *c, const struct insn *i)
 /* 9F */
 void op_lahf(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	reg_write(c, 4 /* AH */, 1, (c->flags & 0xd5) | 2);
 }
 
 /* 9E */
 void op_sahf(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	flags_set(c, 0xd5, (c->r[GPR_EAX] >> 8) & 0xd5);
 }
 
 /* D6: SALC, undocumented but run by every x86: AL = CF ? 0xFF : 0 */
 void op_salc(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	reg_write(c, GPR_EAX, 1, (c->flags & FL_CF) ? 0xff : 0);
 }
 
@@ -237,6 +244,7 @@ void op_flag_op(struct cpu *c, const struct insn *i)
  * (x87 instructions raise #NM), no MMX/SSE. */
 void op_cpuid(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	uint32_t leaf = c->r[GPR_EAX];
 	uint32_t a = 0, b = 0, cx = 0, d = 0;
 
@@ -258,6 +266,7 @@ void op_cpuid(struct cpu *c, const struct insn *i)
 /* 0F 31: a monotonic count, the instructions retired plus one per read. */
 void op_rdtsc(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	uint64_t t = c->icount + (++c->tsc_base);
 	c->r[GPR_EAX] = (uint32_t)t;
 	c->r[GPR_EDX] = (uint32_t)(t >> 32);
@@ -266,24 +275,28 @@ void op_rdtsc(struct cpu *c, const struct insn *i)
 /* F4: the exit reports EIP past the hlt. */
 void op_hlt(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	cpu_queue_exit(c, VCPU_EXIT_HLT);
 }
 
 /* Anything not implemented, and the invalid forms. */
 void op_ud(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	cpu_fault(c, EXC_UD, -1);
 }
 
 /* D8-DF: no FPU, as with CR0.EM set. */
 void op_fpu(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	cpu_fault(c, EXC_NM, -1);
 }
 
 /* 9B WAIT: faults only with CR0.MP and CR0.TS both set (as hardware). */
 void op_wait(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	if ((c->cr0 & 0xa) == 0xa)
 		cpu_fault(c, EXC_NM, -1);
 }

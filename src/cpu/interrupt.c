@@ -75,6 +75,7 @@ void cpu_interrupt(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t err)
 /* CC.  Under the debugger's sw_breakpoints it stops with EIP at the int3. */
 void op_int3(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	if (c->sw_bp) {
 		struct pending_exit *p = cpu_queue_exit(c, VCPU_EXIT_DEBUG);
 		p->exit.debug.kind = VCPU_DEBUG_SW_BREAK;
@@ -94,6 +95,7 @@ void op_int(struct cpu *c, const struct insn *i)
 /* CE */
 void op_into(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	if (c->flags & FL_OF)
 		cpu_interrupt(c, EXC_OF, c->next_eip, -1);
 }
@@ -101,6 +103,7 @@ void op_into(struct cpu *c, const struct insn *i)
 /* F1 (ICEBP) */
 void op_int1(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	cpu_interrupt(c, EXC_DB, c->next_eip, -1);
 }
 

@@ -145,6 +145,7 @@ void seg_fetch_cs(struct cpu *c, uint16_t sel, struct vcpu_segment *out)
 
 uint32_t flags_writable(const struct cpu *c, unsigned sz)
 {
+	(void)c;
 	uint32_t m = FL_ARITH | FL_TF | FL_IF | FL_DF | FL_IOPL | FL_NT;
 	if (sz == 4)
 		m |= FL_AC | FL_ID | FL_RF;
@@ -277,11 +278,13 @@ void op_mov_dr(struct cpu *c, const struct insn *i)
 /* 0F 06 */
 void op_clts(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	c->cr0 &= ~8u;
 }
 
 /* 0F 00: SLDT, STR, LLDT, LTR, VERR, VERW: no LDT or TSS here. */
 void op_grp6(struct cpu *c, const struct insn *i)
 {
+	(void)i;
 	cpu_fault(c, EXC_UD, -1);
 }

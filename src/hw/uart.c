@@ -157,6 +157,7 @@ static void uart_write(struct uart *u, enum uart_reg reg, uint8_t v)
 static void com1_access(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                         unsigned size, bool is_write)
 {
+	(void)vcpu;
 	struct uart *u = opaque;
 	for (unsigned i = 0; i < size; i++) {
 		enum uart_reg reg = (enum uart_reg)((port + i - COM1_BASE) & 7);
@@ -172,6 +173,8 @@ static void com1_access(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t 
 static void debugcon_access(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                             unsigned size, bool is_write)
 {
+	(void)vcpu;
+	(void)port;
 	struct uart *u = opaque;
 	if (is_write)
 		uart_console_write(u, data, 1);

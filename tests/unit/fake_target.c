@@ -207,6 +207,7 @@ static void fake_last_stop(void *ctx, struct target_stop *stop)
 
 static int fake_monitor(void *ctx, const char *cmd, char *out, size_t outlen)
 {
+	(void)ctx;
 	if (strcmp(cmd, "help") == 0) {
 		snprintf(out, outlen, "fake target commands:\n  echo TEXT\n  big\n  fail\n");
 		return 0;

@@ -99,6 +99,8 @@ static unsigned seen_port, seen_size;
 static void probe_handler(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                           unsigned size, bool w)
 {
+	(void)opaque;
+	(void)vcpu;
 	seen_port = (unsigned)port;
 	seen_size = size;
 	if (!w)
@@ -138,6 +140,7 @@ static uint8_t out_bytes[64];
 static size_t out_len;
 static void sink(void *ctx, const uint8_t *buf, size_t len)
 {
+	(void)ctx;
 	memcpy(out_bytes + out_len, buf, len);
 	out_len += len;
 }
@@ -155,7 +158,7 @@ static void test_uart(void)
 	int p[2];
 	CHECK(pipe(p) == 0);
 	CHECK(bus_init(&d) == 0);
-	uart_init(&u, (struct console_sink){sink, NULL}, p[0]);
+	uart_init(&u, (struct console_sink){.write = sink}, p[0]);
 	CHECK(uart_register(&u, &d) == 0);
 	io(&d, 0x3f8, 1, 'h');
 	io(&d, 0xe9, 1, 'i');
@@ -183,6 +186,23 @@ static void test_uart(void)
 
 /* ---- options ---- */
 
+/* options_parse() on string literals, copied into writable strings as
+ * main()'s argv would be (valid until the next call). */
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+static int parse_args(struct options *o, const char *const *args)
+{
+	static char store[16][32];
+	char *argv[17];
+	int n;
+
+	for (n = 0; args[n] && n < 16; n++) {
+		snprintf(store[n], sizeof store[n], "%s", args[n]);
+		argv[n] = store[n];
+	}
+	argv[n] = NULL;
+	return options_parse(o, n, argv);
+}
+
 static void test_options(void)
 {
 	uint64_t v;
@@ -196,15 +216,13 @@ static void test_options(void)
 	CHECK(parse_size("17179869184G", &v) < 0);
 
 	struct options o;
-	char *argv1[] = {"kvm-gdbstub", "--port", "1234", "--mem", "2M", "-v", "g.bin", NULL};
-	CHECK(options_parse(&o, 7, argv1) == 0);
+	CHECK(parse_args(&o, ARGS("kvm-gdbstub", "--port", "1234", "--mem", "2M", "-v", "g.bin")) == 0);
 	CHECK(o.gdb == GDB_TCP && o.port == 1234 && o.vm.ram_size == 2u << 20 && o.vm.verbose);
 	CHECK(strcmp(o.listen_host, "127.0.0.1") == 0 && strcmp(o.vm.image_path, "g.bin") == 0);
-	char *argv2[] = {"kvm-gdbstub", "--listen", "[::1]:99", "--accel", "emu", "g", NULL};
-	CHECK(options_parse(&o, 6, argv2) == 0);
+	CHECK(parse_args(&o, ARGS("kvm-gdbstub", "--listen", "[::1]:99", "--accel", "emu", "g")) == 0);
 	CHECK(strcmp(o.listen_host, "::1") == 0 && o.port == 99 && o.vm.accel == ACCEL_EMU);
-	char *argv3[] = {"kvm-gdbstub", "--gdb", "stdio", "--halt", "stop", "g", NULL};
-	CHECK(options_parse(&o, 6, argv3) == 0 && o.gdb == GDB_STDIO && o.halt == HALT_STOP);
+	CHECK(parse_args(&o, ARGS("kvm-gdbstub", "--gdb", "stdio", "--halt", "stop", "g")) == 0 &&
+	      o.gdb == GDB_STDIO && o.halt == HALT_STOP);
 }
 
 /* ---- debug-mechanism layer ---- */

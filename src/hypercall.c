@@ -5,67 +5,71 @@
 #include "hypercall.h"
 #include "vm.h"
 
-typedef enum hypercall_outcome (*hypercall_fn)(struct vm *vm, struct vcpu_state *st,
-                                               int *exit_status);
+/* One call: the VM, the caller's registers (results are written back into
+ * them) and, for HC_EXIT_GUEST, the status. */
+struct call {
+	struct vm *vm;
+	struct vcpu_state *st;
+	int exit_status;
+};
 
-static uint32_t gpr(const struct vcpu_state *st, enum vcpu_gpr r)
+typedef enum hypercall_outcome (*hypercall_fn)(struct call *c);
+
+static uint32_t arg(const struct call *c, enum vcpu_gpr r)
 {
-	return st->gpr[r];
+	return c->st->gpr[r];
 }
 
-static enum hypercall_outcome hc_probe(struct vm *vm, struct vcpu_state *st, int *status)
+static enum hypercall_outcome result(struct call *c, uint32_t eax)
 {
-	st->gpr[GPR_EAX] = HYPERCALL_VERSION;
+	c->st->gpr[GPR_EAX] = eax;
 	return HC_DONE;
 }
 
-static enum hypercall_outcome hc_console_write(struct vm *vm, struct vcpu_state *st, int *status)
+static enum hypercall_outcome hc_probe(struct call *c)
 {
-	uint32_t addr = gpr(st, GPR_EBX), len = gpr(st, GPR_ECX);
-	const uint8_t *buf = vm_ram_range(vm, addr, len);
-	if (!buf) {
-		st->gpr[GPR_EAX] = HYPERCALL_ERROR;
-		return HC_DONE;
-	}
-	uart_console_write(&vm->uart, buf, len);
-	st->gpr[GPR_EAX] = len;
-	return HC_DONE;
+	return result(c, HYPERCALL_VERSION);
 }
 
-static enum hypercall_outcome hc_console_read(struct vm *vm, struct vcpu_state *st, int *status)
+static enum hypercall_outcome hc_console_write(struct call *c)
 {
-	uint32_t addr = gpr(st, GPR_EBX), max = gpr(st, GPR_ECX);
-	uint8_t *buf = vm_ram_range(vm, addr, max);
-	if (!buf) {
-		st->gpr[GPR_EAX] = HYPERCALL_ERROR;
-		return HC_DONE;
-	}
-	long n = uart_input_take(&vm->uart, buf, max);
+	uint32_t addr = arg(c, GPR_EBX), len = arg(c, GPR_ECX);
+	const uint8_t *buf = vm_ram_range(c->vm, addr, len);
+	if (!buf)
+		return result(c, HYPERCALL_ERROR);
+	uart_console_write(&c->vm->uart, buf, len);
+	return result(c, len);
+}
+
+static enum hypercall_outcome hc_console_read(struct call *c)
+{
+	uint32_t addr = arg(c, GPR_EBX), max = arg(c, GPR_ECX);
+	uint8_t *buf = vm_ram_range(c->vm, addr, max);
+	if (!buf)
+		return result(c, HYPERCALL_ERROR);
+	long n = uart_input_take(&c->vm->uart, buf, max);
 	if (n < 0)
 		return HC_BLOCK; /* no input yet: the caller waits for some */
-	vcpu_ram_written(vm->vcpu, addr, (uint64_t)n);
-	st->gpr[GPR_EAX] = (uint32_t)n;
-	return HC_DONE;
+	vcpu_ram_written(c->vm->vcpu, addr, (uint64_t)n);
+	return result(c, (uint32_t)n);
 }
 
-static enum hypercall_outcome hc_exit(struct vm *vm, struct vcpu_state *st, int *status)
+static enum hypercall_outcome hc_exit(struct call *c)
 {
-	*status = (int)(gpr(st, GPR_EBX) & 0xff);
+	c->exit_status = (int)(arg(c, GPR_EBX) & 0xff);
 	return HC_EXIT_GUEST;
 }
 
-static enum hypercall_outcome hc_time(struct vm *vm, struct vcpu_state *st, int *status)
+static enum hypercall_outcome hc_time(struct call *c)
 {
-	uint64_t ns = (uint64_t)vclock_wall_ns(&vm->clock);
-	st->gpr[GPR_EAX] = (uint32_t)ns;
-	st->gpr[GPR_EDX] = (uint32_t)(ns >> 32);
-	return HC_DONE;
+	uint64_t ns = (uint64_t)vclock_wall_ns(&c->vm->clock);
+	c->st->gpr[GPR_EDX] = (uint32_t)(ns >> 32);
+	return result(c, (uint32_t)ns);
 }
 
-static enum hypercall_outcome hc_unsupported(struct vm *vm, struct vcpu_state *st, int *status)
+static enum hypercall_outcome hc_unsupported(struct call *c)
 {
-	st->gpr[GPR_EAX] = HYPERCALL_ERROR;
-	return HC_DONE;
+	return result(c, HYPERCALL_ERROR);
 }
 
 static const struct {
@@ -87,13 +91,17 @@ const char *hypercall_name(uint32_t nr)
 
 enum hypercall_outcome hypercall_serve(struct vm *vm, struct vcpu_state *st, int *exit_status)
 {
-	uint32_t nr = gpr(st, GPR_EAX);
-	if (nr < HC_COUNT)
-		return functions[nr].fn(vm, st, exit_status);
+	struct call c = {vm, st, 0};
+	uint32_t nr = arg(&c, GPR_EAX);
+	enum hypercall_outcome o;
+	if (nr < HC_COUNT) {
+		o = functions[nr].fn(&c);
+		*exit_status = c.exit_status;
+		return o;
+	}
 	if (!vm->hypercall_unknown_noted) {
 		vm->hypercall_unknown_noted = true;
 		fprintf(stderr, "kvm-gdbstub: unknown hypercall %#x (returns -1; noted once)\n", nr);
 	}
-	st->gpr[GPR_EAX] = HYPERCALL_ERROR;
-	return HC_DONE;
+	return result(&c, HYPERCALL_ERROR);
 }

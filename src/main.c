@@ -66,6 +66,9 @@ static void print_stats(const struct vm *vm)
 	if (vm->stats.queued_writes)
 		fprintf(stderr, "  %-16s %llu (COM1 output KVM queued without exiting)\n",
 		        "IO queued", (unsigned long long)vm->stats.queued_writes);
+	if (vm->stats.handovers)
+		fprintf(stderr, "  %-16s %llu (instructions KVM could not emulate, run by the built-in CPU)\n",
+		        "handed over", (unsigned long long)vm->stats.handovers);
 	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
 		if (vm->stats.exits[r])
 			fprintf(stderr, "  %-16s %llu\n",

@@ -4,7 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cpu/emu.h"
 #include "hypercall.h"
+#include "kvm.h"
+#include "report.h"
 #include "runloop.h"
 
 #define RUN_CONTINUE (-1)
@@ -105,18 +108,9 @@ static int serve_hypercall(struct vm *vm, bool by_port)
 	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
 }
 
-static int on_io(struct vm *vm, struct vcpu_exit *e)
+/* After an exit served: a hypercall through the port, or a stop request. */
+static int after_device_access(struct vm *vm)
 {
-	uint8_t *data = e->io.data;
-	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
-		bus_pio(&vm->bus, vm->vcpu, e->io.port, data, e->io.size, e->io.is_write);
-	count_port(vm, e->io.port, e->io.is_write, e->io.count);
-	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER)
-		vm_console_queue_update(vm);
-	if (vm->port_catch && (vm->port_catch[e->io.port] & (e->io.is_write ? 2 : 1))) {
-		vm->stop_request = VM_STOP_PORT;
-		vm->stop_port = e->io.port;
-	}
 	if (vm->hypercall_pending) {
 		vm->hypercall_pending = false;
 		return serve_hypercall(vm, true);
@@ -124,13 +118,34 @@ static int on_io(struct vm *vm, struct vcpu_exit *e)
 	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
 }
 
-static void report_mmio(struct vm *vm, const struct vcpu_exit *e)
+/* Port I/O of `vcpu` (the VM's, or the stand-in running for it). */
+static void serve_io(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
+{
+	uint8_t *data = e->io.data;
+	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
+		bus_pio(&vm->bus, vcpu, e->io.port, data, e->io.size, e->io.is_write);
+	count_port(vm, e->io.port, e->io.is_write, e->io.count);
+	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER)
+		vm_console_queue_update(vm);
+	if (vm->port_catch && (vm->port_catch[e->io.port] & (e->io.is_write ? 2 : 1))) {
+		vm->stop_request = VM_STOP_PORT;
+		vm->stop_port = e->io.port;
+	}
+}
+
+static int on_io(struct vm *vm, struct vcpu_exit *e)
+{
+	serve_io(vm, vm->vcpu, e);
+	return after_device_access(vm);
+}
+
+static void report_mmio(struct vm *vm, struct vcpu *vcpu, const struct vcpu_exit *e)
 {
 	if (vm->cfg.verbose || vm->mmio_reports >= MMIO_REPORT_LIMIT)
 		return; /* verbose mode traces every exit already */
 	struct vcpu_state st;
 	char where[40] = "";
-	if (vcpu_get_state(vm->vcpu, &st) == 0)
+	if (vcpu_get_state(vcpu, &st) == 0)
 		snprintf(where, sizeof(where), " at %04x:%04x", st.seg[SREG_CS].selector, st.eip);
 	fprintf(stderr, "kvm-gdbstub: guest %s of %u byte%s at %#llx, outside guest RAM%s: %s\n",
 	        e->mmio.is_write ? "write" : "read", e->mmio.len, e->mmio.len == 1 ? "" : "s",
@@ -140,15 +155,19 @@ static void report_mmio(struct vm *vm, const struct vcpu_exit *e)
 		fprintf(stderr, "kvm-gdbstub: further accesses outside RAM are not reported\n");
 }
 
-static int on_mmio(struct vm *vm, struct vcpu_exit *e)
+static void serve_mmio(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
 {
 	if (e->mmio.is_write)
 		vm->stats.mmio_writes++;
 	else
 		vm->stats.mmio_reads++;
-	if (!bus_mmio(&vm->bus, vm->vcpu, e->mmio.addr, e->mmio.data, e->mmio.len,
-	              e->mmio.is_write))
-		report_mmio(vm, e);
+	if (!bus_mmio(&vm->bus, vcpu, e->mmio.addr, e->mmio.data, e->mmio.len, e->mmio.is_write))
+		report_mmio(vm, vcpu, e);
+}
+
+static int on_mmio(struct vm *vm, struct vcpu_exit *e)
+{
+	serve_mmio(vm, vm->vcpu, e);
 	return RUN_CONTINUE;
 }
 
@@ -177,6 +196,63 @@ static int on_intr(struct vm *vm, struct vcpu_exit *e)
 	return RUN_INTERRUPTED;
 }
 
+/* KVM_INTERNAL_ERROR_EMULATION: KVM's instruction emulator gave up. */
+#define EMULATION_FAILURE 1
+
+static void trace_handover(struct vm *vm, const struct vcpu_state *st)
+{
+	uint8_t code[6] = {0};
+	char pc[32];
+	vm_read_ram(vm, vcpu_state_pc(st), code, sizeof(code));
+	report_format_pc(st, pc, sizeof(pc));
+	fprintf(stderr,
+	        "kvm-gdbstub: KVM could not emulate the instruction at %s (bytes %02x %02x %02x "
+	        "%02x %02x %02x): the built-in CPU runs it\n",
+	        pc, code[0], code[1], code[2], code[3], code[4], code[5]);
+}
+
+/* Run one instruction of the guest on the built-in CPU over the same RAM
+ * and devices, then give the state back to KVM.  0, or -1 if the built-in
+ * CPU cannot run it either. */
+static int run_on_stand_in(struct vm *vm)
+{
+	struct vcpu_state st;
+	struct vcpu_exit x;
+	const struct vcpu_debug step = {.singlestep = true};
+	if (!vm->stand_in && !(vm->stand_in = emu_vcpu_create(vm->ram, vm->ram_size)))
+		return -1;
+	if (vcpu_get_state(vm->vcpu, &st) < 0)
+		return -1;
+	if (vm->cfg.verbose)
+		trace_handover(vm, &st);
+	vcpu_ram_written(vm->stand_in, 0, vm->ram_size); /* KVM changed RAM meanwhile */
+	if (vcpu_set_state(vm->stand_in, &st) < 0 || vcpu_set_debug(vm->stand_in, &step) < 0)
+		return -1;
+	for (;;) {
+		if (vcpu_run(vm->stand_in, &x) < 0)
+			return -1;
+		if (x.reason == VCPU_EXIT_IO)
+			serve_io(vm, vm->stand_in, &x);
+		else if (x.reason == VCPU_EXIT_MMIO)
+			serve_mmio(vm, vm->stand_in, &x);
+		else if (x.reason == VCPU_EXIT_DEBUG || x.reason == VCPU_EXIT_HLT)
+			break;
+		else
+			return -1;
+	}
+	if (vcpu_get_state(vm->stand_in, &st) < 0 || vcpu_set_state(vm->vcpu, &st) < 0)
+		return -1;
+	vm->stats.handovers++;
+	return 0;
+}
+
+static int on_internal_error(struct vm *vm, struct vcpu_exit *e)
+{
+	if (e->internal.suberror != EMULATION_FAILURE || !vcpu_is_kvm(vm->vcpu))
+		return RUN_FAULT;
+	return run_on_stand_in(vm) == 0 ? after_device_access(vm) : RUN_FAULT;
+}
+
 static int on_fault(struct vm *vm, struct vcpu_exit *e)
 {
 	(void)vm;
@@ -188,7 +264,7 @@ static const exit_handler exit_handlers[VCPU_EXIT_REASON_COUNT] = {
     [VCPU_EXIT_HLT] = on_halt,         [VCPU_EXIT_IO] = on_io,
     [VCPU_EXIT_MMIO] = on_mmio,        [VCPU_EXIT_DEBUG] = on_debug,
     [VCPU_EXIT_INTR] = on_intr,        [VCPU_EXIT_SHUTDOWN] = on_fault,
-    [VCPU_EXIT_FAIL_ENTRY] = on_fault, [VCPU_EXIT_INTERNAL_ERROR] = on_fault,
+    [VCPU_EXIT_FAIL_ENTRY] = on_fault, [VCPU_EXIT_INTERNAL_ERROR] = on_internal_error,
     [VCPU_EXIT_UNKNOWN] = on_fault,
 };
 

@@ -227,6 +227,8 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 
 void vm_destroy(struct vm *vm)
 {
+	vcpu_destroy(vm->stand_in);
+	vm->stand_in = NULL;
 	vcpu_destroy(vm->vcpu);
 	vm->vcpu = NULL;
 	if (vm->ram)

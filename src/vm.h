@@ -31,6 +31,7 @@ struct vm_stats {
 	uint64_t exits[VCPU_EXIT_REASON_COUNT];
 	uint64_t total;
 	uint64_t queued_writes;             /* port writes KVM queued instead of exiting */
+	uint64_t handovers; /* instructions KVM could not emulate, run by the built-in CPU */
 	uint32_t *port_reads, *port_writes; /* per port, only with --stats */
 	uint64_t mmio_reads, mmio_writes;
 };
@@ -69,6 +70,7 @@ struct vm {
 	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */
 	uint32_t stop_hypercall;  /* VM_STOP_HYPERCALL: which function */
 	int exit_status;          /* RUN_EXITED: the status the guest asked for */
+	struct vcpu *stand_in;    /* built-in CPU for what KVM cannot emulate, lazily */
 };
 
 /* Make the running (or next) vCPU run, and any idle wait, return soon

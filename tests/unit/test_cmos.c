@@ -4,6 +4,7 @@
 
 #include "hw/cmos.h"
 #include "tests/unit/check.h"
+#include "tests/unit/fake_clock.h"
 
 #define SEC NS_PER_SEC
 #define MS  1000000ull
@@ -12,28 +13,6 @@
 /* Unix times of the dates the tests start from. */
 #define T_2000_01_01        946684800ll
 #define T_1999_12_31_235958 (T_2000_01_01 - 2)
-
-static uint64_t fake_ns;
-
-static uint64_t fake_source(void *opaque)
-{
-	return *(uint64_t *)opaque;
-}
-
-/* What the 8259 would see of IRQ 8. */
-struct irq_probe {
-	bool level;
-	unsigned rises;
-};
-
-static void probe_set(void *opaque, unsigned irq, bool level)
-{
-	struct irq_probe *p = opaque;
-	CHECK(irq == CMOS_IRQ);
-	if (level && !p->level)
-		p->rises++;
-	p->level = level;
-}
 
 struct rig {
 	struct vclock clk;
@@ -45,28 +24,21 @@ struct rig {
 static void rig_up(struct rig *r, int64_t epoch_ns, uint64_t ram_size)
 {
 	memset(r, 0, sizeof(*r));
-	fake_ns = 0;
-	vclock_init(&r->clk, epoch_ns);
-	vclock_set_source(&r->clk, fake_source, &fake_ns);
+	fake_clock_init(&r->clk, epoch_ns);
 	CHECK(bus_init(&r->bus) == 0);
-	struct irq_line line = {probe_set, &r->irq, CMOS_IRQ};
+	struct irq_line line = irq_probe_line(&r->irq, CMOS_IRQ);
 	CHECK(cmos_init(&r->cmos, &r->bus, &r->clk, line, ram_size) == 0);
 }
 
 static void rig_down(struct rig *r)
 {
+	CHECK(r->irq.wrong == 0);
 	bus_destroy(&r->bus);
 }
 
-/* Move virtual time to t, firing every timer on the way as the run loop
- * would, each at its deadline. */
 static void advance_to(struct rig *r, uint64_t t)
 {
-	for (uint64_t d; (d = vclock_next_deadline(&r->clk)) <= t;) {
-		fake_ns = d;
-		vclock_run_timers(&r->clk);
-	}
-	fake_ns = t;
+	fake_clock_advance(&r->clk, t);
 }
 
 static void outb(struct rig *r, uint16_t port, uint8_t v)

@@ -4,33 +4,13 @@
 
 #include "hw/goldfish_rtc.h"
 #include "tests/unit/check.h"
+#include "tests/unit/fake_clock.h"
 
 #define SEC  NS_PER_SEC
 #define BASE GOLDFISH_RTC_BASE
 
 /* 2000-01-01T00:00:00Z in ns since the epoch. */
 #define T_2000_01_01_NS (946684800ll * (int64_t)SEC)
-
-static uint64_t fake_ns;
-
-static uint64_t fake_source(void *opaque)
-{
-	return *(uint64_t *)opaque;
-}
-
-struct irq_probe {
-	bool level;
-	unsigned rises;
-};
-
-static void probe_set(void *opaque, unsigned irq, bool level)
-{
-	struct irq_probe *p = opaque;
-	CHECK(irq == GOLDFISH_RTC_IRQ);
-	if (level && !p->level)
-		p->rises++;
-	p->level = level;
-}
 
 struct rig {
 	struct vclock clk;
@@ -42,26 +22,21 @@ struct rig {
 static void rig_up(struct rig *r, int64_t epoch_ns)
 {
 	memset(r, 0, sizeof(*r));
-	fake_ns = 0;
-	vclock_init(&r->clk, epoch_ns);
-	vclock_set_source(&r->clk, fake_source, &fake_ns);
+	fake_clock_init(&r->clk, epoch_ns);
 	CHECK(bus_init(&r->bus) == 0);
-	struct irq_line line = {probe_set, &r->irq, GOLDFISH_RTC_IRQ};
+	struct irq_line line = irq_probe_line(&r->irq, GOLDFISH_RTC_IRQ);
 	CHECK(goldfish_rtc_init(&r->rtc, &r->bus, BASE, &r->clk, line) == 0);
 }
 
 static void rig_down(struct rig *r)
 {
+	CHECK(r->irq.wrong == 0);
 	bus_destroy(&r->bus);
 }
 
 static void advance_to(struct rig *r, uint64_t t)
 {
-	for (uint64_t d; (d = vclock_next_deadline(&r->clk)) <= t;) {
-		fake_ns = d;
-		vclock_run_timers(&r->clk);
-	}
-	fake_ns = t;
+	fake_clock_advance(&r->clk, t);
 }
 
 static uint64_t mmio_read(struct rig *r, uint64_t off, unsigned size)

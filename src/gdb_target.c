@@ -92,7 +92,7 @@ static int choose_runner(struct gdb_target *t)
 	if (!debug_needs_emulation(&t->dbg))
 		return migrate(t, t->primary);
 	if (!t->emu) {
-		t->emu = emu_vcpu_create(t->vm->ram, t->vm->ram_size);
+		t->emu = vm_create_emu_vcpu(t->vm);
 		if (!t->emu)
 			return -ENOMEM;
 	}

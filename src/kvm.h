@@ -23,6 +23,10 @@ struct kvm_debug_probe {
  * what is wrong and how to fix it into err. */
 struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen);
 
+/* Leave guest-physical [start, start + len) out of RAM, so that accesses
+ * there exit as MMIO (a device's page).  0 or -errno. */
+int kvm_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
+
 /* Can this process use KVM at all?  0, or -errno with a message in err. */
 int kvm_available(char *err, size_t errlen);
 

@@ -219,7 +219,7 @@ static int run_on_stand_in(struct vm *vm)
 	struct vcpu_state st;
 	struct vcpu_exit x;
 	const struct vcpu_debug step = {.singlestep = true};
-	if (!vm->stand_in && !(vm->stand_in = emu_vcpu_create(vm->ram, vm->ram_size)))
+	if (!vm->stand_in && !(vm->stand_in = vm_create_emu_vcpu(vm)))
 		return -1;
 	if (vcpu_get_state(vm->vcpu, &st) < 0)
 		return -1;

@@ -131,11 +131,24 @@ void vm_flush_timer_arm(struct vm *vm, bool on)
 		flush_vcpu = NULL;
 }
 
+struct vcpu *vm_create_emu_vcpu(struct vm *vm)
+{
+	struct vcpu *v = emu_vcpu_create(vm->ram, vm->ram_size);
+	if (v)
+		emu_vcpu_map_hole(v, VM_RTC_MMIO_BASE, VM_RTC_MMIO_SIZE);
+	return v;
+}
+
 static int create_backend(struct vm *vm, char *err, size_t errlen)
 {
 	char why[256] = "";
 	if (vm->cfg.accel != ACCEL_EMU) {
 		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
+		if (vm->vcpu && kvm_map_hole(vm->vcpu, VM_RTC_MMIO_BASE, VM_RTC_MMIO_SIZE) < 0) {
+			vcpu_destroy(vm->vcpu);
+			vm->vcpu = NULL;
+			snprintf(why, sizeof(why), "KVM cannot map the RAM around the MMIO page");
+		}
 		if (vm->vcpu) {
 			snprintf(vm->accel_note, sizeof(vm->accel_note), "KVM");
 			return 0;
@@ -145,7 +158,7 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	vm->vcpu = emu_vcpu_create(vm->ram, vm->ram_size);
+	vm->vcpu = vm_create_emu_vcpu(vm);
 	if (!vm->vcpu) {
 		snprintf(err, errlen, "cannot create the built-in CPU: out of memory");
 		return -1;
@@ -155,6 +168,13 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 	else
 		snprintf(vm->accel_note, sizeof(vm->accel_note), "built-in CPU, because %s", why);
 	return 0;
+}
+
+/* The interrupt controller's input line n. */
+static struct irq_line vm_irq(struct vm *vm, unsigned n)
+{
+	(void)vm;
+	return (struct irq_line){.irq = n}; /* no controller yet */
 }
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
@@ -178,7 +198,10 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	uart_init(&vm->uart, console, in_fd);
 	if (bus_init(&vm->bus) < 0 || uart_register(&vm->uart, &vm->bus) < 0 ||
 	    bus_register_pio(&vm->bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||
-	    bus_register_pio(&vm->bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) < 0) {
+	    bus_register_pio(&vm->bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) < 0 ||
+	    cmos_init(&vm->cmos, &vm->bus, &vm->clock, vm_irq(vm, VM_CMOS_IRQ), vm->ram_size) < 0 ||
+	    goldfish_rtc_init(&vm->rtc, &vm->bus, VM_RTC_MMIO_BASE, &vm->clock,
+	                      vm_irq(vm, VM_RTC_IRQ)) < 0) {
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
@@ -250,7 +273,8 @@ void vm_destroy(struct vm *vm)
 
 static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	return gpa <= vm->ram_size && len <= vm->ram_size - gpa;
+	bool in_hole = gpa < VM_RTC_MMIO_BASE + VM_RTC_MMIO_SIZE && gpa + len > VM_RTC_MMIO_BASE;
+	return gpa <= vm->ram_size && len <= vm->ram_size - gpa && !(len && in_hole);
 }
 
 uint8_t *vm_ram_range(struct vm *vm, uint64_t gpa, uint64_t len)

@@ -8,6 +8,8 @@
 
 #include "hw/bus.h"
 #include "hw/clock.h"
+#include "hw/cmos.h"
+#include "hw/goldfish_rtc.h"
 #include "hw/uart.h"
 #include "loader.h"
 #include "vcpu.h"
@@ -15,6 +17,12 @@
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
 
 #define VM_DEFAULT_RAM (1u << 20)
+/* The MMIO RTC's page, in the range a PC leaves to ROMs and devices: RAM
+ * has a hole there whatever --mem says. */
+#define VM_RTC_MMIO_BASE 0xd0000u
+#define VM_RTC_MMIO_SIZE 0x1000u
+#define VM_RTC_IRQ       10
+#define VM_CMOS_IRQ      8
 #define VM_MAX_RAM     (2048ull << 20)
 
 struct vm_config {
@@ -47,6 +55,8 @@ struct vm {
 	struct bus bus;
 	struct vclock clock;
 	struct uart uart;
+	struct cmos cmos;
+	struct goldfish_rtc rtc;
 	struct vm_stats stats;
 	struct loaded_image image;
 	char accel_note[300]; /* why this backend runs, for stderr and monitor */
@@ -80,6 +90,10 @@ void vm_kick(struct vm *vm);
 /* Sleep until virtual time `deadline` (VCLOCK_NEVER: no limit), input
  * arrives on input_fd (-1: none), or vm_kick().  Returns 1 if kicked. */
 int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd);
+
+/* A built-in CPU over this VM's RAM, with its MMIO page: the backend, or a
+ * stand-in for KVM.  NULL on ENOMEM. */
+struct vcpu *vm_create_emu_vcpu(struct vm *vm);
 
 /* Guest RAM [gpa, gpa + len) as a host pointer, or NULL if any byte of it
  * is not RAM (for devices and hypercalls that touch guest buffers). */

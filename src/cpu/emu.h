@@ -17,6 +17,11 @@
  * of vcpu_state_reset().  NULL on ENOMEM. */
 struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size);
 
+/* Data accesses to guest-physical [start, start + len) become MMIO exits
+ * even inside RAM (a device's page).  Instruction fetches and descriptor
+ * reads there still see RAM: nothing runs code from a device page. */
+void emu_vcpu_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
+
 /* Guest instructions retired so far (a rep string instruction counts once
  * per run slice it executes in).  For benchmarks and statistics. */
 uint64_t emu_vcpu_instructions(struct vcpu *vcpu);

@@ -62,7 +62,7 @@ static enum hypercall_outcome hc_exit(struct call *c)
 
 static enum hypercall_outcome hc_time(struct call *c)
 {
-	uint64_t ns = (uint64_t)vclock_wall_ns(&c->vm->clock);
+	uint64_t ns = (uint64_t)vclock_wall_ns(&c->vm->board.clock);
 	c->st->gpr[GPR_EDX] = (uint32_t)(ns >> 32);
 	return result(c, (uint32_t)ns);
 }

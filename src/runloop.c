@@ -93,8 +93,8 @@ static int serve_hypercall(struct vm *vm, bool by_port)
 	uint32_t nr = st.gpr[GPR_EAX];
 	enum hypercall_outcome o;
 	while ((o = hypercall_serve(vm, &st, &vm->exit_status)) == HC_BLOCK) {
-		if (vm_idle_wait(vm, vclock_next_deadline(&vm->clock), uart_input_fd(&vm->uart)) ||
-		    vclock_run_timers(&vm->clock)) {
+		if (vm_idle_wait(vm, vclock_next_deadline(&vm->board.clock), uart_input_fd(&vm->uart)) ||
+		    vclock_run_timers(&vm->board.clock)) {
 			st.eip -= hypercall_length(vm, &st, by_port);
 			break;
 		}
@@ -123,7 +123,7 @@ static void serve_io(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
 {
 	uint8_t *data = e->io.data;
 	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
-		bus_pio(&vm->bus, vcpu, e->io.port, data, e->io.size, e->io.is_write);
+		bus_pio(&vm->board.bus, vcpu, e->io.port, data, e->io.size, e->io.is_write);
 	count_port(vm, e->io.port, e->io.is_write, e->io.count);
 	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER)
 		vm_console_queue_update(vm);
@@ -161,7 +161,7 @@ static void serve_mmio(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
 		vm->stats.mmio_writes++;
 	else
 		vm->stats.mmio_reads++;
-	if (!bus_mmio(&vm->bus, vcpu, e->mmio.addr, e->mmio.data, e->mmio.len, e->mmio.is_write))
+	if (!bus_mmio(&vm->board.bus, vcpu, e->mmio.addr, e->mmio.data, e->mmio.len, e->mmio.is_write))
 		report_mmio(vm, vcpu, e);
 }
 

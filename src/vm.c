@@ -60,7 +60,7 @@ static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
 {
 	if (deadline == VCLOCK_NEVER)
 		return -1;
-	uint64_t now = vclock_now(&vm->clock);
+	uint64_t now = vclock_now(&vm->board.clock);
 	if (deadline <= now)
 		return 0;
 	uint64_t ms = (deadline - now + 999999) / 1000000;
@@ -135,7 +135,7 @@ struct vcpu *vm_create_emu_vcpu(struct vm *vm)
 {
 	struct vcpu *v = emu_vcpu_create(vm->ram, vm->ram_size);
 	if (v)
-		emu_vcpu_map_hole(v, VM_RTC_MMIO_BASE, VM_RTC_MMIO_SIZE);
+		emu_vcpu_map_hole(v, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE);
 	return v;
 }
 
@@ -144,7 +144,7 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 	char why[256] = "";
 	if (vm->cfg.accel != ACCEL_EMU) {
 		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
-		if (vm->vcpu && kvm_map_hole(vm->vcpu, VM_RTC_MMIO_BASE, VM_RTC_MMIO_SIZE) < 0) {
+		if (vm->vcpu && kvm_map_hole(vm->vcpu, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0) {
 			vcpu_destroy(vm->vcpu);
 			vm->vcpu = NULL;
 			snprintf(why, sizeof(why), "KVM cannot map the RAM around the MMIO page");
@@ -170,13 +170,6 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
-/* The interrupt controller's input line n. */
-static struct irq_line vm_irq(struct vm *vm, unsigned n)
-{
-	(void)vm;
-	return (struct irq_line){.irq = n}; /* no controller yet */
-}
-
 int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
               char *err, size_t errlen)
 {
@@ -194,14 +187,13 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	}
 	if (create_backend(vm, err, errlen) < 0)
 		return -1;
-	vclock_init(&vm->clock, cfg->fixed_clock ? cfg->clock_epoch_ns : vclock_host_wall_ns());
+	int64_t epoch = cfg->fixed_clock ? cfg->clock_epoch_ns : vclock_host_wall_ns();
 	uart_init(&vm->uart, console, in_fd);
-	if (bus_init(&vm->bus) < 0 || uart_register(&vm->uart, &vm->bus) < 0 ||
-	    bus_register_pio(&vm->bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||
-	    bus_register_pio(&vm->bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) < 0 ||
-	    cmos_init(&vm->cmos, &vm->bus, &vm->clock, vm_irq(vm, VM_CMOS_IRQ), vm->ram_size) < 0 ||
-	    goldfish_rtc_init(&vm->rtc, &vm->bus, VM_RTC_MMIO_BASE, &vm->clock,
-	                      vm_irq(vm, VM_RTC_IRQ)) < 0) {
+	if (pc_board_init(&vm->board, vm->ram_size, epoch) < 0 ||
+	    uart_register(&vm->uart, &vm->board.bus) < 0 ||
+	    bus_register_pio(&vm->board.bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||
+	    bus_register_pio(&vm->board.bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) <
+	        0) {
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
@@ -262,7 +254,7 @@ void vm_destroy(struct vm *vm)
 		free(vm->flush_timer);
 		vm->flush_timer = NULL;
 	}
-	bus_destroy(&vm->bus);
+	pc_board_destroy(&vm->board);
 	if (vm->wake_fd >= 0)
 		close(vm->wake_fd);
 	vm->wake_fd = -1;
@@ -273,7 +265,7 @@ void vm_destroy(struct vm *vm)
 
 static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	bool in_hole = gpa < VM_RTC_MMIO_BASE + VM_RTC_MMIO_SIZE && gpa + len > VM_RTC_MMIO_BASE;
+	bool in_hole = gpa < PC_RTC_MMIO_BASE + PC_RTC_MMIO_SIZE && gpa + len > PC_RTC_MMIO_BASE;
 	return gpa <= vm->ram_size && len <= vm->ram_size - gpa && !(len && in_hole);
 }
 

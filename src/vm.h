@@ -6,10 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hw/bus.h"
-#include "hw/clock.h"
-#include "hw/cmos.h"
-#include "hw/goldfish_rtc.h"
+#include "hw/pc.h"
 #include "hw/uart.h"
 #include "loader.h"
 #include "vcpu.h"
@@ -17,12 +14,6 @@
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
 
 #define VM_DEFAULT_RAM (1u << 20)
-/* The MMIO RTC's page, in the range a PC leaves to ROMs and devices: RAM
- * has a hole there whatever --mem says. */
-#define VM_RTC_MMIO_BASE 0xd0000u
-#define VM_RTC_MMIO_SIZE 0x1000u
-#define VM_RTC_IRQ       10
-#define VM_CMOS_IRQ      8
 #define VM_MAX_RAM     (2048ull << 20)
 
 struct vm_config {
@@ -52,11 +43,8 @@ struct vm {
 	uint8_t *ram;
 	uint64_t ram_size;
 	struct vcpu *vcpu;
-	struct bus bus;
-	struct vclock clock;
+	struct pc_board board; /* the devices, their bus and the clock */
 	struct uart uart;
-	struct cmos cmos;
-	struct goldfish_rtc rtc;
 	struct vm_stats stats;
 	struct loaded_image image;
 	char accel_note[300]; /* why this backend runs, for stderr and monitor */

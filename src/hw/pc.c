@@ -1,0 +1,28 @@
+/* The PC board: devices, their ports and their interrupt lines. */
+#include <string.h>
+
+#include "hw/pc.h"
+
+struct irq_line pc_board_irq(struct pc_board *b, unsigned n)
+{
+	(void)b;
+	return (struct irq_line){.irq = n}; /* no controller yet */
+}
+
+int pc_board_init(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns)
+{
+	memset(b, 0, sizeof(*b));
+	vclock_init(&b->clock, wall_epoch_ns);
+	int r = bus_init(&b->bus);
+	if (r == 0)
+		r = cmos_init(&b->cmos, &b->bus, &b->clock, pc_board_irq(b, PC_CMOS_IRQ), ram_size);
+	if (r == 0)
+		r = goldfish_rtc_init(&b->rtc, &b->bus, PC_RTC_MMIO_BASE, &b->clock,
+		                      pc_board_irq(b, PC_RTC_IRQ));
+	return r;
+}
+
+void pc_board_destroy(struct pc_board *b)
+{
+	bus_destroy(&b->bus);
+}

@@ -318,6 +318,7 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 	t->cache_valid = false;
 	runloop_run(t->vm, res);
 	t->cache_valid = false;
+	debug_after_run(&t->dbg); /* the guest may have written over a patch */
 }
 
 /* Execute one instruction with the breakpoint at the pc (if any) out of the

@@ -94,6 +94,11 @@ void debug_shadow(const struct debug *d, uint32_t addr, uint8_t *buf, size_t len
  * the new bytes as the guest's own. */
 void debug_after_write(struct debug *d, uint32_t addr, size_t len);
 
+/* After the guest ran: a patch byte it overwrote is its new byte (kept as
+ * the saved one, so GDB sees it and removing the breakpoint keeps it), and
+ * the patch goes back in place. */
+void debug_after_run(struct debug *d);
+
 /* Temporarily put the guest's byte back at a patched breakpoint (to step
  * over it) and patch it again. */
 void debug_unpatch(struct debug *d, const struct debug_point *p);

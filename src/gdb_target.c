@@ -78,6 +78,9 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
 	t->vm->vcpu = to;
+	/* A catchpoint set, or the COM1 count reached, while the other CPU ran
+	 * left KVM's output queuing as it was: decide it again. */
+	vm_console_queue_update(t->vm);
 	return 0;
 }
 
@@ -328,6 +331,7 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 	t->cache_valid = false;
 	runloop_run(t->vm, res);
 	t->cache_valid = false;
+	debug_after_run(&t->dbg); /* the guest may have written over a patch */
 }
 
 /* Execute one instruction with the breakpoint at the pc (if any) out of the

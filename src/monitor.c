@@ -8,6 +8,7 @@
 
 #include "gdb_target.h"
 #include "hypercall.h"
+#include "kvm.h"
 #include "monitor.h"
 #include "report.h"
 
@@ -106,6 +107,11 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 	          "unaligned or more: the built-in CPU runs the guest while they are set"
 	        : "the built-in CPU runs the guest while any is set (data breakpoints do not "
 	          "fire on this host)");
+	say(o, "the guest last ran on: %s%s\n",
+	    t->vm->vcpu == t->primary ? "" : "the built-in CPU standing in for ",
+	    vcpu_is_kvm(t->primary) ? "KVM"
+	    : t->dbg.kvm            ? "the built-in CPU playing KVM"
+	                            : "the built-in CPU");
 	say(o, "single-step: %s\n",
 	    c->hlt_exits_when_stepping ? "native"
 	                               : "native; a step onto hlt is completed by the stub");

@@ -720,6 +720,17 @@ static void test_kick(void)
 
 /* ---- REP string instructions: one iteration is the unit ---- */
 
+/* At CODE: mov si, 0x2000; mov di, 0x3000; mov cx, count; rep op (at
+ * 0x1009); hlt (at 0x100b). */
+static void emit_rep(uint16_t count, uint8_t op)
+{
+	E(0xbe), e16(0x2000);
+	E(0xbf), e16(0x3000);
+	E(0xb9), e16(count);
+	E(0xf3, op);
+	E(0xf4);
+}
+
 /* Step once; check the stop is a step at eip with the count cx. */
 static void step_to(struct vcpu *v, unsigned k, uint32_t eip, uint32_t ecx)
 {
@@ -734,11 +745,7 @@ static void step_to(struct vcpu *v, unsigned k, uint32_t eip, uint32_t ecx)
 static void test_rep_step(void)
 {
 	start("rep movsb stepped: one iteration per step");
-	E(0xbe), e16(0x2000); /* 1000 mov si, 0x2000 */
-	E(0xbf), e16(0x3000); /* 1003 mov di, 0x3000 */
-	E(0xb9), e16(5);      /* 1006 mov cx, 5 */
-	E(0xf3, 0xa4);        /* 1009 rep movsb */
-	E(0xf4);              /* 100b */
+	emit_rep(5, 0xa4); /* rep movsb */
 	memcpy(ram + 0x2000, "HELLO", 5);
 	struct vcpu *v = boot();
 	set_debug(v, true, 0, NULL, 0, NULL, false);
@@ -753,11 +760,7 @@ static void test_rep_step(void)
 	vcpu_destroy(v);
 
 	start("repe cmpsb stepped: ends at the mismatch");
-	E(0xbe), e16(0x2000); /* 1000 */
-	E(0xbf), e16(0x3000); /* 1003 */
-	E(0xb9), e16(6);      /* 1006 */
-	E(0xf3, 0xa6);        /* 1009 repe cmpsb */
-	E(0xf4);              /* 100b */
+	emit_rep(6, 0xa6); /* repe cmpsb */
 	memcpy(ram + 0x2000, "abXdef", 6);
 	memcpy(ram + 0x3000, "abYdef", 6);
 	v = boot();
@@ -815,11 +818,7 @@ static void test_rep_step(void)
 	vcpu_destroy(v);
 
 	start("watchpoint in a stepped rep: the stop is the watchpoint");
-	E(0xbe), e16(0x2000); /* 1000 */
-	E(0xbf), e16(0x3000); /* 1003 */
-	E(0xb9), e16(4);      /* 1006 */
-	E(0xf3, 0xa4);        /* 1009 rep movsb */
-	E(0xf4);              /* 100b */
+	emit_rep(4, 0xa4); /* rep movsb */
 	v = boot();
 	struct vcpu_watchpoint w = {0x3001, 1, VCPU_WATCH_WRITE};
 	set_debug(v, true, 0, NULL, 1, &w, false);
@@ -836,11 +835,7 @@ static void test_rep_step(void)
 	vcpu_destroy(v);
 
 	start("watchpoint in a rep run at full speed: stops after that iteration");
-	E(0xbe), e16(0x2000); /* 1000 */
-	E(0xbf), e16(0x3000); /* 1003 */
-	E(0xb9), e16(300);    /* 1006 */
-	E(0xf3, 0xa5);        /* 1009 rep movsw */
-	E(0xf4);              /* 100b */
+	emit_rep(300, 0xa5); /* rep movsw */
 	v = boot();
 	struct vcpu_watchpoint rw = {0x2101, 1, VCPU_WATCH_READ};
 	set_debug(v, false, 0, NULL, 1, &rw, false);

@@ -909,10 +909,10 @@ static void test_rep_decode(void)
 	    {{0x67, 0xf3, 0x6c}, 3, true, true, 3, 2, 0xf3, false},
 	    {{0xf3, 0x6f}, 2, true, true, 2, 4, 0xf3, false},
 	    {{0xf2, 0xf3, 0xaf}, 3, false, true, 3, 2, 0xf3, true},
-	    {{0xa4}, 1, false, false},
-	    {{0xf3, 0x90}, 2, false, false},       /* pause */
-	    {{0xf3, 0xc3}, 2, false, false},       /* rep ret */
-	    {{0xf3, 0x66, 0x67}, 3, false, false}, /* cut short */
+	    {{0xa4}, 1, false, false, 0, 0, 0, false},
+	    {{0xf3, 0x90}, 2, false, false, 0, 0, 0, false},       /* pause */
+	    {{0xf3, 0xc3}, 2, false, false, 0, 0, 0, false},       /* rep ret */
+	    {{0xf3, 0x66, 0x67}, 3, false, false, 0, 0, 0, false}, /* cut short */
 	};
 	current = "rep string decode";
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {

@@ -8,6 +8,9 @@
  *   watchpoints: natively on the built-in CPU; on KVM, debug registers
  *     where data breakpoints fire, else the guest runs on the built-in CPU
  *     while any watchpoint is set (see debug_needs_emulation()).
+ *   single-step: one instruction, or one iteration of a REP string
+ *     instruction; a KVM that runs a stepped rep whole hands that step to
+ *     the built-in CPU (gdb_target.c, step_needs_emulation()).
  *
  * Patched bytes are never visible to the debugger: reads are shadowed and
  * writes over a patch update the saved byte.

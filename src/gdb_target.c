@@ -89,10 +89,37 @@ int gdb_target_settle(struct gdb_target *t)
 	return migrate(t, t->primary);
 }
 
-/* The vCPU the next run needs: the stand-in while a point needs it. */
-static int choose_runner(struct gdb_target *t)
+static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
+
+/* The REP string instruction at the pc with iterations left, if any. */
+static bool rep_at_pc(struct gdb_target *t, struct x86_rep_string *rs)
 {
-	if (!debug_needs_emulation(&t->dbg))
+	struct vcpu_state st;
+	uint8_t code[15];
+	if (get_state(t, &st) < 0)
+		return false;
+	uint32_t pc = vcpu_state_pc(&st);
+	if (pc >= t->vm->ram_size)
+		return false;
+	size_t n = t->vm->ram_size - pc < sizeof(code) ? t->vm->ram_size - pc : sizeof(code);
+	return read_mem(t, pc, code, n) == 0 &&
+	       x86_rep_string_decode(code, n, st.seg[SREG_CS].db, rs) && x86_rep_count(rs, &st);
+}
+
+/* A KVM that runs a stepped REP string instruction whole (its real-mode
+ * emulator) hands that step to the built-in CPU, which stops after each
+ * iteration as hardware does.  (With the count at 0 KVM steps it right.) */
+static bool step_needs_emulation(struct gdb_target *t)
+{
+	struct x86_rep_string rs;
+	return !t->primary->caps.rep_steps_per_iteration && rep_at_pc(t, &rs);
+}
+
+/* The vCPU the next run needs: the stand-in while a point needs it, or for
+ * a step it must take. */
+static int choose_runner(struct gdb_target *t, bool stepping)
+{
+	if (!debug_needs_emulation(&t->dbg) && !(stepping && step_needs_emulation(t)))
 		return migrate(t, t->primary);
 	if (!t->emu) {
 		t->emu = vm_create_emu_vcpu(t->vm);
@@ -390,13 +417,30 @@ static int reinject_int3(struct gdb_target *t)
 	return res.outcome == RUN_DEBUG ? 0 : -EIO;
 }
 
+/* Leave a breakpoint at the pc, as hardware's RF flag does, so continuing
+ * from a breakpoint does not hit it again: one step, or as many as a REP
+ * string instruction still has iterations.  True if a step stopped. */
+static bool step_off_breakpoint(struct gdb_target *t, struct target_stop *stop, int *r)
+{
+	uint32_t pc = current_pc(t);
+	struct x86_rep_string rs;
+	if (!debug_find_breakpoint(&t->dbg, pc))
+		return false;
+	do {
+		*r = choose_runner(t, true);
+		if (*r < 0 || step_once(t, false, stop))
+			return *r == 0;
+	} while (current_pc(t) == pc && rep_at_pc(t, &rs));
+	return false;
+}
+
 static int do_continue(struct gdb_target *t, struct target_stop *stop)
 {
-	/* Leave a breakpoint at the pc by one step first, as hardware's RF
-	 * flag does, so continuing from a breakpoint does not hit it again. */
-	int r = choose_runner(t);
-	if (r == 0 && debug_find_breakpoint(&t->dbg, current_pc(t)) && step_once(t, false, stop))
+	int r = 0;
+	if (step_off_breakpoint(t, stop, &r))
 		return 0;
+	if (r == 0)
+		r = choose_runner(t, false);
 	struct run_result res;
 	do {
 		/* Every round: delivering the guest's own int3 changes the setup. */
@@ -427,7 +471,7 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 	}
 	int r = 0;
 	if (how == TARGET_STEP) {
-		r = choose_runner(t);
+		r = choose_runner(t, true);
 		if (r == 0 && !step_once(t, true, stop))
 			set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
 	} else {

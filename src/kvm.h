@@ -14,6 +14,7 @@ struct kvm_debug_probe {
 	bool sw_breakpoints_trap;     /* int3 + KVM_GUESTDBG_USE_SW_BP exits */
 	bool hw_watchpoints_fire;     /* DR7 data breakpoints exit */
 	bool hlt_exits_when_stepping; /* single-step onto hlt gives KVM_EXIT_HLT */
+	bool rep_steps_per_iteration; /* single-step stops after each REP iteration */
 	char summary[160];            /* one line for monitor/--stats */
 };
 

@@ -151,6 +151,7 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	    .watchpoints_fire = true,
 	    .sw_breakpoints_trap = true,
 	    .hlt_exits_when_stepping = true,
+	    .rep_steps_per_iteration = true,
 	};
 	c->ram = ram;
 	c->ram_size = ram_size;

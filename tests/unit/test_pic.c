@@ -7,22 +7,10 @@
 #include "hw/pic.h"
 
 #include "check.h"
+#include "guest_io.h"
 
-static struct bus bus;
 static struct pic pic;
 static unsigned kicks;
-
-static void outb(uint16_t port, uint8_t v)
-{
-	bus_pio(&bus, NULL, port, &v, 1, true);
-}
-
-static uint8_t inb(uint16_t port)
-{
-	uint8_t v = 0;
-	bus_pio(&bus, NULL, port, &v, 1, false);
-	return v;
-}
 
 static void kick(void *opaque)
 {
@@ -451,26 +439,14 @@ static void test_random_programming(void)
 	static const uint16_t ports[] = {0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1};
 	uint32_t x = 12345;
 	for (unsigned i = 0; i < 200000; i++) {
-		x = x * 1103515245 + 12345;
-		uint8_t v = (uint8_t)(x >> 16);
-		uint16_t port = ports[(x >> 8) % 6];
-		unsigned size = 1u << ((x >> 4) % 3);
-		uint8_t data[4] = {v, (uint8_t)(v * 3), (uint8_t)(v ^ 0x55), v};
-		switch ((x >> 24) % 4) {
-		case 0:
-			bus_pio(&bus, NULL, port, data, size, true);
-			break;
-		case 1:
-			bus_pio(&bus, NULL, port, data, size, false);
-			break;
-		case 2:
+		uint32_t r = random_pio(&x, ports, 6);
+		uint8_t v = (uint8_t)(r >> 16);
+		if ((r >> 24 & 3) != 3)
+			continue;
+		if (v & 0x80)
 			pic_set_irq(&pic, v & 31, v & 0x20);
-			break;
-		default:
-			if (pic_intr_pending(&pic) || (v & 1))
-				pic_intr_ack(&pic);
-			break;
-		}
+		else if (pic_intr_pending(&pic) || (v & 1))
+			pic_intr_ack(&pic);
 	}
 	outb(0x4d0, 0);
 	outb(0x4d1, 0);

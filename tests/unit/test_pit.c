@@ -9,8 +9,8 @@
 #include "hw/pit.h"
 
 #include "check.h"
+#include "guest_io.h"
 
-static struct bus bus;
 static struct vclock clk;
 static struct pit pit;
 static uint64_t now_ns;
@@ -35,18 +35,6 @@ static void irq0_set(void *opaque, unsigned irq, bool level)
 		last_edge_ns = now_ns;
 	}
 	irq_level = level;
-}
-
-static void outb(uint16_t port, uint8_t v)
-{
-	bus_pio(&bus, NULL, port, &v, 1, true);
-}
-
-static uint8_t inb(uint16_t port)
-{
-	uint8_t v = 0;
-	bus_pio(&bus, NULL, port, &v, 1, false);
-	return v;
 }
 
 /* The first ns of input clock `tick`. */
@@ -501,23 +489,9 @@ static void test_random_programming(void)
 	static const uint16_t ports[] = {0x40, 0x41, 0x42, 0x43, 0x61};
 	uint32_t x = 777;
 	for (unsigned i = 0; i < 300000; i++) {
-		x = x * 1103515245 + 12345;
-		uint8_t v = (uint8_t)(x >> 16);
-		uint16_t port = ports[(x >> 8) % 5];
-		unsigned size = 1u << ((x >> 4) % 3);
-		uint8_t data[4] = {v, (uint8_t)(v + 1), 0, 0xff};
-		switch ((x >> 24) % 4) {
-		case 0:
-		case 1:
-			bus_pio(&bus, NULL, port, data, size, true);
-			break;
-		case 2:
-			bus_pio(&bus, NULL, port, data, size, false);
-			break;
-		default:
-			run_until(now_ns + (v & 0x0f) * 7919u);
-			break;
-		}
+		uint32_t r = random_pio(&x, ports, 5);
+		if ((r >> 24 & 3) == 3)
+			run_until(now_ns + (r >> 16 & 0x0f) * 7919u);
 		uint64_t d = vclock_next_deadline(&clk);
 		if (d != VCLOCK_NEVER && d <= now_ns)
 			run_until(now_ns);

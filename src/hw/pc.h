@@ -11,17 +11,23 @@
 #include "hw/clock.h"
 #include "hw/cmos.h"
 #include "hw/goldfish_rtc.h"
+#include "hw/pic.h"
+#include "hw/pit.h"
 
 /* The MMIO RTC's page, in the range a PC leaves to ROMs and devices: RAM
  * has a hole there whatever the RAM size. */
 #define PC_RTC_MMIO_BASE 0xd0000u
 #define PC_RTC_MMIO_SIZE 0x1000u
-#define PC_RTC_IRQ       10
+#define PC_PIT_IRQ       0
+#define PC_CASCADE_IRQ   2
 #define PC_CMOS_IRQ      8
+#define PC_RTC_IRQ       10
 
 struct pc_board {
 	struct bus bus;
 	struct vclock clock;
+	struct pic pic;
+	struct pit pit;
 	struct cmos cmos;
 	struct goldfish_rtc rtc;
 };
@@ -34,5 +40,11 @@ void pc_board_destroy(struct pc_board *b);
 
 /* The interrupt controller's input line n (0-15). */
 struct irq_line pc_board_irq(struct pc_board *b, unsigned n);
+
+/* The earliest virtual time a device timer may interrupt the CPU: timers
+ * whose IRQ is masked do not count (their state is computed when read).
+ * VCLOCK_NEVER if none: then only an interrupt already pending can wake a
+ * halted CPU. */
+uint64_t pc_board_next_wakeup(const struct pc_board *b);
 
 #endif

@@ -375,3 +375,12 @@ void pic_post_load(struct pic *pic)
 	pic->intr = false;
 	update(pic);
 }
+
+bool pic_irq_open(const struct pic *pic, unsigned irq)
+{
+	const struct pic_chip *master = &pic->state.chip[MASTER], *slave = &pic->state.chip[SLAVE];
+	if (irq < 8)
+		return !(master->imr & (1u << irq));
+	return irq < 16 && !(master->imr & (1u << PIC_CASCADE_IR)) &&
+	       !(slave->imr & (1u << (irq - 8)));
+}

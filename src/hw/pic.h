@@ -81,6 +81,10 @@ struct pic {
 	unsigned noted; /* one-time notes already printed */
 };
 
+/* Can a request on IRQ irq (0-15) reach INTR: unmasked on its chip and,
+ * for the slave's lines, on the master's cascade input too? */
+bool pic_irq_open(const struct pic *pic, unsigned irq);
+
 /* Reset to the BIOS state above (IR input levels are kept). */
 void pic_reset(struct pic *pic);
 

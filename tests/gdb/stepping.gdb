@@ -1,4 +1,6 @@
 # guest: hello.bin
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
 # stepi N, nexti, a step over `out` (exactly one instruction), advance, until,
 # and breakpoints hidden from memory reads.
 stepi 3
@@ -12,6 +14,7 @@ advance *0x13
 p/x $pc
 set breakpoint always-inserted on
 break *0x13
+mechanisms
 x/2xb 0x13
 set {char}0x13 = 0xac
 x/2xb 0x13

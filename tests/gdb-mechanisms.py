@@ -1,17 +1,22 @@
-# GDB command `mechanisms` for the GDB tests (sourced by tests/gdb-run).
+# GDB commands for the GDB tests (sourced by tests/gdb-run).
 #
-# GDB inserts breakpoints and watchpoints only while the guest runs, so the
-# command inserts them now (breakpoint always-inserted, for a moment), asks
-# the stub's `monitor debug` which mechanism serves each one, and prints one
-# line that tests/gdb-run compares with the script's "# mechanism-MODEL:"
-# header lines:
+# `debug-model` prints the stub's debug model, which gdb-run runs first:
+#   emu      the built-in CPU itself
+#   vtx      the built-in CPU playing KVM on a VT-x/AMD-V host (int3 traps,
+#            data breakpoints fire; KVM_GDBSTUB_DEBUG_MODEL=vtx)
+#   kvm      KVM whose instruction emulator runs real mode: neither (this
+#            project's machines)
+#   kvm-vtx  KVM on a VT-x/AMD-V host: both
 #
-#   mechanisms (kvm): 1=debug register, 2=hlt patch, 6=built-in CPU standing in for KVM
+# `mechanisms`: GDB inserts breakpoints and watchpoints only while the guest
+# runs, so it inserts them now (breakpoint always-inserted, for a moment),
+# asks the stub's `monitor debug` which mechanism serves each one, and prints
+# one line that gdb-run compares with the script's "# mechanism-MODEL:" lines:
 #
-# MODEL is the stub's debug model: emu (the built-in CPU itself), vtx (int3
-# traps, data breakpoints fire: a VT-x/AMD-V host or its stand-in), kvm
-# (neither: KVM's instruction emulator).  A point the stub does not hold
-# shows as "not inserted"; a stub point no GDB point explains as "?=...".
+#   mechanisms: 1=debug register, 2=hlt patch, 6=built-in CPU standing in for KVM
+#
+# A point the stub does not hold shows as "not inserted"; a stub point no GDB
+# point explains as "?=...".
 import re
 
 import gdb
@@ -26,7 +31,7 @@ KINDS = {
 }
 PROBE_MODELS = {
     ("no", "no"): "kvm",
-    ("yes", "yes"): "vtx",
+    ("yes", "yes"): "kvm-vtx",
 }
 
 
@@ -79,7 +84,18 @@ class Mechanisms(gdb.Command):
             words.append("%d=%s" % (bp.number, "+".join(mechs)))
         words += ["?=%s at %s: %s" % (p[0], p[1], p[3])
                   for i, p in enumerate(stub) if i not in used]
-        print("mechanisms (%s): %s" % (debug_model(report), ", ".join(words)))
+        print("mechanisms: %s" % ", ".join(words))
+
+
+class DebugModel(gdb.Command):
+    """Show the stub's debug model: emu, vtx, kvm or kvm-vtx."""
+
+    def __init__(self):
+        super().__init__("debug-model", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        print("debug model: %s" % debug_model(gdb.execute("monitor debug", to_string=True)))
 
 
 Mechanisms()
+DebugModel()

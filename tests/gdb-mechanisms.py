@@ -60,6 +60,22 @@ def insert_all_now(points):
     gdb.execute("set breakpoint always-inserted %s" % ("on" if was else "off"))
 
 
+def mechanism_words(points, stub):
+    """ "N=MECH" for each GDB point, then "?=..." for stub points left over."""
+    used = set()
+    words = []
+    for bp in points:
+        mechs = []
+        for addr in addresses(bp):
+            found = [i for i, p in enumerate(stub)
+                     if p[0] == KINDS.get(bp.type) and int(p[1], 16) == addr]
+            used.update(found)
+            mechs.append(stub[found[0]][3] if found else "not inserted")
+        words.append("%d=%s" % (bp.number, "+".join(mechs)))
+    return words + ["?=%s at %s: %s" % (p[0], p[1], p[3])
+                    for i, p in enumerate(stub) if i not in used]
+
+
 class Mechanisms(gdb.Command):
     """Show which stub mechanism serves each enabled breakpoint and watchpoint."""
 
@@ -72,19 +88,7 @@ class Mechanisms(gdb.Command):
             insert_all_now(points)
         report = gdb.execute("monitor debug", to_string=True)
         stub = [m.groups() for m in map(STUB_POINT.match, report.splitlines()) if m]
-        used = set()
-        words = []
-        for bp in points:
-            mechs = []
-            for addr in addresses(bp):
-                found = [i for i, p in enumerate(stub)
-                         if p[0] == KINDS.get(bp.type) and int(p[1], 16) == addr]
-                used.update(found)
-                mechs.append(stub[found[0]][3] if found else "not inserted")
-            words.append("%d=%s" % (bp.number, "+".join(mechs)))
-        words += ["?=%s at %s: %s" % (p[0], p[1], p[3])
-                  for i, p in enumerate(stub) if i not in used]
-        print("mechanisms: %s" % ", ".join(words))
+        print("mechanisms: %s" % ", ".join(mechanism_words(points, stub)))
 
 
 class DebugModel(gdb.Command):

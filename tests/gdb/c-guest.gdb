@@ -1,9 +1,14 @@
 # guest: c-guest.bin
 # gdb-file: c-guest.elf
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
+# mechanism-kvm: 1=debug register, 2=debug register
+# mechanism-vtx: 1=int3 patch, 2=int3 patch
 # Source-level debugging of the C guest: load, break main, next, step,
 # finish, bt, info locals, print, list.
 load
 break main
+mechanisms
 continue
 next
 next
@@ -14,6 +19,7 @@ bt
 finish
 list square
 break square
+mechanisms
 continue
 p x
 p result

@@ -1,5 +1,6 @@
 # guest: hello.bin
-# monitor commands.
+# monitor commands; `stats` and `debug` name this variant's backend and debug
+# model exactly.
 monitor help
 monitor registers
 monitor stats

@@ -1,10 +1,13 @@
 # guest: int3.bin
 # gdb-file: int3.elf
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
 # The commands of gdb/realmode.py: where16, stack16, ivt, linear, segoff
 # and the stop hook, inside the guest's own int3 handler.
 python import os; gdb.execute("source " + os.environ["top_srcdir"] + "/gdb/realmode.py")
 where16
 break *handler
+mechanisms
 continue
 where16
 stack16 3

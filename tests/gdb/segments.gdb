@@ -1,9 +1,14 @@
 # guest: segments.bin
 # gdb-file: segments.elf
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
+# mechanism-kvm: 1=debug register, 2=debug register
+# mechanism-vtx: 1=int3 patch, 2=int3 patch
 # A guest with DS/ES/SS != 0 that far-jumps to 0200:0010 and far-calls into
 # segment 0210: pc, stepi, breakpoints and the stack at SS:SP show the truth.
 python import os; gdb.execute("source " + os.environ["top_srcdir"] + "/gdb/realmode.py")
 break *seg2
+mechanisms
 continue
 p/x $cs
 p/x $cs_base
@@ -15,6 +20,7 @@ stepi
 p/x $eip_off
 p/x $pc
 break *far_proc
+mechanisms
 continue
 p/x $cs
 p/x $eip_off

@@ -79,6 +79,15 @@ echo "gdb-remote $port" >&3
 wait_for 'Process 1 stopped' s4 || fail "LLDB did not connect"
 echo 'process continue' >&3
 wait_for 'Process 1 resuming' s4 || fail "process continue"
+# LLDB 14 prints "resuming" before its process state turns to running, and
+# until it does it refuses an interrupt ("Process is not running"): ask
+# until it reports the process running (then it runs until interrupted).
+for _ in $(seq 1 100); do
+	grep -q '^Process 1 is running\.$' s4 && break
+	echo 'process status' >&3
+	sleep 0.1
+done
+expect_grep '^Process 1 is running\.$' s4 "LLDB sees the process running"
 echo 'process interrupt' >&3
 wait_for 'stop reason = signal SIGINT' s4 || fail "process interrupt did not stop the guest"
 echo 'register read pc' >&3

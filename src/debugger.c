@@ -1,7 +1,8 @@
 /* GDB mode: listen (or use stdio), serve one debugger at a time, and decide
  * what the guest does between debuggers: after an exit or a kill it is
  * reloaded; after a disconnect it stays stopped; after a detach it runs on
- * until it halts or the next debugger connects. */
+ * until it halts or the next debugger connects.  --timeout ends all of it,
+ * whatever phase it is in (GDB is told SIGALRM if it waits for a stop). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 #include "net.h"
 #include "report.h"
 #include "runloop.h"
+#include "timeout.h"
 
 /* Guest output bound for GDB is gathered into lines: one `O` packet per
  * line (or per CONSOLE_BATCH bytes, or after CONSOLE_DELAY_NS), not per
@@ -34,6 +36,7 @@ struct debugger {
 	uint8_t console[CONSOLE_BATCH];
 	size_t console_len;
 	struct timespec console_since; /* when the oldest pending byte came */
+	struct run_timeout timeout;    /* --timeout, from the start of GDB mode */
 };
 
 static struct vm *volatile detached_vm;
@@ -99,12 +102,26 @@ static void report_fault(struct vm *vm, const struct run_result *res)
 	fprintf(stderr, "kvm-gdbstub: guest stopped without a debugger: %s at %s\n", what, pc);
 }
 
-/* After a detach: run the guest until it halts (returns 1), faults
- * (returns -1) or a new debugger connects (returns 0). */
+/* In the --timeout timer's signal handler: the guest is out of time. */
+static void terminate_guest(void *ctx)
+{
+	struct debugger *d = ctx;
+	gdbstub_terminate(d->stub, GDB_SIGALRM);
+}
+
+/* The guest ran out of time: say where it was; returns the exit status. */
+static int timed_out(struct debugger *d)
+{
+	run_timeout_report(&d->timeout);
+	return EXIT_TIMEOUT;
+}
+
+/* After a detach: run the guest until it halts, faults or runs out of time
+ * (returns the exit status), or until a new debugger connects (returns -1). */
 static int run_detached(struct debugger *d, int listen_fd)
 {
 	if (gdb_target_settle(&d->target) < 0)
-		return -1;
+		return EXIT_GUEST_FAULT;
 	detached_vm = d->vm;
 	if (listen_fd >= 0) {
 		struct sigaction sa = {.sa_handler = on_new_connection};
@@ -113,7 +130,7 @@ static int run_detached(struct debugger *d, int listen_fd)
 		fcntl(listen_fd, F_SETOWN, getpid());
 		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_ASYNC);
 	}
-	int outcome = 0;
+	int status = -1;
 	for (;;) {
 		/* A debugger that connected before SIGIO was armed raised none. */
 		struct pollfd q = {.fd = listen_fd, .events = POLLIN};
@@ -122,19 +139,23 @@ static int run_detached(struct debugger *d, int listen_fd)
 		struct run_result res;
 		runloop_run(d->vm, &res);
 		if (res.outcome == RUN_HALTED || res.outcome == RUN_EXITED) {
-			outcome = 1;
+			status = d->vm->exit_status; /* 0 after hlt, or the guest's own */
 			break;
 		}
 		if (res.outcome == RUN_FAULT || res.outcome == RUN_ERROR) {
 			report_fault(d->vm, &res);
-			outcome = -1;
+			status = EXIT_GUEST_FAULT;
+			break;
+		}
+		if (res.outcome == RUN_INTERRUPTED && run_timeout_expired(&d->timeout)) {
+			status = timed_out(d);
 			break;
 		}
 	}
 	if (listen_fd >= 0)
 		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) & ~O_ASYNC);
 	detached_vm = NULL;
-	return outcome;
+	return status;
 }
 
 /* Serve one connection; returns true if the stub should keep listening. */
@@ -145,13 +166,18 @@ static bool serve(struct debugger *d, int in_fd, int out_fd, int listen_fd, int 
 	d->connected = false;
 	d->console_len = 0; /* nobody to send it to */
 	if (d->target.exited) {
-		*status = d->vm->exit_status; /* 0 after hlt, or the guest's own */
+		/* 0 after hlt, or the guest's own */
+		*status = d->vm->exit_status;
 		gdb_target_ops.restart(&d->target); /* a fresh guest for the next one */
+	}
+	if (end == GDBSTUB_END_TERMINATED) {
+		*status = timed_out(d); /* the only reason the stub terminates a guest */
+		return false;
 	}
 	if (end == GDBSTUB_END_DETACH) {
 		int r = run_detached(d, listen_fd);
-		if (r != 0) {
-			*status = r > 0 ? d->vm->exit_status : EXIT_GUEST_FAULT;
+		if (r >= 0) {
+			*status = r;
 			return false; /* the guest is gone: so is the stub */
 		}
 	}
@@ -160,6 +186,23 @@ static bool serve(struct debugger *d, int in_fd, int out_fd, int listen_fd, int 
 		*status = EXIT_INTERNAL;
 	}
 	return !d->o->once;
+}
+
+/* Wait for the next debugger: its connection, or -ETIMEDOUT once the
+ * --timeout has expired (the guest's time runs while nobody debugs it). */
+static int accept_debugger(struct debugger *d, int lfd)
+{
+	struct pollfd p[2] = {{.fd = lfd, .events = POLLIN},
+	                      {.fd = d->timeout.fd, .events = POLLIN}};
+	for (;;) {
+		if (run_timeout_expired(&d->timeout))
+			return -ETIMEDOUT;
+		int n = poll(p, d->timeout.started ? 2 : 1, -1);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0 && p[0].revents)
+			return net_accept(lfd);
+	}
 }
 
 static int serve_tcp(struct debugger *d)
@@ -176,7 +219,11 @@ static int serve_tcp(struct debugger *d)
 	        net_describe(lfd, 0, where, sizeof(where)), where);
 	int status = EXIT_GUEST_HALTED;
 	for (;;) {
-		int fd = net_accept(lfd);
+		int fd = accept_debugger(d, lfd);
+		if (fd == -ETIMEDOUT) {
+			status = timed_out(d);
+			break;
+		}
 		if (fd < 0) {
 			fprintf(stderr, "kvm-gdbstub: accept: %s\n", strerror(-fd));
 			status = EXIT_HOST;
@@ -223,7 +270,11 @@ int debugger_main(struct vm *vm, const struct options *o)
 	vm->uart.out = (struct console_sink){console_write, NULL, &d};
 	d.target.before_stop = console_flush;
 	d.target.before_stop_ctx = &d;
-	int status = o->gdb == GDB_STDIO ? serve_stdio(&d) : serve_tcp(&d);
+	int status = EXIT_INTERNAL;
+	if (o->timeout <= 0 ||
+	    run_timeout_start(&d.timeout, vm, o->timeout, terminate_guest, &d) == 0)
+		status = o->gdb == GDB_STDIO ? serve_stdio(&d) : serve_tcp(&d);
+	run_timeout_stop(&d.timeout);
 	vm->uart.out = (struct console_sink){NULL, NULL, NULL};
 	gdbstub_free(d.stub);
 	gdb_target_free(&d.target);

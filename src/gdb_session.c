@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -320,6 +321,29 @@ void gdbstub_console_output(struct gdbstub *s, const void *buf, size_t len)
 	pthread_mutex_unlock(&s->con_lock);
 }
 
+/* ---- termination ---- */
+
+void gdbstub_terminate(struct gdbstub *s, int signal)
+{
+	static const uint64_t one = 1;
+
+	s->terminate = signal;
+	if (write(s->term_fd, &one, sizeof(one)) < 0) {
+		/* the counter is non-zero already: readable anyway */
+	}
+	s->ops->interrupt(s->ctx);
+}
+
+/* Whether the guest was terminated; if so, *stop says how. */
+static bool terminated(struct gdbstub *s, struct target_stop *stop)
+{
+	int sig = s->terminate;
+
+	if (sig)
+		*stop = (struct target_stop){.kind = TARGET_STOP_TERMINATED, .signal = sig};
+	return sig != 0;
+}
+
 /* ---- resuming ---- */
 
 static bool has_request(const uint8_t *b, size_t n)
@@ -384,10 +408,20 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 	console_running(s, true);
 	for (;;) {
 		memset(stop, 0, sizeof(*stop));
+		if (terminated(s, stop)) {
+			rc = 0;
+			break;
+		}
 		s->stats.resumes++;
 		arm(s);
 		rc = s->ops->resume(s->ctx, how, stop);
 		disarm(s);
+		/* Whatever stopped the guest, it is gone now (a request the
+		 * termination left pending does not matter any more). */
+		if (terminated(s, stop)) {
+			rc = 0;
+			break;
+		}
 		bool fired = __atomic_load_n(&s->fired, __ATOMIC_RELAXED);
 		if (fired && (rc < 0 || stop->kind != TARGET_STOP_INTERRUPT)) {
 			/* The guest stopped for another reason (or failed) as the
@@ -407,7 +441,7 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 			/* A range step was cut short by the request: say so. */
 			if (rc == 0 && r && stop->kind == TARGET_STOP_STEP)
 				*stop = (struct target_stop){.kind = TARGET_STOP_INTERRUPT,
-				                             .signal = 2};
+				                             .signal = GDB_SIGINT};
 			break;
 		}
 		if (rc < 0 || !r || stop->kind != TARGET_STOP_STEP)
@@ -425,10 +459,13 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 
 /* ---- the session ---- */
 
-/* Next framing event, reading as needed.  false: the debugger is gone. */
+/* Next framing event, reading as needed.  false: the debugger is gone, or
+ * the guest (s->terminate). */
 static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 {
 	for (;;) {
+		if (s->terminate)
+			return false;
 		if (s->in_pos < s->in_len) {
 			size_t used;
 			*ev =
@@ -439,11 +476,12 @@ static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 		}
 		s->in_pos = s->in_len = 0;
 
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 		    {.fd = s->in_fd, .events = POLLIN},
+		    {.fd = s->term_fd, .events = POLLIN},
 		    {.fd = s->listen_fd, .events = POLLIN},
 		};
-		if (poll(p, s->listen_fd >= 0 ? 2 : 1, -1) < 0) {
+		if (poll(p, s->listen_fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return false;
@@ -451,9 +489,9 @@ static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 		/* The current debugger first: if it has just hung up, the one
 		 * waiting is the next to serve, not one to turn away. */
 		if (!p[0].revents) {
-			if (p[1].revents & POLLIN)
+			if (p[2].revents & POLLIN)
 				reject_client(s);
-			continue;
+			continue; /* p[1]: s->terminate is set, seen above */
 		}
 		ssize_t n = s->in_sock ? recv(s->in_fd, s->in, IN_CAP, MSG_DONTWAIT)
 		                       : read(s->in_fd, s->in, IN_CAP);
@@ -516,6 +554,9 @@ static int handle_event(struct gdbstub *s, enum rsp_event ev)
 	case ACT_KILL_SILENT:
 		stub_flush_ack(s);
 		return GDBSTUB_END_KILL;
+	case ACT_TERMINATED:
+		send_reply(s);
+		return GDBSTUB_END_TERMINATED;
 	case ACT_DISCONNECT:
 		break;
 	}
@@ -632,7 +673,7 @@ int gdbstub_serve(struct gdbstub *s, int in_fd, int out_fd)
 	}
 	while (end < 0) {
 		if (!next_event(s, &ev))
-			end = GDBSTUB_END_DISCONNECT;
+			end = s->terminate ? GDBSTUB_END_TERMINATED : GDBSTUB_END_DISCONNECT;
 		else
 			end = handle_event(s, ev);
 	}
@@ -674,7 +715,8 @@ struct gdbstub *gdbstub_new(const struct target_ops *ops, void *ctx)
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->con_lock, NULL);
 	s->ep = s->wake[0] = s->wake[1] = -1;
-	if (!s->xml || !s->mem || !s->mon || !s->in || !s->txq || !s->pend ||
+	s->term_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->term_fd < 0 || !s->xml || !s->mem || !s->mon || !s->in || !s->txq || !s->pend ||
 	    rsp_parser_init(&s->parser, GDBSTUB_PACKET_SIZE) < 0 ||
 	    rsp_buf_init(&s->reply, REPLY_CAP) < 0 ||
 	    rsp_buf_init(&s->obuf, 2 * CON_CHUNK + 8) < 0) {
@@ -694,6 +736,8 @@ void gdbstub_free(struct gdbstub *s)
 	rsp_buf_free(&s->obuf);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->con_lock);
+	if (s->term_fd >= 0)
+		close(s->term_fd);
 	free(s->xml);
 	free(s->mem);
 	free(s->mon);

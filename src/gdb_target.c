@@ -16,16 +16,6 @@
 #include "monitor.h"
 #include "runloop.h"
 
-/* GDB's own signal numbers (gdb/signals.def), not the host's. */
-enum gdb_signal {
-	GDB_SIGINT = 2,
-	GDB_SIGILL = 4,
-	GDB_SIGTRAP = 5,
-	GDB_SIGABRT = 6,
-	GDB_SIGBUS = 10,
-	GDB_SIGSEGV = 11
-};
-
 #define HLT_OPCODE 0xf4
 
 static struct gdb_target *to_target(void *ctx)

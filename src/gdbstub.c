@@ -181,16 +181,23 @@ static const char *watch_reason(enum target_point p)
 	}
 }
 
-/* T/W stop reply for stop, with pc, sp and fp expedited. */
+/* The guest is gone: stops that end the process. */
+static bool stop_ends_process(const struct target_stop *stop)
+{
+	return stop->kind == TARGET_STOP_EXITED || stop->kind == TARGET_STOP_TERMINATED;
+}
+
+/* T/W/X stop reply for stop, with pc, sp and fp expedited in a T. */
 static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 {
 	struct rsp_buf *b = &s->reply;
 	struct vcpu_state st;
-	int sig = 5;
+	int sig = GDB_SIGTRAP;
 
-	if (stop->kind == TARGET_STOP_EXITED) {
-		rsp_put_char(b, 'W');
-		rsp_put_hex8(b, (uint8_t)stop->code);
+	if (stop_ends_process(stop)) {
+		bool exited = stop->kind == TARGET_STOP_EXITED;
+		rsp_put_char(b, exited ? 'W' : 'X');
+		rsp_put_hex8(b, (uint8_t)(exited ? stop->code : stop->signal));
 		if (s->multiprocess) {
 			rsp_put_str(b, ";process:");
 			rsp_put_hexnum(b, STUB_PID);
@@ -198,7 +205,7 @@ static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 		return;
 	}
 	if (stop->kind == TARGET_STOP_INTERRUPT)
-		sig = 2;
+		sig = GDB_SIGINT;
 	else if (stop->kind == TARGET_STOP_SIGNAL)
 		sig = stop->signal;
 	rsp_put_char(b, 'T');
@@ -260,10 +267,10 @@ static enum act resume(struct gdbstub *s, enum target_resume how, const struct r
 	if (stop.why && stub_send_output(s, stop.why, strlen(stop.why)) < 0)
 		return ACT_DISCONNECT;
 	remember_stop(s, &stop);
-	if (stop.kind == TARGET_STOP_EXITED)
+	if (stop_ends_process(&stop))
 		s->no_process = true;
 	put_stop(s, &stop);
-	return ACT_REPLY;
+	return stop.kind == TARGET_STOP_TERMINATED ? ACT_TERMINATED : ACT_REPLY;
 }
 
 /* Optional new linear pc, as in "c addr". */
@@ -330,7 +337,7 @@ static enum act cmd_S(struct gdbstub *s, struct cur *c)
 static enum act cmd_stop_reason(struct gdbstub *s, struct cur *c)
 {
 	(void)c;
-	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = 5};
+	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP};
 
 	if (s->no_process)
 		stop = (struct target_stop){.kind = TARGET_STOP_EXITED};
@@ -612,7 +619,7 @@ static enum act cmd_R(struct gdbstub *s, struct cur *c)
 static enum act cmd_vRun(struct gdbstub *s, struct cur *c)
 {
 	(void)c;
-	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = 5};
+	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP};
 	int rc;
 
 	if (!s->extended)

@@ -28,6 +28,7 @@ enum gdbstub_end {
 	GDBSTUB_END_DETACH,     /* D: the debugger left; the guest may run on */
 	GDBSTUB_END_KILL,       /* k or vKill outside extended mode */
 	GDBSTUB_END_DISCONNECT, /* EOF, a write error or a hang-up; guest stopped */
+	GDBSTUB_END_TERMINATED, /* gdbstub_terminate(): the guest is gone */
 };
 
 /* A stub over the target (ops, ctx).  ops must outlive the stub.  NULL if out
@@ -49,6 +50,16 @@ void gdbstub_set_listen_fd(struct gdbstub *stub, int listen_fd);
  * SIGPIPE ignored (net.c does).  Returns an enum gdbstub_end, or -errno if
  * the session could not be set up. */
 int gdbstub_serve(struct gdbstub *stub, int in_fd, int out_fd);
+
+/* The guest is gone, killed by GDB signal `signal` (e.g. GDB_SIGALRM for a
+ * time limit).  A running target is interrupted (target_ops.interrupt) and
+ * GDB gets "X" + signal as the stop reply it is waiting for.  A session
+ * waiting for a packet ends at once and says nothing: in all-stop mode GDB
+ * would take an unrequested X for the reply to its next packet (an `m`
+ * would fail with "Invalid hex digit"), so it learns from the closed
+ * connection.  Either way gdbstub_serve() returns GDBSTUB_END_TERMINATED,
+ * and so does any later session.  Async-signal-safe: meant for a handler. */
+void gdbstub_terminate(struct gdbstub *stub, int signal);
 
 /* Console output of the guest (or of the target), for GDB to print.
  * Any thread may call it, any time, never from a signal handler.

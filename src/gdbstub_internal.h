@@ -68,6 +68,10 @@ struct gdbstub {
 	size_t pend_len;
 
 	struct gdbstub_stats stats;
+
+	/* gdbstub_terminate(): set from a signal handler, never cleared. */
+	volatile int terminate; /* the GDB signal, 0 while the guest lives */
+	int term_fd;            /* eventfd, readable once terminate is set */
 };
 
 /* What a command handler wants done after it returns. */
@@ -77,6 +81,7 @@ enum act {
 	ACT_DETACH,      /* send the reply, end the session: detached */
 	ACT_KILL,        /* send the reply, end the session: killed */
 	ACT_KILL_SILENT, /* no reply, end the session: killed */
+	ACT_TERMINATED,  /* send the reply (an X stop), end the session: terminated */
 	ACT_DISCONNECT,  /* the debugger is gone */
 };
 

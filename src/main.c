@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -12,33 +11,8 @@
 #include "options.h"
 #include "report.h"
 #include "runloop.h"
+#include "timeout.h"
 #include "vm.h"
-
-static volatile sig_atomic_t timed_out;
-static struct vm *volatile timeout_vm;
-
-static void on_timeout(int sig)
-{
-	(void)sig;
-	timed_out = 1;
-	if (timeout_vm)
-		vm_kick(timeout_vm);
-}
-
-static int arm_timeout(struct vm *vm, double seconds)
-{
-	timeout_vm = vm;
-	struct sigaction sa = {.sa_handler = on_timeout};
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) < 0)
-		return -1;
-	struct itimerval it = {0};
-	it.it_value.tv_sec = (time_t)seconds;
-	it.it_value.tv_usec = (suseconds_t)((seconds - (double)it.it_value.tv_sec) * 1e6);
-	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
-		it.it_value.tv_usec = 1;
-	return setitimer(ITIMER_REAL, &it, NULL);
-}
 
 static void stdout_write(void *ctx, const uint8_t *buf, size_t len)
 {
@@ -78,26 +52,8 @@ static void print_stats(const struct vm *vm)
 	print_port_counts("out", vm->stats.port_writes);
 }
 
-/* Tell the user why the guest stopped, where, and in which state. */
-static void report_stop(struct vm *vm, const char *what)
+static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 {
-	struct vcpu_state st;
-	char pc[64], regs[1024];
-	if (vcpu_get_state(vm->vcpu, &st) < 0) {
-		fprintf(stderr, "kvm-gdbstub: %s (registers unavailable)\n", what);
-		return;
-	}
-	report_format_pc(&st, pc, sizeof(pc));
-	report_format_registers(&st, regs, sizeof(regs));
-	fprintf(stderr, "kvm-gdbstub: %s at %s\n%s", what, pc, regs);
-}
-
-static int run_guest(struct vm *vm, const struct options *o)
-{
-	if (o->timeout > 0 && arm_timeout(vm, o->timeout) < 0) {
-		perror("kvm-gdbstub: setitimer");
-		return EXIT_INTERNAL;
-	}
 	for (;;) {
 		struct run_result res;
 		char what[200];
@@ -112,11 +68,9 @@ static int run_guest(struct vm *vm, const struct options *o)
 			return vm->exit_status;
 		case RUN_INTERRUPTED:
 		case RUN_STOP_REQUEST:
-			if (!timed_out)
+			if (!run_timeout_expired(timeout))
 				continue; /* a stray signal: nobody asked to stop */
-			snprintf(what, sizeof(what), "guest did not halt within %g s (--timeout)",
-			         o->timeout);
-			report_stop(vm, what);
+			run_timeout_report(timeout);
 			return EXIT_TIMEOUT;
 		case RUN_DEBUG:
 		case RUN_FAULT:
@@ -125,7 +79,7 @@ static int run_guest(struct vm *vm, const struct options *o)
 				snprintf(what, sizeof(what), "guest shut down (triple fault)");
 			else
 				strcat(what, ": guest stopped");
-			report_stop(vm, what);
+			report_stop(vm->vcpu, what);
 			return EXIT_GUEST_FAULT;
 		case RUN_ERROR:
 			fprintf(stderr, "kvm-gdbstub: running the vCPU failed: %s\n",
@@ -133,6 +87,16 @@ static int run_guest(struct vm *vm, const struct options *o)
 			return EXIT_HOST;
 		}
 	}
+}
+
+static int run_guest(struct vm *vm, const struct options *o)
+{
+	struct run_timeout timeout = {0};
+	if (o->timeout > 0 && run_timeout_start(&timeout, vm, o->timeout, NULL, NULL) < 0)
+		return EXIT_INTERNAL;
+	int status = run_until_stop(vm, &timeout);
+	run_timeout_stop(&timeout);
+	return status;
 }
 
 int main(int argc, char **argv)

@@ -52,3 +52,16 @@ size_t report_format_registers(const struct vcpu_state *st, char *buf, size_t le
 	    st->idt.limit);
 	return o.used;
 }
+
+void report_stop(struct vcpu *vcpu, const char *what)
+{
+	struct vcpu_state st;
+	char pc[64], regs[1024];
+	if (vcpu_get_state(vcpu, &st) < 0) {
+		fprintf(stderr, "kvm-gdbstub: %s (registers unavailable)\n", what);
+		return;
+	}
+	report_format_pc(&st, pc, sizeof(pc));
+	report_format_registers(&st, regs, sizeof(regs));
+	fprintf(stderr, "kvm-gdbstub: %s at %s\n%s", what, pc, regs);
+}

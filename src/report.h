@@ -13,4 +13,8 @@ size_t report_format_registers(const struct vcpu_state *st, char *buf, size_t le
 /* "0000:0012 (linear 0x12)" */
 void report_format_pc(const struct vcpu_state *st, char *buf, size_t len);
 
+/* On stderr: "kvm-gdbstub: WHAT at CS:IP (linear ...)" and the register
+ * dump of vcpu (or a note that the registers are unavailable). */
+void report_stop(struct vcpu *vcpu, const char *what);
+
 #endif

@@ -22,22 +22,34 @@ enum target_point {
 	TARGET_WP_ACCESS = 4,
 };
 
+/* GDB's own signal numbers (gdb/signals.def), not the host's. */
+enum gdb_signal {
+	GDB_SIGINT = 2,
+	GDB_SIGILL = 4,
+	GDB_SIGTRAP = 5,
+	GDB_SIGABRT = 6,
+	GDB_SIGBUS = 10,
+	GDB_SIGSEGV = 11,
+	GDB_SIGALRM = 14,
+};
+
 enum target_stop_kind {
-	TARGET_STOP_STEP,      /* single-step done */
-	TARGET_STOP_SWBREAK,   /* breakpoint inserted with Z0 */
-	TARGET_STOP_HWBREAK,   /* breakpoint inserted with Z1 */
-	TARGET_STOP_WATCH,     /* a watchpoint fired; see addr and point */
-	TARGET_STOP_INTERRUPT, /* target_ops.interrupt() or Ctrl-C */
-	TARGET_STOP_EXITED,    /* the guest halted: GDB sees "exited", code in .code */
-	TARGET_STOP_SIGNAL,    /* the guest faulted, stopped at .signal */
-	TARGET_STOP_HALTED,    /* the guest executed hlt and halt policy is "stop" */
-	TARGET_STOP_PORT,      /* a port-I/O catchpoint fired */
-	TARGET_STOP_MAGIC,     /* the guest's compiled-in breakpoint */
+	TARGET_STOP_STEP,       /* single-step done */
+	TARGET_STOP_SWBREAK,    /* breakpoint inserted with Z0 */
+	TARGET_STOP_HWBREAK,    /* breakpoint inserted with Z1 */
+	TARGET_STOP_WATCH,      /* a watchpoint fired; see addr and point */
+	TARGET_STOP_INTERRUPT,  /* target_ops.interrupt() or Ctrl-C */
+	TARGET_STOP_EXITED,     /* the guest halted: GDB sees "exited", code in .code */
+	TARGET_STOP_SIGNAL,     /* the guest faulted, stopped at .signal */
+	TARGET_STOP_HALTED,     /* the guest executed hlt and halt policy is "stop" */
+	TARGET_STOP_PORT,       /* a port-I/O catchpoint fired */
+	TARGET_STOP_MAGIC,      /* the guest's compiled-in breakpoint */
+	TARGET_STOP_TERMINATED, /* the guest is gone, killed by .signal (gdbstub_terminate) */
 };
 
 struct target_stop {
 	enum target_stop_kind kind;
-	int signal;              /* GDB signal number (5 = SIGTRAP, 2 = SIGINT, 11, 4, ...) */
+	int signal;              /* enum gdb_signal */
 	int code;                /* EXITED: exit status */
 	enum target_point point; /* WATCH: which kind of watchpoint */
 	uint32_t addr;           /* WATCH: the watched address that was hit */

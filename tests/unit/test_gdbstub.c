@@ -1816,6 +1816,52 @@ static int serve_forever(const char *port)
 	}
 }
 
+/* ---- gdbstub_terminate: the guest is gone (a time limit) ---- */
+
+/* Terminating is for good: each case gets a stub of its own. */
+static struct gdbstub *fresh_stub(void)
+{
+	struct gdbstub *s = gdbstub_new(&fake_target_ops, &F);
+
+	if (!s)
+		fatal("gdbstub_new");
+	reset_fake();
+	return s;
+}
+
+static void test_terminate(void)
+{
+	struct client c;
+	struct gdbstub *keep = S;
+
+	/* While the guest runs: GDB gets X and the signal. */
+	S = fresh_stub();
+	open_session(&c, false);
+	CHECK(strstr(xfer(&c, "qSupported:multiprocess+"), "multiprocess+") != NULL);
+	unsigned long intr = fake_interrupts();
+	send_pkt(&c, "c"); /* the fake runs off RAM's end and blocks */
+	CHECK(quiet(&c, 50));
+	gdbstub_terminate(S, GDB_SIGALRM);
+	CHECK(strcmp(recv_reply(&c, 2000), "X0e;process:1") == 0);
+	CHECK(fake_interrupts() == intr + 1);
+	CHECK(close_session(&c, false) == GDBSTUB_END_TERMINATED);
+	/* A later session ends at once, before reading anything. */
+	open_session(&c, true);
+	CHECK(close_session(&c, false) == GDBSTUB_END_TERMINATED);
+	gdbstub_free(S);
+
+	/* While waiting for a packet: the session ends and says nothing (GDB
+	 * would take an X for the reply to its next packet). */
+	S = fresh_stub();
+	open_session(&c, false);
+	CHECK_REPLY(&c, "qC", "QC1");
+	gdbstub_terminate(S, GDB_SIGALRM);
+	CHECK(close_session(&c, false) == GDBSTUB_END_TERMINATED);
+	gdbstub_free(S);
+
+	S = keep;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -1843,6 +1889,7 @@ int main(int argc, char **argv)
 	test_pipes();
 	test_tcp();
 	test_real_gdb();
+	test_terminate();
 
 	gdbstub_free(S);
 	fake_target_free(&F);

@@ -18,8 +18,7 @@
 #include "kvm.h"
 #include "kvm_internal.h"
 
-#define PAGE_SIZE   4096u
-#define KICK_SIGNAL SIGUSR1
+#define PAGE_SIZE 4096u
 
 static const struct vcpu_ops kvm_vcpu_ops;
 
@@ -105,6 +104,22 @@ static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
 	k->has_sync_regs = sync > 0 && (sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
 	                                   (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
 	return 0;
+}
+
+/* The one general way KVM hands a guest's vmcall/vmmcall to user space is
+ * Xen's: with KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL every hypercall exits as
+ * KVM_EXIT_XEN (api.rst 4.29; KVM_CAP_EXIT_HYPERCALL only forwards
+ * KVM_HC_MAP_GPA_RANGE).  Without the Xen hypercalls KVM serves in-kernel
+ * configured, none is served there.  Needs a kernel built with
+ * CONFIG_KVM_XEN. */
+static void enable_xen_hcall(struct vcpu_kvm *k)
+{
+#ifdef KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL
+	int r = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XEN_HVM);
+	struct kvm_xen_hvm_config cfg = {.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL};
+	k->has_xen_hcall = r > 0 && (r & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) &&
+	                   ioctl(k->vm_fd, KVM_XEN_HVM_CONFIG, &cfg) == 0;
+#endif
 }
 
 int kvm_available(char *err, size_t errlen)
@@ -285,6 +300,7 @@ static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
 	if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sregs) < 0 ||
 	    ioctl(k->vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		return -errno;
+	k->run->if_flag = !!(st->eflags & EFLAGS_IF); /* KVM updates it only at exits */
 	return 0;
 }
 
@@ -360,6 +376,31 @@ static int kvm_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
 static void kick_handler(int sig)
 {
 	(void)sig; /* its only job is to interrupt KVM_RUN with EINTR */
+}
+
+/* ---- external interrupts (user-space irqchip) ------------------------ */
+
+static bool kvm_interrupt_ready(struct vcpu *v)
+{
+	struct kvm_run *run = to_kvm(v)->run;
+	return run->ready_for_interrupt_injection && run->if_flag;
+}
+
+static int kvm_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	struct kvm_interrupt irq = {.irq = vector};
+	if (!kvm_interrupt_ready(v))
+		return -EAGAIN;
+	if (ioctl(k->vcpu_fd, KVM_INTERRUPT, &irq) < 0)
+		return errno == EEXIST ? -EBUSY : -errno;
+	k->run->ready_for_interrupt_injection = 0; /* KVM updates it at the next exit */
+	return 0;
+}
+
+static void kvm_request_interrupt_window(struct vcpu *v, bool on)
+{
+	to_kvm(v)->run->request_interrupt_window = on;
 }
 
 static void kvm_kick(struct vcpu *v)
@@ -444,6 +485,26 @@ static void exit_fail_entry(struct vcpu_kvm *k, struct vcpu_exit *e)
 	e->fail_entry.hardware_reason = k->run->fail_entry.hardware_entry_failure_reason;
 }
 
+static void exit_irq_window(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_IRQ_WINDOW;
+}
+
+/* KVM_EXIT_XEN for a hypercall: the instruction is completed (and EIP
+ * moved past it) by finish_xen_hypercall() before the exit is returned. */
+static void exit_xen(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+#ifdef KVM_EXIT_XEN_HCALL
+	if (k->run->xen.type == KVM_EXIT_XEN_HCALL) {
+		e->reason = VCPU_EXIT_HYPERCALL;
+		return;
+	}
+#endif
+	e->reason = VCPU_EXIT_UNKNOWN;
+	e->unknown.backend_reason = k->run->exit_reason;
+	e->unknown.backend_name = "KVM_EXIT_XEN";
+}
+
 static void exit_internal_error(struct vcpu_kvm *k, struct vcpu_exit *e)
 {
 	e->reason = VCPU_EXIT_INTERNAL_ERROR;
@@ -455,16 +516,67 @@ static void exit_internal_error(struct vcpu_kvm *k, struct vcpu_exit *e)
 
 typedef void (*exit_translator)(struct vcpu_kvm *k, struct vcpu_exit *e);
 
-static const exit_translator exit_translators[] = {
-    [KVM_EXIT_IO] = exit_io,
-    [KVM_EXIT_MMIO] = exit_mmio,
-    [KVM_EXIT_DEBUG] = exit_debug,
-    [KVM_EXIT_HLT] = exit_hlt,
-    [KVM_EXIT_SHUTDOWN] = exit_shutdown,
-    [KVM_EXIT_INTR] = exit_intr,
-    [KVM_EXIT_FAIL_ENTRY] = exit_fail_entry,
-    [KVM_EXIT_INTERNAL_ERROR] = exit_internal_error,
+/* KVM's exit reasons: the name for messages and, for those that mean
+ * something here, the translation into a vcpu_exit. */
+struct kvm_exit_desc {
+	const char *name;
+	exit_translator translate;
 };
+
+#define KVM_EXIT(x, fn) [KVM_EXIT_##x] = {"KVM_EXIT_" #x, fn}
+static const struct kvm_exit_desc kvm_exits[] = {
+    KVM_EXIT(UNKNOWN, NULL),
+    KVM_EXIT(EXCEPTION, NULL),
+    KVM_EXIT(IO, exit_io),
+    KVM_EXIT(HYPERCALL, NULL),
+    KVM_EXIT(DEBUG, exit_debug),
+    KVM_EXIT(HLT, exit_hlt),
+    KVM_EXIT(MMIO, exit_mmio),
+    KVM_EXIT(IRQ_WINDOW_OPEN, exit_irq_window),
+    KVM_EXIT(SHUTDOWN, exit_shutdown),
+    KVM_EXIT(FAIL_ENTRY, exit_fail_entry),
+    KVM_EXIT(INTR, exit_intr),
+    KVM_EXIT(SET_TPR, NULL),
+    KVM_EXIT(TPR_ACCESS, NULL),
+    KVM_EXIT(NMI, NULL),
+    KVM_EXIT(INTERNAL_ERROR, exit_internal_error),
+    KVM_EXIT(SYSTEM_EVENT, NULL),
+    KVM_EXIT(IOAPIC_EOI, NULL),
+    KVM_EXIT(HYPERV, NULL),
+#ifdef KVM_EXIT_X86_RDMSR
+    KVM_EXIT(X86_RDMSR, NULL),
+    KVM_EXIT(X86_WRMSR, NULL),
+#endif
+#ifdef KVM_EXIT_XEN
+    KVM_EXIT(XEN, exit_xen),
+#endif
+#ifdef KVM_EXIT_NOTIFY
+    KVM_EXIT(NOTIFY, NULL),
+#endif
+#ifdef KVM_EXIT_MEMORY_FAULT
+    KVM_EXIT(MEMORY_FAULT, NULL),
+#endif
+};
+
+static const struct kvm_exit_desc *kvm_exit_desc(uint32_t reason)
+{
+	if (reason >= sizeof(kvm_exits) / sizeof(kvm_exits[0]) || !kvm_exits[reason].name)
+		return NULL;
+	return &kvm_exits[reason];
+}
+
+static void translate_exit(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	uint32_t reason = k->run->exit_reason;
+	const struct kvm_exit_desc *d = kvm_exit_desc(reason);
+	if (d && d->translate) {
+		d->translate(k, e);
+		return;
+	}
+	e->reason = VCPU_EXIT_UNKNOWN;
+	e->unknown.backend_reason = reason;
+	e->unknown.backend_name = d ? d->name : NULL;
+}
 
 /* Hand back, one at a time, the `out`s KVM queued in the coalesced ring:
  * they happened before the exit KVM_RUN just reported, so they go first. */
@@ -487,6 +599,68 @@ static bool next_coalesced_out(struct vcpu_kvm *k, struct vcpu_exit *e)
 }
 
 static int kvm_complete_io(struct vcpu *v);
+static int enter_immediate(struct vcpu_kvm *k);
+
+/* The instruction at CS:EIP, if it is a hypercall in guest RAM (no paging:
+ * linear = physical). */
+static bool hypercall_at_pc(struct vcpu_kvm *k, struct kvm_regs *regs,
+                            enum vcpu_hypercall_insn *insn)
+{
+	struct kvm_sregs sregs;
+	if (kvm_read_regs(k, regs, &sregs) < 0 || (sregs.cr0 & 0x80000000u))
+		return false;
+	uint64_t lin = (uint32_t)(sregs.cs.base + regs->rip);
+	if (lin + 3 > k->ram_size || k->ram[lin] != 0x0f || k->ram[lin + 1] != 0x01)
+		return false;
+	if (k->ram[lin + 2] != 0xc1 && k->ram[lin + 2] != 0xd9)
+		return false;
+	*insn = k->ram[lin + 2] == 0xc1 ? VCPU_HYPERCALL_VMCALL : VCPU_HYPERCALL_VMMCALL;
+	return true;
+}
+
+/* KVM_EXIT_XEN: let KVM complete the hypercall now, leaving EAX as it is
+ * (the caller sets the result with set_state), so that EIP is past it. */
+static int finish_xen_hypercall(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+	struct kvm_regs regs;
+	if (!hypercall_at_pc(k, &regs, &e->hypercall.insn))
+		e->hypercall.insn = VCPU_HYPERCALL_VMCALL; /* Xen's own hypercall page */
+#ifdef KVM_EXIT_XEN_HCALL
+	k->run->xen.u.hcall.result = regs.rax;
+#endif
+	return enter_immediate(k);
+}
+
+/* Where KVM spins in the kernel on a hypercall (its emulator re-executes
+ * it forever), a kick finds the guest at it: do it here instead, as the
+ * built-in CPU does, and keep the kick for the next run. */
+static int take_wedged_hypercall(struct vcpu_kvm *k, struct vcpu_exit *e, bool kicked)
+{
+	struct kvm_regs regs;
+	enum vcpu_hypercall_insn insn;
+	if (k->is_probe || !hypercall_at_pc(k, &regs, &insn))
+		return 0;
+	const struct kvm_hcall_probe *p = kvm_probe_hypercall();
+	if ((insn == VCPU_HYPERCALL_VMCALL ? p->vmcall : p->vmmcall) != KVM_HCALL_WEDGES)
+		return 0;
+	regs.rip += 3;
+	k->sync_fresh = false;
+	if (ioctl(k->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		return -errno;
+	e->reason = VCPU_EXIT_HYPERCALL;
+	e->hypercall.insn = insn;
+	k->kick_pending = kicked;
+	return 0;
+}
+
+static int finish_hypercall(struct vcpu_kvm *k, struct vcpu_exit *e, bool kicked)
+{
+	if (e->reason == VCPU_EXIT_HYPERCALL)
+		return finish_xen_hypercall(k, e);
+	if (e->reason == VCPU_EXIT_INTR)
+		return take_wedged_hypercall(k, e, kicked);
+	return 0;
+}
 
 /* Under single-step, KVM finishes an instruction that exited for I/O on the
  * next KVM_RUN and then runs one more before it traps: finish it without
@@ -522,24 +696,33 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 		e->queued = false;
 		return 0;
 	}
+	if (k->kick_pending) {
+		k->kick_pending = false;
+		*e = (struct vcpu_exit){.reason = VCPU_EXIT_INTR};
+		return 0;
+	}
+	/* KVM checks the window only after running; where it emulates the
+	 * guest that can be after the next hlt. */
+	if (k->run->request_interrupt_window && kvm_interrupt_ready(v)) {
+		*e = (struct vcpu_exit){.reason = VCPU_EXIT_IRQ_WINDOW};
+		return 0;
+	}
 	k->thread = pthread_self();
 	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
 	kvm_ran(k);
+	bool kicked = false;
 	if (r < 0) {
 		if (errno != EINTR && errno != EAGAIN)
 			return -errno;
+		kicked = k->run->immediate_exit;
 		k->run->immediate_exit = 0;
 		k->run->exit_reason = KVM_EXIT_INTR;
 	}
 	e->queued = false;
-	uint32_t reason = k->run->exit_reason;
-	if (reason < sizeof(exit_translators) / sizeof(exit_translators[0]) &&
-	    exit_translators[reason]) {
-		exit_translators[reason](k, e);
-	} else {
-		e->reason = VCPU_EXIT_UNKNOWN;
-		e->unknown.backend_reason = reason;
-	}
+	translate_exit(k, e);
+	r = finish_hypercall(k, e, kicked);
+	if (r < 0)
+		return r;
 	if (k->singlestep && (e->reason == VCPU_EXIT_IO || e->reason == VCPU_EXIT_MMIO))
 		k->step_after_io = true;
 	if (k->ring && k->ring->first != k->ring->last) {
@@ -559,6 +742,11 @@ static int kvm_complete_io(struct vcpu *v)
 	if (k->deferred_valid)
 		return 0; /* a queued out: done; the real exit is still to come */
 	k->step_after_io = false;
+	return enter_immediate(k);
+}
+
+static int enter_immediate(struct vcpu_kvm *k)
+{
 	if (!k->has_immediate_exit)
 		return -ENOTSUP;
 	k->run->immediate_exit = 1;
@@ -614,6 +802,9 @@ static const struct vcpu_ops kvm_vcpu_ops = {
     .set_debug = kvm_set_debug,
     .kick = kvm_kick,
     .complete_io = kvm_complete_io,
+    .interrupt_ready = kvm_interrupt_ready,
+    .inject_interrupt = kvm_inject_interrupt,
+    .request_interrupt_window = kvm_request_interrupt_window,
     .destroy = kvm_destroy,
 };
 
@@ -645,7 +836,7 @@ static int map_run_area(struct vcpu_kvm *k, char *err, size_t errlen)
 	return 0;
 }
 
-struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen)
+struct vcpu *kvm_vcpu_new(uint8_t *ram, uint64_t ram_size, bool probe, char *err, size_t errlen)
 {
 	struct vcpu_kvm *k = calloc(1, sizeof(*k));
 	if (!k) {
@@ -656,6 +847,7 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 	k->kvm_fd = k->vm_fd = k->vcpu_fd = -1;
 	k->ram = ram;
 	k->ram_size = ram_size;
+	k->is_probe = probe;
 	k->thread = pthread_self();
 	k->kvm_fd = open_dev_kvm(err, errlen);
 	if (k->kvm_fd < 0)
@@ -671,6 +863,7 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 	}
 	if (check_caps(k, err, errlen) < 0)
 		goto fail;
+	enable_xen_hcall(k);
 	int r = map_ram(k);
 	if (r < 0) {
 		snprintf(err, errlen, "KVM_SET_USER_MEMORY_REGION failed: %s", strerror(-r));
@@ -699,9 +892,24 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
 	    .watchpoints_fire = false,
 	    .sw_breakpoints_trap = false,
 	    .hlt_exits_when_stepping = false,
+	    .hypercall_vmcall = false,
+	    .hypercall_vmmcall = false,
 	};
 	return &k->vcpu;
 fail:
 	kvm_destroy(&k->vcpu);
 	return NULL;
+}
+
+struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen)
+{
+	struct vcpu *v = kvm_vcpu_new(ram, ram_size, false, err, errlen);
+	/* Without the Xen intercept no hypercall reaches user space by itself,
+	 * and nothing needs running to know it. */
+	if (v && to_kvm(v)->has_xen_hcall) {
+		const struct kvm_hcall_probe *p = kvm_probe_hypercall();
+		v->caps.hypercall_vmcall = p->vmcall == KVM_HCALL_EXITS;
+		v->caps.hypercall_vmmcall = p->vmmcall == KVM_HCALL_EXITS;
+	}
+	return v;
 }

@@ -3,12 +3,16 @@
 #define KVM_GDBSTUB_KVM_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/kvm.h>
 
 #include "vcpu.h"
+
+#define KICK_SIGNAL SIGUSR1
 
 struct vcpu_kvm {
 	struct vcpu vcpu; /* first: a struct vcpu * is a struct vcpu_kvm * */
@@ -23,6 +27,9 @@ struct vcpu_kvm {
 	bool has_immediate_exit, has_guest_debug, has_coalesced_pio;
 	bool has_sync_regs; /* KVM can copy regs and sregs into the run area */
 	bool sync_fresh;    /* it did at the last exit: they are current */
+	bool has_xen_hcall; /* hypercalls exit as KVM_EXIT_XEN (intercept on) */
+	bool is_probe;      /* a throw-away probe VM: no probing from it */
+	bool kick_pending;  /* a kick came with an exit reported first */
 	int coalesced_page;
 	struct kvm_coalesced_mmio_ring *ring;
 	uint32_t ring_max;
@@ -37,5 +44,29 @@ struct vcpu_kvm {
 };
 
 struct vcpu_kvm *to_kvm(struct vcpu *v);
+
+/* kvm_vcpu_create() without applying probe results to caps: what the
+ * probes themselves run on (probe = true: a throw-away VM). */
+struct vcpu *kvm_vcpu_new(uint8_t *ram, uint64_t ram_size, bool probe, char *err, size_t errlen);
+
+/* What a guest's hypercall instruction does under this host's KVM. */
+enum kvm_hcall_outcome {
+	KVM_HCALL_UNTESTED,
+	KVM_HCALL_EXITS,       /* it exits to user space (VCPU_EXIT_HYPERCALL) */
+	KVM_HCALL_WEDGES,      /* KVM_RUN never returns until a signal */
+	KVM_HCALL_GUEST_FAULT, /* KVM raises an exception (#UD) in the guest */
+	KVM_HCALL_IN_KERNEL,   /* KVM completes it itself, no exit */
+	KVM_HCALL_OTHER,
+};
+
+struct kvm_hcall_probe {
+	bool done;
+	enum kvm_hcall_outcome vmcall, vmmcall; /* in real mode */
+	double ms; /* what probing cost */
+};
+
+/* Run a real-mode vmcall and a vmmcall guest, each guarded by a watchdog
+ * that kicks it after 50 ms, once per process (kvm_probe.c). */
+const struct kvm_hcall_probe *kvm_probe_hypercall(void);
 
 #endif

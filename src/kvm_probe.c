@@ -5,12 +5,15 @@
  * plain software interrupt and DR7 data breakpoints never fire; on ordinary
  * hosts both work.  Asking KVM is not enough, so a throw-away VM tries each. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "kvm.h"
+#include "kvm_internal.h"
 
 #define PROBE_RAM     (64 * 1024)
 #define PROBE_CODE    0x1000
@@ -143,5 +146,130 @@ const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *target)
 		target->caps.hlt_exits_when_stepping = probe.hlt_exits_when_stepping;
 		target->caps.rep_steps_per_iteration = probe.rep_steps_per_iteration;
 	}
+	return &probe;
+}
+
+/* ---- hypercalls ------------------------------------------------------ */
+
+#define HCALL_WATCHDOG_MS 50
+
+/* Kicks a probe vCPU whose KVM_RUN has not returned by the deadline. */
+struct watchdog {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+	struct vcpu *vcpu;
+	bool done, fired;
+};
+
+static void *watchdog_main(void *arg)
+{
+	struct watchdog *w = arg;
+	pthread_mutex_lock(&w->lock);
+	while (!w->done) {
+		if (pthread_cond_timedwait(&w->cond, &w->lock, &w->deadline) == ETIMEDOUT) {
+			w->fired = true;
+			vcpu_kick(w->vcpu);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static int watchdog_start(struct watchdog *w, pthread_t *thread, struct vcpu *v)
+{
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	pthread_mutex_init(&w->lock, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	w->deadline.tv_nsec += HCALL_WATCHDOG_MS * 1000000L;
+	if (w->deadline.tv_nsec >= 1000000000L) {
+		w->deadline.tv_sec++;
+		w->deadline.tv_nsec -= 1000000000L;
+	}
+	w->vcpu = v;
+	w->done = w->fired = false;
+	return pthread_create(thread, NULL, watchdog_main, w);
+}
+
+static void watchdog_stop(struct watchdog *w, pthread_t thread)
+{
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+}
+
+/* Run `insn; hlt` in real mode at PROBE_CODE, IVT vector 6 (#UD) at a hlt
+ * at PROBE_HANDLER, and classify what happened. */
+static enum kvm_hcall_outcome probe_one_hcall(struct vcpu *v, uint8_t *ram, uint8_t modrm)
+{
+	const uint8_t code[] = {0x0f, 0x01, modrm, 0xf4};
+	memset(ram, 0, PROBE_RAM);
+	load(ram, PROBE_CODE, code, sizeof(code));
+	ram[PROBE_HANDLER] = 0xf4;
+	ram[6 * 4] = PROBE_HANDLER & 0xff;
+	ram[6 * 4 + 1] = PROBE_HANDLER >> 8;
+	struct vcpu_state st;
+	vcpu_state_reset(&st);
+	st.eip = PROBE_CODE;
+	st.gpr[GPR_ESP] = 0x8000;
+	if (vcpu_set_state(v, &st) < 0)
+		return KVM_HCALL_OTHER;
+
+	struct watchdog w;
+	pthread_t thread;
+	if (watchdog_start(&w, &thread, v) != 0)
+		return KVM_HCALL_UNTESTED;
+	struct vcpu_exit e;
+	int r;
+	/* Other signals (a kick of the real VM on this thread) may end a run
+	 * early: only the watchdog's kick counts as "never returns". */
+	do
+		r = vcpu_run(v, &e);
+	while (r == 0 && e.reason == VCPU_EXIT_INTR && !__atomic_load_n(&w.fired, __ATOMIC_SEQ_CST));
+	watchdog_stop(&w, thread);
+	if (r < 0 || vcpu_get_state(v, &st) < 0)
+		return KVM_HCALL_OTHER;
+	if (e.reason == VCPU_EXIT_HYPERCALL)
+		return KVM_HCALL_EXITS;
+	if (e.reason == VCPU_EXIT_INTR && st.eip == PROBE_CODE)
+		return KVM_HCALL_WEDGES;
+	if (e.reason == VCPU_EXIT_HLT && st.eip == PROBE_HANDLER + 1)
+		return KVM_HCALL_GUEST_FAULT;
+	if (e.reason == VCPU_EXIT_HLT && st.eip == PROBE_CODE + sizeof(code))
+		return KVM_HCALL_IN_KERNEL;
+	return KVM_HCALL_OTHER;
+}
+
+const struct kvm_hcall_probe *kvm_probe_hypercall(void)
+{
+	static struct kvm_hcall_probe probe;
+	if (probe.done)
+		return &probe;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char err[256];
+	uint8_t *ram =
+	    mmap(NULL, PROBE_RAM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct vcpu *v =
+	    ram == MAP_FAILED ? NULL : kvm_vcpu_new(ram, PROBE_RAM, true, err, sizeof(err));
+	if (v) {
+		probe.vmcall = probe_one_hcall(v, ram, 0xc1);
+		probe.vmmcall = probe_one_hcall(v, ram, 0xd9);
+		vcpu_destroy(v);
+	}
+	if (ram != MAP_FAILED)
+		munmap(ram, PROBE_RAM);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	probe.ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	probe.done = true;
 	return &probe;
 }

@@ -7,6 +7,12 @@
  * Exits follow KVM's model: vcpu_run() returns one exit; for an `in` or an
  * MMIO read the caller stores the value into exit->io.data / exit->mmio.data
  * and the next vcpu_run() completes the instruction with it.
+ *
+ * External interrupts follow KVM's user-space irqchip model: the caller owns
+ * the interrupt controller, asks vcpu_interrupt_ready() at an exit, injects
+ * one vector with vcpu_inject_interrupt(), or asks with
+ * vcpu_request_interrupt_window() for an exit as soon as the guest can take
+ * one.
  */
 #ifndef KVM_GDBSTUB_VCPU_H
 #define KVM_GDBSTUB_VCPU_H
@@ -79,6 +85,8 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_FAIL_ENTRY,     /* the backend refused to enter the guest */
 	VCPU_EXIT_INTERNAL_ERROR, /* the backend could not emulate an instruction */
 	VCPU_EXIT_UNKNOWN,        /* a backend exit with no meaning here */
+	VCPU_EXIT_IRQ_WINDOW,     /* the guest can take an interrupt (window requested) */
+	VCPU_EXIT_HYPERCALL,      /* vmcall/vmmcall; EIP is past it, see exit.hypercall */
 	VCPU_EXIT_REASON_COUNT
 };
 
@@ -90,6 +98,12 @@ enum vcpu_debug_kind {
 	VCPU_DEBUG_BREAKPOINT, /* about to execute an instruction breakpoint */
 	VCPU_DEBUG_WATCHPOINT, /* an instruction touched watched data; it is done */
 	VCPU_DEBUG_SW_BREAK,   /* an int3 trapped (KVM_GUESTDBG_USE_SW_BP) */
+};
+
+/* The instruction of a VCPU_EXIT_HYPERCALL. */
+enum vcpu_hypercall_insn {
+	VCPU_HYPERCALL_VMCALL,  /* 0F 01 C1 (Intel) */
+	VCPU_HYPERCALL_VMMCALL, /* 0F 01 D9 (AMD) */
 };
 
 struct vcpu_exit {
@@ -125,7 +139,11 @@ struct vcpu_exit {
 			uint64_t data[4];
 		} internal;
 		struct {
+			enum vcpu_hypercall_insn insn;
+		} hypercall;
+		struct {
 			uint32_t backend_reason;
+			const char *backend_name; /* e.g. "KVM_EXIT_NMI", or NULL */
 		} unknown;
 	};
 };
@@ -158,6 +176,8 @@ struct vcpu_caps {
 	bool sw_breakpoints_trap;     /* int3 under sw_breakpoints gives a DEBUG exit */
 	bool hlt_exits_when_stepping; /* stepping onto hlt gives VCPU_EXIT_HLT */
 	bool rep_steps_per_iteration; /* a step of a REP string insn is one iteration */
+	bool hypercall_vmcall;        /* vmcall exits VCPU_EXIT_HYPERCALL by itself */
+	bool hypercall_vmmcall;       /* vmmcall exits VCPU_EXIT_HYPERCALL by itself */
 };
 
 struct vcpu;
@@ -175,6 +195,9 @@ struct vcpu_ops {
 	 * data the caller stored) without running any further, so that the
 	 * state read next is consistent.  0 or -errno. */
 	int (*complete_io)(struct vcpu *vcpu);
+	bool (*interrupt_ready)(struct vcpu *vcpu);
+	int (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
+	void (*request_interrupt_window)(struct vcpu *vcpu, bool on);
 	void (*destroy)(struct vcpu *vcpu);
 };
 
@@ -226,6 +249,32 @@ static inline void vcpu_ram_written(struct vcpu *v, uint64_t gpa, uint64_t len)
 static inline int vcpu_complete_io(struct vcpu *v)
 {
 	return v->ops->complete_io ? v->ops->complete_io(v) : 0;
+}
+
+/* Would the CPU accept an external interrupt at this instruction boundary:
+ * IF = 1 and no interrupt shadow (the instruction after an STI that set IF,
+ * a MOV SS or a POP SS)?  Meaningful between runs. */
+static inline bool vcpu_interrupt_ready(struct vcpu *v)
+{
+	return v->ops->interrupt_ready(v);
+}
+
+/* Deliver external interrupt vector before the next instruction the next
+ * vcpu_run() executes: through the IVT in real mode, the IDT in protected
+ * mode.  Precondition: vcpu_interrupt_ready().  After a HLT exit (EIP past
+ * the hlt) the handler's iret returns behind the hlt.  0, or -errno
+ * (EAGAIN: not ready; EBUSY: one already waits for the next run). */
+static inline int vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	return v->ops->inject_interrupt(v, vector);
+}
+
+/* While on, vcpu_run() returns VCPU_EXIT_IRQ_WINDOW as soon as
+ * vcpu_interrupt_ready() would be true (at once if it is already), before
+ * executing anything more.  Stays on until turned off. */
+static inline void vcpu_request_interrupt_window(struct vcpu *v, bool on)
+{
+	v->ops->request_interrupt_window(v, on);
 }
 
 static inline void vcpu_destroy(struct vcpu *v)

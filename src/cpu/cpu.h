@@ -60,6 +60,12 @@ enum {
 	EXC_GP = 13,
 };
 
+/* The class of an event being delivered, which decides what a fault during
+ * its delivery becomes (Intel SDM vol. 3, table "Conditions for Generating a
+ * Double Fault"): NONE means no delivery is under way (a fault of INT n is an
+ * ordinary fault); any other class also sets EXT in the error codes. */
+enum deliver_class { DELIVER_NONE, DELIVER_BENIGN, DELIVER_CONTRIBUTORY, DELIVER_DOUBLE };
+
 #define REG_ZERO    8  /* index of an always-zero register (absent base/index) */
 #define ICACHE_BITS 13 /* decoded-instruction cache: 8192 entries */
 #define ICACHE_SIZE (1u << ICACHE_BITS)
@@ -138,8 +144,14 @@ struct cpu {
 
 	/* Fault being raised, and delivery nesting. */
 	int fault_vec;
-	int32_t fault_err; /* -1: no error code */
-	int delivering;    /* 0, or 1 + vector being delivered */
+	int32_t fault_err;  /* -1: no error code */
+	uint8_t delivering; /* enum deliver_class of the event being delivered */
+
+	/* External interrupts (vcpu_inject_interrupt and friends). */
+	uint8_t inhibit; /* interrupt shadow: 2 = set by this instruction, 1 = on */
+	bool irq_pending; /* irq_vector is delivered before the next instruction */
+	uint8_t irq_vector;
+	bool irq_window; /* exit IRQ_WINDOW as soon as cpu_irq_ready() */
 
 	/* Exits queued by the current instruction and not yet returned. */
 	struct pending_exit pend[MAX_PENDING];
@@ -267,6 +279,24 @@ NORETURN void cpu_abort_exit(struct cpu *c, const struct vcpu_exit *e);
 struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason);
 /* Deliver interrupt vec through the IVT/IDT with return address ret_eip. */
 void cpu_interrupt(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t err);
+/* Deliver an event of class cls at the boundary before c->eip (an exception,
+ * the TF trap, an external interrupt) and move EIP to its handler. */
+void cpu_deliver_event(struct cpu *c, unsigned vec, int32_t err, enum deliver_class cls);
+/* Abandon the instruction with an INTERNAL_ERROR exit (suberror 1, emulation
+ * failure, as KVM reports it): data[0] = linear EIP, data[1] = detail. */
+NORETURN void cpu_unsupported(struct cpu *c, uint64_t detail);
+/* An external interrupt would be taken here: IF set, no interrupt shadow. */
+static inline bool cpu_irq_ready(const struct cpu *c)
+{
+	return (c->flags & FL_IF) && !c->inhibit;
+}
+/* STI (setting IF), MOV SS and POP SS hold interrupts off until after the
+ * next instruction; the fast loop ends so the careful one runs that one. */
+static inline void cpu_shadow_next(struct cpu *c)
+{
+	c->inhibit = 2;
+	c->stop = 1;
+}
 /* Invalidate cached decodes overlapping linear [lin, lin+len). */
 void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len);
 /* vcpu_ops.run and .complete_io (exec.c). */
@@ -444,7 +474,7 @@ op_fn op_push_r, op_pop_r, op_push_sreg, op_pop_sreg, op_push_imm, op_push_rm, o
 op_fn op_jcc, op_jmp_rel, op_call_rel, op_ret, op_retf, op_jmp_far, op_call_far, op_jmp_rm,
     op_call_rm, op_jmp_far_rm, op_call_far_rm, op_loop, op_jcxz;
 /* interrupt.c */
-op_fn op_int3, op_int, op_into, op_int1, op_iret, op_bound;
+op_fn op_int3, op_int, op_into, op_int1, op_iret, op_bound, op_hypercall;
 /* segment.c */
 op_fn op_grp7, op_mov_cr, op_mov_dr, op_clts, op_grp6;
 /* string.c */

@@ -67,6 +67,8 @@ void op_mov_sreg_rm(struct cpu *c, const struct insn *i)
 	if (i->reg >= SREG_COUNT || i->reg == SREG_CS)
 		cpu_fault(c, EXC_UD, -1);
 	seg_load(c, i->reg, (uint16_t)rm_read(c, i, 2));
+	if (i->reg == SREG_SS)
+		cpu_shadow_next(c);
 }
 
 /* 8D */
@@ -229,6 +231,8 @@ void op_flag_op(struct cpu *c, const struct insn *i)
 		c->flags &= ~FL_IF;
 		break;
 	case 0xfb:
+		if (!(c->flags & FL_IF))
+			cpu_shadow_next(c);
 		c->flags |= FL_IF;
 		break;
 	case 0xfc:

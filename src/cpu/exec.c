@@ -1,6 +1,7 @@
 /* The run loop: decoded-instruction cache, the fast loop (no debugging),
  * the careful loop (breakpoints, watchpoints, single-step, guest TF,
- * re-execution with inputs), fault delivery and the queue of exits. */
+ * interrupt shadows, re-execution with inputs), fault and external interrupt
+ * delivery and the queue of exits. */
 #include "cpu.h"
 
 enum { JMP_FAULT = 1, JMP_EXIT = 2 };
@@ -22,6 +23,16 @@ void cpu_abort_exit(struct cpu *c, const struct vcpu_exit *e)
 	p->input = (e->reason == VCPU_EXIT_IO && !e->io.is_write) ||
 	           (e->reason == VCPU_EXIT_MMIO && !e->mmio.is_write);
 	longjmp(c->jb, JMP_EXIT);
+}
+
+void cpu_unsupported(struct cpu *c, uint64_t detail)
+{
+	struct vcpu_exit e = {.reason = VCPU_EXIT_INTERNAL_ERROR};
+	e.internal.suberror = 1; /* KVM_INTERNAL_ERROR_EMULATION */
+	e.internal.ndata = 2;
+	e.internal.data[0] = c->seg[SREG_CS].base + c->eip;
+	e.internal.data[1] = detail;
+	cpu_abort_exit(c, &e);
 }
 
 void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len)
@@ -75,6 +86,8 @@ static void exec_fast(struct cpu *c)
 		c->eip = c->next_eip;
 	} while (--n && !c->stop);
 	c->icount += FAST_BATCH - n;
+	if (unlikely(c->inhibit))
+		c->inhibit = 1; /* the batch ended at the STI / MOV SS / POP SS */
 }
 
 static bool is_breakpoint(const struct cpu *c, uint32_t lin)
@@ -141,40 +154,81 @@ static void exec_one(struct cpu *c)
 	c->icount++;
 	c->replay_n = c->replay_pos = 0;
 	c->pend_mark = c->pend_n;
+	if (c->inhibit)
+		c->inhibit--; /* a shadow ends after the instruction it covers */
 	if (tf && !queue_has(c, VCPU_EXIT_DEBUG)) {
 		/* Guest single-step trap (EFLAGS.TF): #DB after the instruction. */
-		cpu_interrupt(c, EXC_DB, c->eip, -1);
-		c->eip = c->next_eip;
+		cpu_deliver_event(c, EXC_DB, -1, DELIVER_BENIGN);
 	}
 }
 
-/* A fault was raised: deliver it, escalating to #DF and to shutdown. */
+static enum deliver_class fault_class(int vec)
+{
+	switch (vec) {
+	case EXC_DE:
+	case EXC_TS:
+	case EXC_NP:
+	case EXC_SS:
+	case EXC_GP:
+		return DELIVER_CONTRIBUTORY;
+	case EXC_DF:
+		return DELIVER_DOUBLE;
+	default:
+		return DELIVER_BENIGN;
+	}
+}
+
+static bool has_error_code(int vec)
+{
+	return vec == EXC_DF || (vec >= EXC_TS && vec <= EXC_GP) || vec == 14 || vec == 17;
+}
+
+/* A fault was raised: deliver it.  One raised while delivering another
+ * event is delivered after it, or becomes #DF (two contributory faults),
+ * or shutdown (a fault delivering #DF). */
 static void handle_fault(struct cpu *c)
 {
 	int vec = c->fault_vec;
 	int32_t err = c->fault_err;
+	enum deliver_class first = c->delivering;
 
 	c->replay_n = c->replay_pos = 0;
 	c->pend_n = c->pend_mark;
-	if (c->delivering) {
-		if (c->delivering == 1 + EXC_DF) {
-			c->delivering = 0;
-			cpu_queue_exit(c, VCPU_EXIT_SHUTDOWN);
-			return;
-		}
+	c->delivering = DELIVER_NONE;
+	if (first == DELIVER_DOUBLE) {
+		cpu_queue_exit(c, VCPU_EXIT_SHUTDOWN);
+		return;
+	}
+	if (first == DELIVER_CONTRIBUTORY && fault_class(vec) == DELIVER_CONTRIBUTORY) {
 		vec = EXC_DF;
 		err = 0;
 	}
-	c->delivering = 1 + vec;
-	if (!cpu_pmode(c) ||
-	    !(vec == EXC_DF || (vec >= EXC_TS && vec <= EXC_GP) || vec == 14 || vec == 17))
+	if (!cpu_pmode(c) || !has_error_code(vec))
 		err = -1;
-	cpu_interrupt(c, (unsigned)vec, c->eip, err);
-	c->delivering = 0;
-	c->eip = c->next_eip;
+	cpu_deliver_event(c, (unsigned)vec, err, fault_class(vec));
 	c->icount++;
 	if (c->debug_slow)
 		after_step(c);
+}
+
+/* Deliver the injected external interrupt. */
+static void deliver_irq(struct cpu *c)
+{
+	c->irq_pending = false;
+	cpu_deliver_event(c, c->irq_vector, -1, DELIVER_BENIGN);
+	if (c->debug_slow)
+		after_step(c);
+}
+
+/* Between instructions: an injected interrupt or an open interrupt window
+ * the caller asked for.  True if an exit is now queued. */
+static bool irq_check(struct cpu *c)
+{
+	if (c->irq_pending)
+		deliver_irq(c);
+	else if (c->irq_window && cpu_irq_ready(c))
+		cpu_queue_exit(c, VCPU_EXIT_IRQ_WINDOW);
+	return c->pend_n != 0;
 }
 
 static void pop_exit(struct cpu *c, struct vcpu_exit *exit)
@@ -214,7 +268,7 @@ static void take_input(struct cpu *c)
 static void finish_input_insn(struct cpu *c)
 {
 	c->pend_mark = 0;
-	c->delivering = 0;
+	c->delivering = DELIVER_NONE;
 	switch (setjmp(c->jb)) {
 	case 0:
 		exec_one(c);
@@ -259,7 +313,7 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		return 0;
 	}
 	c->pend_mark = 0;
-	c->delivering = 0;
+	c->delivering = DELIVER_NONE;
 
 	switch (setjmp(c->jb)) {
 	case 0:
@@ -281,7 +335,9 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 			cpu_queue_exit(c, VCPU_EXIT_INTR);
 			break;
 		}
-		if (!c->debug_slow && !(c->flags & FL_TF) && !c->replay_n) {
+		if (unlikely(c->irq_pending | c->irq_window) && !c->replay_n && irq_check(c))
+			break;
+		if (!c->debug_slow && !(c->flags & FL_TF) && !c->replay_n && !c->inhibit) {
 			exec_fast(c);
 			continue;
 		}

@@ -1,5 +1,6 @@
 /* Interrupts and exceptions: delivery through the real-mode IVT or the
- * protected-mode IDT, INT n / INT3 / INTO / INT1, IRET, BOUND. */
+ * protected-mode IDT, INT n / INT3 / INTO / INT1, IRET, BOUND, and the
+ * hypercall instructions VMCALL / VMMCALL. */
 #include "cpu.h"
 
 void cpu_fault(struct cpu *c, int vec, int32_t err)
@@ -28,22 +29,52 @@ static void deliver_real(struct cpu *c, unsigned vec, uint32_t ret_eip)
 	c->next_eip = ip;
 }
 
+/* IDT gate types (descriptor bits 8-12, S = 0). */
+enum {
+	GATE_TASK = 0x5,
+	GATE_INT16 = 0x6,
+	GATE_TRAP16 = 0x7,
+	GATE_INT32 = 0xe,
+	GATE_TRAP32 = 0xf,
+};
+
+/* Read and check the IDT gate of vec: returns its type, the handler's
+ * offset and code segment.  Error codes carry EXT while an event the program
+ * did not ask for (an exception, an external interrupt) is being delivered. */
+static unsigned read_gate(struct cpu *c, unsigned vec, uint32_t *off, struct vcpu_segment *cs)
+{
+	int32_t idt_err = (int32_t)(vec * 8 + 2 + (c->delivering != DELIVER_NONE));
+	if (vec * 8 + 7 > c->idt.limit)
+		cpu_fault(c, EXC_GP, idt_err);
+	uint32_t a = c->idt.base + vec * 8;
+	uint32_t lo = lin_read(c, a, 4), hi = lin_read(c, a + 4, 4);
+	unsigned type = (hi >> 8) & 0x1f;
+	if (type != GATE_TASK && type != GATE_INT16 && type != GATE_TRAP16 && type != GATE_INT32 &&
+	    type != GATE_TRAP32)
+		cpu_fault(c, EXC_GP, idt_err);
+	if (!(hi & 0x8000))
+		cpu_fault(c, EXC_NP, idt_err);
+	if (type == GATE_TASK)
+		cpu_unsupported(c, vec); /* a task switch: no TSS here */
+	*off = (lo & 0xffff) | ((type & 8) ? (hi & 0xffff0000u) : 0);
+	seg_fetch_cs(c, (uint16_t)(lo >> 16), cs);
+	/* Everything runs at CPL 0, so no gate changes privilege; a handler in
+	 * a less privileged non-conforming segment is refused, as hardware
+	 * does. */
+	if (!(cs->type & 4) && cs->dpl > 0)
+		cpu_fault(c, EXC_GP, (lo >> 16) & ~3u);
+	return type;
+}
+
 /* Protected mode: 16- and 32-bit interrupt and trap gates to a code
  * segment at the same privilege (there is only CPL 0 here). */
 static void deliver_prot(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t err)
 {
-	if (vec * 8 + 7 > c->idt.limit)
-		cpu_fault(c, EXC_GP, vec * 8 + 2);
-	uint32_t a = c->idt.base + vec * 8;
-	uint32_t lo = lin_read(c, a, 4), hi = lin_read(c, a + 4, 4);
-	unsigned type = (hi >> 8) & 0x1f;
-	if (!(hi & 0x8000) || (type != 0xe && type != 0xf && type != 0x6 && type != 0x7))
-		cpu_fault(c, EXC_GP, vec * 8 + 2);
-	unsigned gsz = (type & 8) ? 4 : 2;
-	uint32_t off = (lo & 0xffff) | (gsz == 4 ? (hi & 0xffff0000u) : 0);
 	struct vcpu_segment cs;
+	uint32_t off;
+	unsigned type = read_gate(c, vec, &off, &cs);
+	unsigned gsz = (type & 8) ? 4 : 2;
 
-	seg_fetch_cs(c, (uint16_t)(lo >> 16), &cs);
 	if (off > cs.limit)
 		cpu_fault(c, EXC_GP, 0);
 	uint32_t sp = c->r[GPR_ESP];
@@ -54,7 +85,7 @@ static void deliver_prot(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t 
 		push_at(c, &sp, (uint32_t)err, gsz);
 	set_sp(c, sp);
 	c->flags &= ~(FL_TF | FL_NT | FL_RF | FL_VM);
-	if (!(type & 1))
+	if (type == GATE_INT16 || type == GATE_INT32)
 		c->flags &= ~FL_IF;
 	c->seg[SREG_CS] = cs;
 	seg_changed(c, SREG_CS);
@@ -70,6 +101,15 @@ void cpu_interrupt(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t err)
 		deliver_real(c, vec, ret_eip);
 	if (c->flags & FL_TF)
 		c->stop = 1;
+}
+
+void cpu_deliver_event(struct cpu *c, unsigned vec, int32_t err, enum deliver_class cls)
+{
+	c->delivering = (uint8_t)cls;
+	cpu_interrupt(c, vec, c->eip, err);
+	c->delivering = DELIVER_NONE;
+	c->eip = c->next_eip;
+	c->inhibit = 0;
 }
 
 /* CC.  Under the debugger's sw_breakpoints it stops with EIP at the int3. */
@@ -149,4 +189,19 @@ void op_bound(struct cpu *c, const struct insn *i)
 	}
 	if (v < lo || v > hi)
 		cpu_fault(c, EXC_BR, -1);
+}
+
+/* 0F 01 C1 VMCALL, 0F 01 D9 VMMCALL: an exit to the caller, EIP past it.
+ * Any other register form of group 7 (but SMSW, LMSW) is #UD. */
+void op_hypercall(struct cpu *c, const struct insn *i)
+{
+	enum vcpu_hypercall_insn insn;
+
+	if (i->reg == 0 && i->rm == 1)
+		insn = VCPU_HYPERCALL_VMCALL;
+	else if (i->reg == 3 && i->rm == 1)
+		insn = VCPU_HYPERCALL_VMMCALL;
+	else
+		cpu_fault(c, EXC_UD, -1);
+	cpu_queue_exit(c, VCPU_EXIT_HYPERCALL)->exit.hypercall.insn = insn;
 }

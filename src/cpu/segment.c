@@ -156,21 +156,16 @@ void flags_write(struct cpu *c, uint32_t v, uint32_t mask)
 {
 	uint32_t old = c->flags;
 	c->flags = ((old & ~mask) | (v & mask) | EFLAGS_FIXED) & ~(0x8028u | FL_RF);
-	if ((old ^ c->flags) & FL_TF)
+	/* TF: the careful loop takes over; IF set: an interrupt window opens. */
+	if ((old ^ c->flags) & FL_TF || (~old & c->flags & FL_IF))
 		c->stop = 1;
 }
 
 /* Write CR0; paging cannot be enabled here. */
 static void write_cr0(struct cpu *c, uint32_t v)
 {
-	if (v & 0x80000000u) {
-		struct vcpu_exit e = {.reason = VCPU_EXIT_INTERNAL_ERROR};
-		e.internal.suberror = 1;
-		e.internal.ndata = 2;
-		e.internal.data[0] = c->seg[SREG_CS].base + c->eip;
-		e.internal.data[1] = v;
-		cpu_abort_exit(c, &e);
-	}
+	if (v & 0x80000000u)
+		cpu_unsupported(c, v);
 	uint32_t old = c->cr0;
 	c->cr0 = (v & 0x6005003fu) | 0x10; /* ET is hardwired */
 	if ((old ^ c->cr0) & CR0_PE) {
@@ -180,17 +175,20 @@ static void write_cr0(struct cpu *c, uint32_t v)
 	}
 }
 
-/* 0F 01: SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG */
+/* 0F 01: SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG; the register forms
+ * but SMSW/LMSW are VMCALL, VMMCALL or #UD (op_hypercall). */
 void op_grp7(struct cpu *c, const struct insn *i)
 {
 	struct vcpu_dtable *t = (i->reg & 1) ? &c->idt : &c->gdt;
 	uint32_t off, base;
 
+	if (i->mod == 3 && i->reg != 4 && i->reg != 6) {
+		op_hypercall(c, i);
+		return;
+	}
 	switch (i->reg) {
 	case 0:
 	case 1:
-		if (i->mod == 3)
-			cpu_fault(c, EXC_UD, -1);
 		off = ea(c, i);
 		base = i->osz == 4 ? t->base : (t->base & 0xffffff);
 		mem_check(c, i->seg, off, 2);
@@ -199,8 +197,6 @@ void op_grp7(struct cpu *c, const struct insn *i)
 		return;
 	case 2:
 	case 3:
-		if (i->mod == 3)
-			cpu_fault(c, EXC_UD, -1);
 		off = ea(c, i);
 		{
 			uint16_t limit = (uint16_t)mem_read(c, i->seg, off, 2);
@@ -224,8 +220,6 @@ void op_grp7(struct cpu *c, const struct insn *i)
 		return;
 	}
 	case 7:
-		if (i->mod == 3)
-			cpu_fault(c, EXC_UD, -1);
 		return; /* INVLPG: no TLB */
 	default:
 		cpu_fault(c, EXC_UD, -1);

@@ -53,6 +53,8 @@ void op_pop_sreg(struct cpu *c, const struct insn *i)
 	uint16_t sel = (uint16_t)pop_at(c, &sp, i->osz);
 	seg_load(c, sreg_of(i), sel);
 	set_sp(c, sp);
+	if (sreg_of(i) == SREG_SS)
+		cpu_shadow_next(c);
 }
 
 /* 68, 6A */

@@ -46,6 +46,7 @@ static int emu_set_state(struct vcpu *v, const struct vcpu_state *st)
 		c->awaiting_input = 0;
 		c->replay_n = c->replay_pos = 0;
 		c->bp_inhibit_on = false;
+		c->inhibit = 0; /* a shadow covers only the instruction it was at */
 	}
 	return 0;
 }
@@ -99,6 +100,30 @@ static void emu_kick(struct vcpu *v)
 	__atomic_store_n(&cpu_of(v)->kicked, 1, __ATOMIC_RELAXED);
 }
 
+static bool emu_interrupt_ready(struct vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+	return cpu_irq_ready(c) && !c->irq_pending;
+}
+
+/* Delivered by the next run, before its first instruction (exec.c). */
+static int emu_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+	struct cpu *c = cpu_of(v);
+	if (c->irq_pending)
+		return -EBUSY;
+	if (!cpu_irq_ready(c))
+		return -EAGAIN;
+	c->irq_pending = true;
+	c->irq_vector = vector;
+	return 0;
+}
+
+static void emu_request_interrupt_window(struct vcpu *v, bool on)
+{
+	cpu_of(v)->irq_window = on;
+}
+
 static void emu_ram_written(struct vcpu *v, uint64_t gpa, uint64_t len)
 {
 	icache_invalidate(cpu_of(v), gpa, len);
@@ -123,6 +148,9 @@ static const struct vcpu_ops emu_ops = {
     .kick = emu_kick,
     .ram_written = emu_ram_written,
     .complete_io = emu_cpu_complete_io,
+    .interrupt_ready = emu_interrupt_ready,
+    .inject_interrupt = emu_inject_interrupt,
+    .request_interrupt_window = emu_request_interrupt_window,
     .destroy = emu_destroy,
 };
 
@@ -152,6 +180,8 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	    .sw_breakpoints_trap = true,
 	    .hlt_exits_when_stepping = true,
 	    .rep_steps_per_iteration = true,
+	    .hypercall_vmcall = true,
+	    .hypercall_vmmcall = true,
 	};
 	c->ram = ram;
 	c->ram_size = ram_size;

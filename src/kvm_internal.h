@@ -62,7 +62,7 @@ enum kvm_hcall_outcome {
 struct kvm_hcall_probe {
 	bool done;
 	enum kvm_hcall_outcome vmcall, vmmcall; /* in real mode */
-	double ms; /* what probing cost */
+	double ms;                              /* what probing cost */
 };
 
 /* Run a real-mode vmcall and a vmmcall guest, each guarded by a watchdog

@@ -1,9 +1,12 @@
-/* Find out which debug mechanisms this host's KVM really delivers.
+/* Find out which debug mechanisms this host's KVM really delivers, and what
+ * it does with a guest's hypercall instruction.
  *
  * Where KVM runs real mode in its instruction emulator (hosts without
  * VT-x/AMD-V exposed), int3 under KVM_GUESTDBG_USE_SW_BP is executed as a
  * plain software interrupt and DR7 data breakpoints never fire; on ordinary
- * hosts both work.  Asking KVM is not enough, so a throw-away VM tries each. */
+ * hosts both work.  There, too, a real-mode vmcall never leaves KVM_RUN (the
+ * emulator re-executes it) and vmmcall raises #UD.  Asking KVM is not
+ * enough, so a throw-away VM tries each. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -168,7 +171,7 @@ static void *watchdog_main(void *arg)
 	pthread_mutex_lock(&w->lock);
 	while (!w->done) {
 		if (pthread_cond_timedwait(&w->cond, &w->lock, &w->deadline) == ETIMEDOUT) {
-			w->fired = true;
+			__atomic_store_n(&w->fired, true, __ATOMIC_SEQ_CST);
 			vcpu_kick(w->vcpu);
 			break;
 		}
@@ -234,7 +237,8 @@ static enum kvm_hcall_outcome probe_one_hcall(struct vcpu *v, uint8_t *ram, uint
 	 * early: only the watchdog's kick counts as "never returns". */
 	do
 		r = vcpu_run(v, &e);
-	while (r == 0 && e.reason == VCPU_EXIT_INTR && !__atomic_load_n(&w.fired, __ATOMIC_SEQ_CST));
+	while (r == 0 && e.reason == VCPU_EXIT_INTR &&
+	       !__atomic_load_n(&w.fired, __ATOMIC_SEQ_CST));
 	watchdog_stop(&w, thread);
 	if (r < 0 || vcpu_get_state(v, &st) < 0)
 		return KVM_HCALL_OTHER;

@@ -46,7 +46,9 @@ void runloop_describe_exit(const struct vcpu_exit *e, char *buf, size_t len)
 		         e->internal.suberror == 1 ? " (instruction emulation failed)" : "");
 		break;
 	case VCPU_EXIT_UNKNOWN:
-		snprintf(buf, len, "UNKNOWN backend exit reason %u", e->unknown.backend_reason);
+		snprintf(buf, len, "UNKNOWN backend exit reason %u%s%s", e->unknown.backend_reason,
+		         e->unknown.backend_name ? " " : "",
+		         e->unknown.backend_name ? e->unknown.backend_name : "");
 		break;
 	default:
 		snprintf(buf, len, "%s", name);
@@ -265,7 +267,8 @@ static const exit_handler exit_handlers[VCPU_EXIT_REASON_COUNT] = {
     [VCPU_EXIT_MMIO] = on_mmio,        [VCPU_EXIT_DEBUG] = on_debug,
     [VCPU_EXIT_INTR] = on_intr,        [VCPU_EXIT_SHUTDOWN] = on_fault,
     [VCPU_EXIT_FAIL_ENTRY] = on_fault, [VCPU_EXIT_INTERNAL_ERROR] = on_internal_error,
-    [VCPU_EXIT_UNKNOWN] = on_fault,
+    [VCPU_EXIT_UNKNOWN] = on_fault,    [VCPU_EXIT_IRQ_WINDOW] = on_fault,
+    [VCPU_EXIT_HYPERCALL] = on_fault, /* until the machine serves them */
 };
 
 static void trace_exit(struct vm *vm, const struct vcpu_exit *e)

@@ -148,7 +148,7 @@ struct cpu {
 	uint8_t delivering; /* enum deliver_class of the event being delivered */
 
 	/* External interrupts (vcpu_inject_interrupt and friends). */
-	uint8_t inhibit; /* interrupt shadow: 2 = set by this instruction, 1 = on */
+	uint8_t inhibit;  /* interrupt shadow: 2 = set by this instruction, 1 = on */
 	bool irq_pending; /* irq_vector is delivered before the next instruction */
 	uint8_t irq_vector;
 	bool irq_window; /* exit IRQ_WINDOW as soon as cpu_irq_ready() */

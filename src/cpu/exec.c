@@ -211,13 +211,13 @@ static void handle_fault(struct cpu *c)
 		after_step(c);
 }
 
-/* Deliver the injected external interrupt. */
+/* Deliver the injected external interrupt.  It is no instruction: under
+ * single-step the handler's first instruction runs before the step is
+ * reported, as on KVM. */
 static void deliver_irq(struct cpu *c)
 {
 	c->irq_pending = false;
 	cpu_deliver_event(c, c->irq_vector, -1, DELIVER_BENIGN);
-	if (c->debug_slow)
-		after_step(c);
 }
 
 /* Between instructions: an injected interrupt or an open interrupt window

@@ -7,6 +7,7 @@
  * 0000:0500+n, so "which exception" is read from EIP after the HLT exit.
  * Exit status 0 when every check passes.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1159,6 +1160,290 @@ static void test_faults(void)
 	vcpu_destroy(v);
 }
 
+/* ---- external interrupts, IDT gates, hypercalls ---- */
+
+#define PM_STUBS 0x600u  /* 32-bit hlt stubs, one per vector */
+#define PM_IDT   0x3800u /* IDTR at 0x3200 */
+#define PM_STACK 0x9000u
+
+enum { GATE_TASK = 0x5, GATE_INT16 = 0x6, GATE_TRAP16 = 0x7, GATE_INT32 = 0xe, GATE_TRAP32 = 0xf };
+
+static void set_gate(unsigned vec, unsigned type, uint16_t sel, uint32_t off, bool present)
+{
+	uint8_t *g = ram + PM_IDT + vec * 8;
+	g[0] = (uint8_t)off, g[1] = (uint8_t)(off >> 8);
+	g[2] = (uint8_t)sel, g[3] = (uint8_t)(sel >> 8);
+	g[4] = 0;
+	g[5] = (uint8_t)((present ? 0x80 : 0) | type);
+	g[6] = (uint8_t)(off >> 16), g[7] = (uint8_t)(off >> 24);
+}
+
+/* start() plus a switch to 32-bit protected mode: GDT null, code32 (08),
+ * data32 (10), code16 (18); every IDT gate a 32-bit interrupt gate to a hlt
+ * at PM_STUBS + vector; IDT limit idt_limit; ESP = PM_STACK.  The cursor is
+ * left in 32-bit code. */
+static void pm_start(const char *name, uint16_t idt_limit)
+{
+	static const uint64_t gdt[] = {0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull,
+	                               0x00009a000000ffffull};
+	start(name);
+	memcpy(ram + 0x3000, gdt, sizeof(gdt));
+	memcpy(ram + 0x3100, "\x1f\x00\x00\x30\x00\x00", 6); /* GDTR */
+	memcpy(ram + 0x3200, &idt_limit, 2);
+	memcpy(ram + 0x3202, "\x00\x38\x00\x00", 4); /* IDTR base PM_IDT */
+	for (unsigned v = 0; v < 256; v++) {
+		set_gate(v, GATE_INT32, 8, PM_STUBS + v, true);
+		ram[PM_STUBS + v] = 0xf4;
+	}
+	E(0x0f, 0x01, 0x16), e16(0x3100); /* lgdt [0x3100] */
+	E(0x0f, 0x20, 0xc0);              /* mov eax, cr0 */
+	E(0x66, 0x83, 0xc8, 0x01);        /* or eax, 1 */
+	E(0x0f, 0x22, 0xc0);              /* mov cr0, eax */
+	E(0x66, 0xea);                    /* jmp far 0008:pm32 */
+	uint8_t *fix = p;
+	e32(0), e16(0x08);
+	uint32_t pm32 = here();
+	memcpy(fix, &pm32, 4);
+	E(0xb8), e32(0x10);               /* mov eax, 0x10 */
+	E(0x8e, 0xd8);                    /* mov ds, eax */
+	E(0x8e, 0xc0);                    /* mov es, eax */
+	E(0x8e, 0xd0);                    /* mov ss, eax */
+	E(0xbc), e32(PM_STACK);           /* mov esp, PM_STACK */
+	E(0x0f, 0x01, 0x1d), e32(0x3200); /* lidt [0x3200] */
+}
+
+/* Run to a HLT in the stub of vector vec; returns the state. */
+static struct vcpu_state run_pm_vector(struct vcpu *v, unsigned vec)
+{
+	struct vcpu_state st = run_hlt(v);
+	check(st.seg[SREG_CS].selector == 8 && st.eip == PM_STUBS + vec + 1,
+	      "wanted vector %u, stopped at %04x:%08x", vec, st.seg[SREG_CS].selector, st.eip);
+	return st;
+}
+
+/* A gate of each kind: the frame's size, IF in the handler, iret back. */
+static void test_pm_gates(void)
+{
+	static const struct {
+		const char *name;
+		unsigned type;
+		unsigned frame; /* bytes pushed */
+		bool if_kept;
+	} gates[] = {
+	    {"32-bit interrupt gate", GATE_INT32, 12, false},
+	    {"32-bit trap gate", GATE_TRAP32, 12, true},
+	    {"16-bit interrupt gate", GATE_INT16, 6, false},
+	    {"16-bit trap gate", GATE_TRAP16, 6, true},
+	};
+	for (size_t n = 0; n < sizeof(gates) / sizeof(gates[0]); n++) {
+		pm_start(gates[n].name, 0x7ff);
+		E(0xfb);       /* sti */
+		E(0xcd, 0x40); /* int 0x40 */
+		uint32_t ret = here();
+		E(0xf4); /* hlt */
+		/* handler: pushfd; pop ebx; hlt; iretd (o16 iret for 16-bit gates) */
+		set_gate(0x40, gates[n].type, 8, 0x2800, true);
+		memcpy(ram + 0x2800, "\x9c\x5b\xf4\x66\xcf", 5);
+		if (gates[n].frame == 12)
+			memcpy(ram + 0x2803, "\xcf", 1);
+		struct vcpu *v = boot();
+		struct vcpu_state st = run_hlt(v);
+		check(st.eip == 0x2803, "in the handler: eip %x", st.eip);
+		check(st.gpr[GPR_ESP] == PM_STACK - gates[n].frame, "frame of %u bytes: esp %x",
+		      gates[n].frame, st.gpr[GPR_ESP]);
+		check(!!(st.gpr[GPR_EBX] & EFLAGS_IF) == gates[n].if_kept, "IF in the handler: %x",
+		      st.gpr[GPR_EBX]);
+		uint32_t pushed_ip =
+		    gates[n].frame == 12 ? rd32(st.gpr[GPR_ESP]) : rd16(st.gpr[GPR_ESP]);
+		check(pushed_ip == ret, "pushed return %x", pushed_ip);
+		st = run_hlt(v);
+		check(st.eip == ret + 1 && st.gpr[GPR_ESP] == PM_STACK && (st.eflags & EFLAGS_IF),
+		      "iret back: eip %x esp %x flags %x", st.eip, st.gpr[GPR_ESP], st.eflags);
+		vcpu_destroy(v);
+	}
+}
+
+/* Exceptions through the IDT, with error codes; the gate checks. */
+static void test_pm_exceptions(void)
+{
+	pm_start("#GP(selector) from a bad selector load", 0x7ff);
+	E(0xb8), e32(0x58); /* mov eax, 0x58: past the GDT limit */
+	uint32_t at = here();
+	E(0x8e, 0xd8); /* mov ds, eax */
+	struct vcpu *v = boot();
+	struct vcpu_state st = run_pm_vector(v, 13);
+	check(rd32(st.gpr[GPR_ESP]) == 0x58 && rd32(st.gpr[GPR_ESP] + 4) == at,
+	      "error code %x, eip %x", rd32(st.gpr[GPR_ESP]), rd32(st.gpr[GPR_ESP] + 4));
+	check(st.gpr[GPR_ESP] == PM_STACK - 16, "frame with an error code");
+	vcpu_destroy(v);
+
+	static const struct {
+		const char *name;
+		unsigned gate_vec, type;
+		bool present;
+		uint16_t idt_limit;
+		unsigned want_vec;
+		uint32_t want_err;
+	} cases[] = {
+	    {"int n, gate not present: #NP", 0x41, GATE_INT32, false, 0x7ff, 11, 0x41 * 8 + 2},
+	    {"int n, gate past the IDT limit: #GP", 0x90, GATE_INT32, true, 0x3ff, 13,
+	     0x90 * 8 + 2},
+	    {"int n, call gate type: #GP", 0x42, 0xc, true, 0x7ff, 13, 0x42 * 8 + 2},
+	    {"int n, #NP gate also absent: #DF", 0x41, GATE_INT32, false, 0x7ff, 8, 0},
+	};
+	for (size_t n = 0; n < sizeof(cases) / sizeof(cases[0]); n++) {
+		pm_start(cases[n].name, cases[n].idt_limit);
+		E(0xcd, (uint8_t)cases[n].gate_vec); /* int gate_vec */
+		set_gate(cases[n].gate_vec, cases[n].type, 8, 0x2800, cases[n].present);
+		if (cases[n].want_vec == 8)
+			set_gate(11, GATE_INT32, 8, PM_STUBS + 11, false);
+		v = boot();
+		st = run_pm_vector(v, cases[n].want_vec);
+		check(rd32(st.gpr[GPR_ESP]) == cases[n].want_err, "error code %x",
+		      rd32(st.gpr[GPR_ESP]));
+		vcpu_destroy(v);
+	}
+
+	pm_start("#UD, its gate absent: #NP(EXT) delivered, not #DF", 0x7ff);
+	E(0x0f, 0x0b); /* ud2 */
+	set_gate(6, GATE_INT32, 8, PM_STUBS + 6, false);
+	v = boot();
+	st = run_pm_vector(v, 11);
+	check(rd32(st.gpr[GPR_ESP]) == 6 * 8 + 3, "error code %x", rd32(st.gpr[GPR_ESP]));
+	vcpu_destroy(v);
+
+	pm_start("task gate: unsupported", 0x7ff);
+	at = here();
+	E(0xcd, 0x43); /* int 0x43 */
+	set_gate(0x43, GATE_TASK, 0x28, 0, true);
+	v = boot();
+	struct vcpu_exit ex = run(v);
+	check(ex.reason == VCPU_EXIT_INTERNAL_ERROR && ex.internal.data[0] == at &&
+	          ex.internal.data[1] == 0x43,
+	      "task gate: %s", vcpu_exit_reason_name(ex.reason));
+	check(state(v).eip == at, "EIP stays at the int");
+	vcpu_destroy(v);
+}
+
+/* Injection in protected mode goes through the IDT; a gate not present
+ * gives #NP with EXT set. */
+static void test_pm_injection(void)
+{
+	pm_start("injection through the IDT", 0x7ff);
+	E(0xfb, 0xf4); /* sti; hlt */
+	uint32_t after = here();
+	E(0xf4);
+	set_gate(0x40, GATE_INT32, 8, 0x2800, true);
+	memcpy(ram + 0x2800, "\xf4\xcf", 2); /* hlt; iretd */
+	struct vcpu *v = boot();
+	struct vcpu_state st = run_hlt(v);
+	check(vcpu_interrupt_ready(v), "ready after sti; hlt");
+	check(vcpu_inject_interrupt(v, 0x40) == 0, "inject");
+	check(vcpu_inject_interrupt(v, 0x41) == -EBUSY, "a second one waits: EBUSY");
+	check(!vcpu_interrupt_ready(v), "not ready with one pending");
+	st = run_hlt(v);
+	check(st.eip == 0x2801 && !(st.eflags & EFLAGS_IF), "in the handler, IF clear");
+	check(rd32(st.gpr[GPR_ESP]) == after && (rd32(st.gpr[GPR_ESP] + 8) & EFLAGS_IF),
+	      "frame: return %x, flags %x", rd32(st.gpr[GPR_ESP]), rd32(st.gpr[GPR_ESP] + 8));
+	st = run_hlt(v);
+	check(st.eip == after + 1, "iretd to behind the hlt: %x", st.eip);
+	vcpu_destroy(v);
+
+	pm_start("injection into an absent gate: #NP(EXT)", 0x7ff);
+	E(0xfb, 0xf4);
+	set_gate(0x41, GATE_INT32, 8, 0x2800, false);
+	v = boot();
+	run_hlt(v);
+	check(vcpu_inject_interrupt(v, 0x41) == 0, "inject");
+	st = run_pm_vector(v, 11);
+	check(rd32(st.gpr[GPR_ESP]) == 0x41 * 8 + 3, "error code %x", rd32(st.gpr[GPR_ESP]));
+	vcpu_destroy(v);
+}
+
+/* Real mode: what only this CPU shows (test_vcpu_irq runs the rest on both
+ * backends). */
+static void test_rm_interrupts(void)
+{
+	start("sti with IF set: no shadow");
+	E(0xfb, 0x90, 0xfb, 0x90, 0xf4); /* sti; nop; sti; nop; hlt */
+	struct vcpu *v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	static const bool ready[] = {false, true, true, true};
+	for (unsigned n = 0; n < 4; n++) {
+		struct vcpu_exit ex = run(v);
+		check(ex.reason == VCPU_EXIT_DEBUG && vcpu_interrupt_ready(v) == ready[n],
+		      "step %u: ready %d", n, vcpu_interrupt_ready(v));
+	}
+	vcpu_destroy(v);
+
+	start("injection under single-step, a breakpoint at the handler");
+	E(0xfb, 0x90, 0xf4); /* sti; nop; hlt */
+	v = boot();
+	uint32_t bp = HANDLERS + 0x21;
+	set_debug(v, true, 1, &bp, 0, NULL, false);
+	run(v);
+	run(v);
+	check(vcpu_inject_interrupt(v, 0x21) == 0, "inject");
+	struct vcpu_exit ex = run(v);
+	struct vcpu_state st = state(v);
+	check(ex.reason == VCPU_EXIT_DEBUG && ex.debug.kind == VCPU_DEBUG_BREAKPOINT &&
+	          st.eip == HANDLERS + 0x21,
+	      "breakpoint at the handler's first instruction: %s at %x",
+	      vcpu_exit_reason_name(ex.reason), st.eip);
+	check(rd16(st.gpr[GPR_ESP]) == CODE + 2, "return address %x", rd16(st.gpr[GPR_ESP]));
+	vcpu_destroy(v);
+
+	start("a kick comes before an injected interrupt");
+	E(0xfb, 0xf4, 0xf4);
+	v = boot();
+	run_hlt(v);
+	vcpu_inject_interrupt(v, 0x22);
+	vcpu_kick(v);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_INTR && state(v).eip == CODE + 2, "kick first");
+	run_vector(v, 0x22);
+	vcpu_destroy(v);
+
+	start("pop ss: shadow; a window exit waits for it");
+	E(0xfb, 0x90, 0x16, 0x17, 0x90, 0xf4); /* sti; nop; push ss; pop ss; nop; hlt */
+	v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	for (unsigned n = 0; n < 4; n++)
+		run(v);
+	check(!vcpu_interrupt_ready(v) && state(v).eip == CODE + 4, "after pop ss");
+	set_debug(v, false, 0, NULL, 0, NULL, false);
+	vcpu_request_interrupt_window(v, true);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IRQ_WINDOW && state(v).eip == CODE + 5,
+	      "window after the nop: %s at %x", vcpu_exit_reason_name(ex.reason), state(v).eip);
+	vcpu_destroy(v);
+
+	start("popf setting IF opens the window at once");
+	E(0x6a, 0x02, 0x9d);          /* push 2; popf (IF clear) */
+	E(0x68), e16(0x202), E(0x9d); /* push 0x202; popf (IF set) */
+	E(0x90, 0xf4);                /* nop; hlt */
+	v = boot();
+	vcpu_request_interrupt_window(v, true);
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_IRQ_WINDOW && state(v).eip == CODE + 7,
+	      "window right after popf: %s at %x", vcpu_exit_reason_name(ex.reason), state(v).eip);
+	vcpu_destroy(v);
+
+	start("vmcall, vmmcall and other register forms of 0f 01");
+	E(0x0f, 0x01, 0xc1, 0x0f, 0x01, 0xd9, 0x0f, 0x01, 0xc8); /* vmcall; vmmcall; monitor */
+	v = boot();
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_HYPERCALL && ex.hypercall.insn == VCPU_HYPERCALL_VMCALL &&
+	          state(v).eip == CODE + 3,
+	      "vmcall: %s", vcpu_exit_reason_name(ex.reason));
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_HYPERCALL && ex.hypercall.insn == VCPU_HYPERCALL_VMMCALL &&
+	          state(v).eip == CODE + 6,
+	      "vmmcall: %s", vcpu_exit_reason_name(ex.reason));
+	run_vector(v, 6);
+	vcpu_destroy(v);
+}
+
 int main(void)
 {
 	ram = aligned_alloc(4096, RAM_SIZE);
@@ -1183,6 +1468,10 @@ int main(void)
 	test_complete_io();
 	test_smc();
 	test_faults();
+	test_pm_gates();
+	test_pm_exceptions();
+	test_pm_injection();
+	test_rm_interrupts();
 	free(ram);
 	printf("test_cpu: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;

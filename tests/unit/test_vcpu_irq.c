@@ -186,6 +186,24 @@ static void test_ss_shadows(const struct backend *b)
 	vcpu_destroy(v);
 }
 
+/* sti; nop; hlt, single-stepped, with an interrupt injected before the
+ * hlt: the delivery is no step of its own, the handler's first instruction
+ * runs before the next report. */
+static void test_inject_stepping(const struct backend *b)
+{
+	static const uint8_t code[] = {0xfb, 0x90, 0xf4};
+	struct vcpu *v = boot(b, code, sizeof(code));
+	struct vcpu_debug dbg = {.singlestep = true};
+	CHECK(vcpu_set_debug(v, &dbg) == 0);
+	expect(b, "sti", v, VCPU_EXIT_DEBUG, CODE + 1);
+	expect(b, "nop", v, VCPU_EXIT_DEBUG, CODE + 2);
+	CHECK(vcpu_inject_interrupt(v, IRQ_VECTOR) == 0);
+	expect(b, "the handler's inc", v, VCPU_EXIT_DEBUG, HANDLER + 4);
+	CHECK(ram[COUNTER] == 1);
+	expect(b, "its iret", v, VCPU_EXIT_DEBUG, CODE + 2);
+	vcpu_destroy(v);
+}
+
 /* ---- hypercalls ---------------------------------------------------- */
 
 struct kicker {
@@ -265,24 +283,24 @@ static unsigned run_pmode_interrupt(const struct backend *b)
 {
 	static const uint64_t gdt[] = {0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull};
 	static const uint8_t code[] = {
-	    0x0f, 0x01, 0x16, 0x00, 0x31,       /* lgdt [0x3100] */
-	    0x0f, 0x20, 0xc0,                   /* mov eax, cr0 */
-	    0x66, 0x83, 0xc8, 0x01,             /* or eax, 1 */
-	    0x0f, 0x22, 0xc0,                   /* mov cr0, eax */
-	    0x66, 0xea, 0x1e, 0x10, 0, 0, 8, 0, /* jmp far 0008:0000101e */
-	    0, 0, 0, 0, 0, 0, 0,                /* (pad to 0x101e) */
-	    0xb8, 0x10, 0, 0, 0,                /* mov eax, 0x10 */
-	    0x8e, 0xd8,                         /* mov ds, eax */
-	    0x8e, 0xd0,                         /* mov ss, eax */
-	    0xbc, 0x00, 0x90, 0, 0,             /* mov esp, 0x9000 */
-	    0x0f, 0x01, 0x1d, 0x00, 0x32, 0, 0, /* lidt [0x3200] */
-	    0xcd, 0x30,                         /* int 0x30 */
-	    0xf4,                               /* hlt */
+	    0x0f, 0x01, 0x16, 0x00, 0x31,                   /* lgdt [0x3100] */
+	    0x0f, 0x20, 0xc0,                               /* mov eax, cr0 */
+	    0x66, 0x83, 0xc8, 0x01,                         /* or eax, 1 */
+	    0x0f, 0x22, 0xc0,                               /* mov cr0, eax */
+	    0x66, 0xea, 0x1e, 0x10, 0x00, 0x00, 0x08, 0x00, /* jmp far 0008:0000101e */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,       /* (pad to 0x101e) */
+	    0xb8, 0x10, 0x00, 0x00, 0x00,                   /* mov eax, 0x10 */
+	    0x8e, 0xd8,                                     /* mov ds, eax */
+	    0x8e, 0xd0,                                     /* mov ss, eax */
+	    0xbc, 0x00, 0x90, 0x00, 0x00,                   /* mov esp, 0x9000 */
+	    0x0f, 0x01, 0x1d, 0x00, 0x32, 0x00, 0x00,       /* lidt [0x3200] */
+	    0xcd, 0x30,                                     /* int 0x30 */
+	    0xf4,                                           /* hlt */
 	};
 	load(code, sizeof(code));
 	memcpy(ram + 0x3100, "\x17\x00\x00\x34\x00\x00", 6); /* GDTR: 0x3400 */
 	memcpy(ram + 0x3400, gdt, sizeof(gdt));
-	memcpy(ram + 0x3200, "\xff\x03\x00\x38\x00\x00", 6);                  /* IDTR: 0x3800 */
+	memcpy(ram + 0x3200, "\xff\x03\x00\x38\x00\x00", 6);                    /* IDTR: 0x3800 */
 	memcpy(ram + 0x3800 + 0x30 * 8, "\x00\x28\x08\x00\x00\x8e\x00\x00", 8); /* 0008:2800 */
 	memcpy(ram + 0x2800, "\xfe\x05\x00\x30\x00\x00\xcf", 7); /* inc byte [0x3000]; iretd */
 
@@ -333,6 +351,7 @@ static void run_all(const struct backend *b, bool kvm)
 	test_inject_after_hlt(b);
 	test_window_and_sti_shadow(b, !kvm);
 	test_ss_shadows(b);
+	test_inject_stepping(b);
 	test_hypercalls(b, kvm);
 	unsigned handed = run_pmode_interrupt(b);
 	if (!kvm)

@@ -352,6 +352,20 @@ static void test_string32_and_tf(void)
 
 /* ---- protected mode ---- */
 
+/* lgdt [0x3100]; set CR0.PE; far jump to 0008: the code that follows. */
+static void emit_enter_pm32(void)
+{
+	E(0x0f, 0x01, 0x16), e16(0x3100); /* lgdt [0x3100] */
+	E(0x0f, 0x20, 0xc0);              /* mov eax, cr0 */
+	E(0x66, 0x83, 0xc8, 0x01);        /* or eax, 1 */
+	E(0x0f, 0x22, 0xc0);              /* mov cr0, eax */
+	E(0x66, 0xea);                    /* jmp far 0008:pm32 */
+	uint8_t *fix = p;
+	e32(0), e16(0x08);
+	uint32_t pm32 = here();
+	memcpy(fix, &pm32, 4);
+}
+
 static void test_protected_mode(void)
 {
 	start("protected mode round trip");
@@ -365,15 +379,7 @@ static void test_protected_mode(void)
 	memcpy(ram + 0x3200, "\xff\x03\x00\x33\x00\x00", 6); /* IDTR */
 	memcpy(ram + 0x2800, "\xf4\xcf", 2);                 /* hlt; iretd */
 
-	E(0x0f, 0x01, 0x16), e16(0x3100); /* lgdt [0x3100] */
-	E(0x0f, 0x20, 0xc0);              /* mov eax, cr0 */
-	E(0x66, 0x83, 0xc8, 0x01);        /* or eax, 1 */
-	E(0x0f, 0x22, 0xc0);              /* mov cr0, eax */
-	E(0x66, 0xea);                    /* jmp far 0008:pm32 */
-	uint8_t *fix32 = p;
-	e32(0), e16(0x08);
-	uint32_t pm32 = here();
-	memcpy(fix32, &pm32, 4);
+	emit_enter_pm32();
 	E(0xb8), e32(0x10);               /* mov eax, 0x10 */
 	E(0x8e, 0xd8);                    /* mov ds, eax */
 	E(0x8e, 0xd0);                    /* mov ss, eax */
@@ -1195,15 +1201,7 @@ static void pm_start(const char *name, uint16_t idt_limit)
 		set_gate(v, GATE_INT32, 8, PM_STUBS + v, true);
 		ram[PM_STUBS + v] = 0xf4;
 	}
-	E(0x0f, 0x01, 0x16), e16(0x3100); /* lgdt [0x3100] */
-	E(0x0f, 0x20, 0xc0);              /* mov eax, cr0 */
-	E(0x66, 0x83, 0xc8, 0x01);        /* or eax, 1 */
-	E(0x0f, 0x22, 0xc0);              /* mov cr0, eax */
-	E(0x66, 0xea);                    /* jmp far 0008:pm32 */
-	uint8_t *fix = p;
-	e32(0), e16(0x08);
-	uint32_t pm32 = here();
-	memcpy(fix, &pm32, 4);
+	emit_enter_pm32();
 	E(0xb8), e32(0x10);               /* mov eax, 0x10 */
 	E(0x8e, 0xd8);                    /* mov ds, eax */
 	E(0x8e, 0xc0);                    /* mov es, eax */

@@ -69,6 +69,16 @@ static void load(const uint8_t *code, size_t len)
 	memcpy(ram + CODE, code, len);
 }
 
+/* From the power-on state: CS:IP = 0000:CODE, SS:SP = 0000:8000. */
+static void start_at_code(struct vcpu *v)
+{
+	struct vcpu_state st;
+	vcpu_state_reset(&st);
+	st.eip = CODE;
+	st.gpr[GPR_ESP] = 0x8000;
+	CHECK(vcpu_set_state(v, &st) == 0);
+}
+
 static struct vcpu *boot(const struct backend *b, const uint8_t *code, size_t len)
 {
 	load(code, len);
@@ -76,11 +86,7 @@ static struct vcpu *boot(const struct backend *b, const uint8_t *code, size_t le
 	if (!v)
 		exit(99);
 	vcpu_ram_written(v, 0, RAM_SIZE);
-	struct vcpu_state st;
-	vcpu_get_state(v, &st);
-	st.eip = CODE;
-	st.gpr[GPR_ESP] = 0x8000;
-	vcpu_set_state(v, &st);
+	start_at_code(v);
 	return v;
 }
 
@@ -308,11 +314,8 @@ static unsigned run_pmode_interrupt(const struct backend *b)
 	struct vcpu *emu = emu_vcpu_create(ram, RAM_SIZE);
 	if (!v || !emu)
 		exit(99);
+	start_at_code(v);
 	struct vcpu_state st;
-	vcpu_get_state(v, &st);
-	st.eip = CODE;
-	st.gpr[GPR_ESP] = 0x8000;
-	vcpu_set_state(v, &st);
 	struct vcpu_debug step = {.singlestep = true};
 	CHECK(vcpu_set_debug(emu, &step) == 0);
 

@@ -487,6 +487,7 @@ static void exit_fail_entry(struct vcpu_kvm *k, struct vcpu_exit *e)
 
 static void exit_irq_window(struct vcpu_kvm *k, struct vcpu_exit *e)
 {
+	(void)k;
 	e->reason = VCPU_EXIT_IRQ_WINDOW;
 }
 

@@ -6,11 +6,11 @@
 
 #include "cpu/emu.h"
 #include "hypercall.h"
+#include "interrupts.h"
 #include "kvm.h"
 #include "report.h"
 #include "runloop.h"
 
-#define RUN_CONTINUE (-1)
 /* Unassigned-memory accesses are reported this many times, then only
  * counted (--stats), so a runaway guest cannot flood the terminal. */
 #define MMIO_REPORT_LIMIT 10
@@ -173,11 +173,28 @@ static int on_mmio(struct vm *vm, struct vcpu_exit *e)
 	return RUN_CONTINUE;
 }
 
+/* hlt: with IF = 0 or nothing that could wake it the guest ends, as it
+ * always has; else the CPU sleeps until an interrupt (the loop's top). */
 static int on_halt(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)e;
+	if (!interrupts_hlt_can_wake(vm))
+		return RUN_HALTED;
+	vm->halted = true;
+	return RUN_CONTINUE;
+}
+
+static int on_irq_window(struct vm *vm, struct vcpu_exit *e)
 {
 	(void)vm;
 	(void)e;
-	return RUN_HALTED;
+	return RUN_CONTINUE; /* the loop's top injects */
+}
+
+static int on_hypercall(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)e;
+	return serve_hypercall(vm, false);
 }
 
 static int on_debug(struct vm *vm, struct vcpu_exit *e)
@@ -190,11 +207,9 @@ static int on_debug(struct vm *vm, struct vcpu_exit *e)
 static int on_intr(struct vm *vm, struct vcpu_exit *e)
 {
 	(void)e;
-	uint64_t count;
-	vm->kicked = 0;
-	while (read(vm->wake_fd, &count, sizeof(count)) > 0) {
-		/* drain the eventfd: this kick is being served */
-	}
+	if (!vm->kicked)
+		return RUN_CONTINUE; /* a device or output timer: nobody asked to stop */
+	vm_kick_served(vm);
 	return RUN_INTERRUPTED;
 }
 
@@ -267,8 +282,8 @@ static const exit_handler exit_handlers[VCPU_EXIT_REASON_COUNT] = {
     [VCPU_EXIT_MMIO] = on_mmio,        [VCPU_EXIT_DEBUG] = on_debug,
     [VCPU_EXIT_INTR] = on_intr,        [VCPU_EXIT_SHUTDOWN] = on_fault,
     [VCPU_EXIT_FAIL_ENTRY] = on_fault, [VCPU_EXIT_INTERNAL_ERROR] = on_internal_error,
-    [VCPU_EXIT_UNKNOWN] = on_fault,    [VCPU_EXIT_IRQ_WINDOW] = on_fault,
-    [VCPU_EXIT_HYPERCALL] = on_fault, /* until the machine serves them */
+    [VCPU_EXIT_UNKNOWN] = on_fault,    [VCPU_EXIT_IRQ_WINDOW] = on_irq_window,
+    [VCPU_EXIT_HYPERCALL] = on_hypercall,
 };
 
 static void trace_exit(struct vm *vm, const struct vcpu_exit *e)
@@ -285,6 +300,7 @@ void runloop_run(struct vm *vm, struct run_result *res)
 	vm->running = true;
 	vm_flush_timer_arm(vm, true);
 	run_exits(vm, res);
+	vm_deadline_timer_arm(vm, VCLOCK_NEVER); /* stopped: no kicks meanwhile */
 	vm_flush_timer_arm(vm, false);
 	vm->running = false;
 }
@@ -294,7 +310,14 @@ static void run_exits(struct vm *vm, struct run_result *res)
 	vm->stop_request = VM_STOP_NONE;
 	for (;;) {
 		struct vcpu_exit *e = &res->exit;
-		int r = vcpu_run(vm->vcpu, e);
+		int r;
+		if (vm->halted && (r = interrupts_wait_halted(vm)) != RUN_CONTINUE) {
+			*e = (struct vcpu_exit){.reason = r == RUN_HALTED ? VCPU_EXIT_HLT : VCPU_EXIT_INTR};
+			res->outcome = (enum run_outcome)r;
+			return;
+		}
+		interrupts_before_run(vm);
+		r = vcpu_run(vm->vcpu, e);
 		if (r < 0) {
 			res->outcome = RUN_ERROR;
 			res->error = r;

@@ -17,6 +17,10 @@ enum run_outcome {
 	RUN_EXITED,       /* the guest asked to end (hypercall): vm->exit_status */
 };
 
+/* Not an outcome: what the run loop's exit handlers (and interrupts.c)
+ * return to let the guest go on. */
+#define RUN_CONTINUE (-1)
+
 struct run_result {
 	enum run_outcome outcome;
 	struct vcpu_exit exit; /* the exit that ended the run */

@@ -15,7 +15,8 @@
 #include "kvm.h"
 #include "vm.h"
 
-#define FLUSH_SIGNAL SIGUSR2
+#define FLUSH_SIGNAL    SIGUSR2
+#define DEADLINE_SIGNAL SIGRTMIN
 
 static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                         unsigned size, bool is_write)
@@ -91,29 +92,68 @@ void vm_console_queue_update(struct vm *vm)
 		vm_flush_timer_arm(vm, true); /* from now on output may wait */
 }
 
-static struct vcpu *volatile flush_vcpu;
-
-static void on_flush_tick(int sig)
+/* The VM's host timers signal the vCPU thread with the VM as their value
+ * (no process-global pointer): the handler kicks the vCPU, which returns
+ * VCPU_EXIT_INTR; without vm_kick() the run loop just goes on. */
+static void on_vm_timer(int sig, siginfo_t *info, void *uctx)
 {
 	(void)sig;
-	if (flush_vcpu)
-		vcpu_kick(flush_vcpu);
+	(void)uctx;
+	struct vm *vm = info->si_value.sival_ptr;
+	if (vm && vm->vcpu)
+		vcpu_kick(vm->vcpu);
 }
 
-static void create_flush_timer(struct vm *vm)
+static int create_vm_timer(struct vm *vm, int signo, void **out)
 {
-	struct sigaction sa = {.sa_handler = on_flush_tick};
+	struct sigaction sa = {.sa_sigaction = on_vm_timer, .sa_flags = SA_SIGINFO};
 	sigemptyset(&sa.sa_mask);
-	sigaction(FLUSH_SIGNAL, &sa, NULL);
-	struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = FLUSH_SIGNAL};
+	if (sigaction(signo, &sa, NULL) < 0)
+		return -errno;
+	struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = signo};
+	ev.sigev_value.sival_ptr = vm;
 	ev._sigev_un._tid = gettid(); /* the vCPU thread (glibc names no field) */
 	timer_t timer;
-	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0) {
-		vm->flush_timer = malloc(sizeof(timer));
-		if (vm->flush_timer)
-			memcpy(vm->flush_timer, &timer, sizeof(timer));
-		else
-			timer_delete(timer);
+	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0)
+		return -errno;
+	*out = malloc(sizeof(timer));
+	if (!*out) {
+		timer_delete(timer);
+		return -ENOMEM;
+	}
+	memcpy(*out, &timer, sizeof(timer));
+	return 0;
+}
+
+static void delete_vm_timer(void **timer)
+{
+	if (*timer) {
+		timer_delete(*(timer_t *)*timer);
+		free(*timer);
+		*timer = NULL;
+	}
+}
+
+void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
+{
+	if (deadline == vm->deadline_armed || !vm->deadline_timer)
+		return;
+	struct itimerspec its = {0};
+	if (deadline != VCLOCK_NEVER) {
+		uint64_t host = vm->board.clock.host_start_ns + deadline;
+		its.it_value.tv_sec = (time_t)(host / NS_PER_SEC);
+		its.it_value.tv_nsec = (long)(host % NS_PER_SEC);
+	}
+	if (timer_settime(*(timer_t *)vm->deadline_timer, TIMER_ABSTIME, &its, NULL) == 0)
+		vm->deadline_armed = deadline;
+}
+
+void vm_kick_served(struct vm *vm)
+{
+	uint64_t count;
+	vm->kicked = 0;
+	while (read(vm->wake_fd, &count, sizeof(count)) > 0) {
+		/* drain the eventfd: this kick is being served */
 	}
 }
 
@@ -122,13 +162,9 @@ void vm_flush_timer_arm(struct vm *vm, bool on)
 	if (!vm->console_coalesced || !vm->flush_timer || vm->stepping)
 		return;
 	struct itimerspec its = {0};
-	if (on) {
+	if (on)
 		its.it_value.tv_nsec = its.it_interval.tv_nsec = 20 * 1000 * 1000;
-		flush_vcpu = vm->vcpu;
-	}
 	timer_settime(*(timer_t *)vm->flush_timer, 0, &its, NULL);
-	if (!on)
-		flush_vcpu = NULL;
 }
 
 struct vcpu *vm_create_emu_vcpu(struct vm *vm)
@@ -197,8 +233,13 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
-	if (vcpu_is_kvm(vm->vcpu))
-		create_flush_timer(vm);
+	if (vcpu_is_kvm(vm->vcpu) && create_vm_timer(vm, FLUSH_SIGNAL, &vm->flush_timer) < 0)
+		vm->flush_timer = NULL; /* queued output then shows at the next exit */
+	vm->deadline_armed = VCLOCK_NEVER;
+	if (create_vm_timer(vm, DEADLINE_SIGNAL, &vm->deadline_timer) < 0) {
+		snprintf(err, errlen, "cannot create the device timer: %s", strerror(errno));
+		return -1;
+	}
 	if (cfg->stats) {
 		vm->stats.port_reads = calloc(65536, sizeof(uint32_t));
 		vm->stats.port_writes = calloc(65536, sizeof(uint32_t));
@@ -237,6 +278,7 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 	}
 	vm->stop_request = VM_STOP_NONE;
 	vm->exit_status = 0;
+	vm->halted = false;
 	return 0;
 }
 
@@ -249,11 +291,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;
-	if (vm->flush_timer) {
-		timer_delete(*(timer_t *)vm->flush_timer);
-		free(vm->flush_timer);
-		vm->flush_timer = NULL;
-	}
+	delete_vm_timer(&vm->flush_timer);
+	delete_vm_timer(&vm->deadline_timer);
 	pc_board_destroy(&vm->board);
 	if (vm->wake_fd >= 0)
 		close(vm->wake_fd);

@@ -31,6 +31,7 @@ struct vm_stats {
 	uint64_t total;
 	uint64_t queued_writes;             /* port writes KVM queued instead of exiting */
 	uint64_t handovers; /* instructions KVM could not emulate, run by the built-in CPU */
+	uint64_t interrupts; /* external interrupts injected */
 	uint32_t *port_reads, *port_writes; /* per port, only with --stats */
 	uint64_t mmio_reads, mmio_writes;
 };
@@ -68,12 +69,23 @@ struct vm {
 	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */
 	uint32_t stop_hypercall;  /* VM_STOP_HYPERCALL: which function */
 	int exit_status;          /* RUN_EXITED: the status the guest asked for */
+	bool halted;              /* in hlt with IF = 1: waiting for an interrupt */
+	bool irq_window;          /* an interrupt-window exit is requested */
+	void *deadline_timer;     /* timer_t: kicks the vCPU at the next device deadline */
+	uint64_t deadline_armed;  /* virtual time it is armed for, VCLOCK_NEVER = off */
 	struct vcpu *stand_in;    /* built-in CPU for what KVM cannot emulate, lazily */
 };
 
 /* Make the running (or next) vCPU run, and any idle wait, return soon
  * (VCPU_EXIT_INTR).  Async-signal-safe. */
 void vm_kick(struct vm *vm);
+
+/* A kick was seen (VCPU_EXIT_INTR or an idle wait ended): forget it. */
+void vm_kick_served(struct vm *vm);
+
+/* Kick the vCPU at virtual time deadline (VCLOCK_NEVER: never), so that a
+ * device timer's interrupt is not late while the guest runs. */
+void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline);
 
 /* Sleep until virtual time `deadline` (VCLOCK_NEVER: no limit), input
  * arrives on input_fd (-1: none), or vm_kick().  Returns 1 if kicked. */

@@ -1,5 +1,9 @@
 # guest: watch.bin
 # gdb-file: watch.elf
+# mechanism-kvm: 1=built-in CPU standing in for KVM, 2=debug register
+# mechanism-vtx: 1=built-in CPU standing in for KVM, 2=int3 patch
+# mechanism-kvm: 2=debug register, 3=debug register
+# mechanism-vtx: 2=int3 patch, 3=int3 patch
 # A watchpoint KVM cannot serve moves the guest to the built-in CPU; once the
 # last one is deleted, the next run is on KVM again (`monitor debug` says
 # where the guest last ran).  On the built-in CPU nothing moves.
@@ -18,12 +22,14 @@ end
 python ran_on("its own CPU", own)
 rwatch *(char*)0x7000
 break *w_word
+mechanisms
 continue
 p $pc == &w_word
 python ran_on("the stand-in", stand_in)
 delete 1
 python ran_on("the stand-in", stand_in)
 break *r_byte
+mechanisms
 continue
 p $pc == &r_byte
 python ran_on("its own CPU", own)

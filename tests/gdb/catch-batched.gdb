@@ -1,10 +1,15 @@
 # guest: chatty.bin
 # gdb-file: chatty.elf
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
+# mechanism-kvm: 1=debug register, 2=built-in CPU standing in for KVM
+# mechanism-vtx: 1=int3 patch, 2=built-in CPU standing in for KVM
 # monitor catch-port set after 300 COM1 writes (KVM queues COM1 output after
 # 256): the catchpoint still stops right after the next write, also when it
 # is set while the built-in CPU stands in for KVM (an rwatch is set) and the
 # guest goes back to KVM before the write.
 break *dots_done
+mechanisms
 continue
 p $pc == &dots_done
 monitor catch-port out 0x3f8
@@ -14,6 +19,7 @@ p/x $al
 echo == set while the built-in CPU stands in ==\n
 monitor uncatch-port all
 rwatch *(char*)0x7000
+mechanisms
 stepi
 p $pc == (char*)&after_newline + 2
 monitor catch-port out 0x3f8

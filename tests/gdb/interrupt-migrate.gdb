@@ -1,10 +1,15 @@
 # guest: spin.bin
 # gdb-file: spin.elf
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
+# mechanism-kvm: 2=built-in CPU standing in for KVM
+# mechanism-vtx: 2=built-in CPU standing in for KVM
 # Ctrl-C at many moments while the guest moves between CPUs: an rwatch
 # moves it to the built-in CPU at the next continue (on KVM and the VT-x
 # model), deleting it moves it back.  Every Ctrl-C must stop the guest
 # (SIGINT, in its loop) at once; one lost for 5 s ends GDB with a message.
 break *spin
+mechanisms
 continue
 delete
 python
@@ -39,6 +44,8 @@ rounds = 0
 for i in range(8 * len(delays)):
     d = delays[i % len(delays)]
     gdb.execute("rwatch *(char*)0x7000")
+    if i == 0:  # what serves the rwatch, once
+        gdb.execute("mechanisms")
     run(d)
     gdb.execute("delete")
     run(delays[-1 - i % len(delays)])

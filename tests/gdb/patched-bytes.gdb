@@ -1,5 +1,9 @@
 # guest: selfmod.bin
 # gdb-file: selfmod.elf
+# mechanism-kvm: 1=debug register, 2=debug register, 3=debug register, 4=debug register, 5=hlt patch, 6=hlt patch, 7=hlt patch
+# mechanism-vtx: 1=debug register, 2=debug register, 3=debug register, 4=debug register, 5=int3 patch, 6=int3 patch, 7=int3 patch
+# mechanism-kvm: 1=debug register, 2=debug register, 3=debug register, 4=debug register, 5=hlt patch, 6=hlt patch, 7=hlt patch
+# mechanism-vtx: 1=debug register, 2=debug register, 3=debug register, 4=debug register, 5=int3 patch, 6=int3 patch, 7=int3 patch
 # The guest reads and rewrites the opcode byte that holds a breakpoint
 # (an int3 or hlt patch on KVM and the VT-x model: the four hbreaks take
 # the debug registers first).  GDB and the guest see the guest's bytes,
@@ -15,6 +19,7 @@ break *target
 break *after_read
 break *after_write
 monitor debug
+mechanisms
 continue
 p $pc == &after_read
 python
@@ -28,6 +33,8 @@ x/2xb &target
 continue
 p $pc == &after_write
 x/2xb &target
+# Still a patch after the guest's write over it:
+mechanisms
 continue
 p $pc == &target
 x/i $pc

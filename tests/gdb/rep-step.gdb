@@ -1,5 +1,9 @@
 # guest: rep.bin
 # gdb-file: rep.elf
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
+# mechanism-kvm: 2=debug register
+# mechanism-vtx: 2=int3 patch
 # stepi on a REP string instruction stops after each iteration, EIP on the
 # instruction while (E)CX counts down, and moves past it after the last one,
 # as hardware does: rep movsb of 5, a repe cmpsb ending at a mismatch, CX = 0
@@ -70,6 +74,7 @@ shell grep -c 'Sending packet: \$vCont' next.log
 show
 x/s &dst4
 break *&line
+mechanisms
 continue
 show
 stepi
@@ -78,6 +83,7 @@ continue
 show
 delete
 tbreak *&line_end
+mechanisms
 continue
 show
 x/s &dst5

@@ -76,7 +76,7 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		vcpu_set_debug(from, &(struct vcpu_debug){0});
 	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
-	t->vm->vcpu = to;
+	__atomic_store_n(&t->vm->vcpu, to, __ATOMIC_SEQ_CST); /* interrupt_guest() reads it */
 	return 0;
 }
 
@@ -267,6 +267,12 @@ static void stop_fault(struct gdb_target *t, const struct vcpu_exit *e, struct t
 }
 
 /* Turn one run of the loop into a stop.  Returns true to report *stop. */
+/* Consume a pending Ctrl-C (the watcher thread sets it): true if there was one. */
+static bool take_interrupt(struct gdb_target *t)
+{
+	return __atomic_exchange_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
+}
+
 static bool classify(struct gdb_target *t, const struct run_result *res, bool stepping,
                      struct target_stop *stop)
 {
@@ -278,9 +284,8 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 	case RUN_DEBUG:
 		return classify_debug(t, &res->exit, stepping, stop);
 	case RUN_INTERRUPTED:
-		if (!t->interrupt_requested)
+		if (!take_interrupt(t))
 			return false; /* a stray signal */
-		t->interrupt_requested = 0;
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		return true;
 	case RUN_STOP_REQUEST:
@@ -311,7 +316,7 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 {
 	/* A Ctrl-C that came while the guest moved between CPUs kicked the
 	 * other one: kick the one about to run. */
-	if (t->interrupt_requested)
+	if (__atomic_load_n(&t->interrupt_requested, __ATOMIC_SEQ_CST))
 		vcpu_kick(t->vm->vcpu);
 	t->cache_valid = false;
 	runloop_run(t->vm, res);
@@ -402,9 +407,8 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 		return 0;
 	}
 	t->vm->debugger_attached = true;
-	if (t->interrupt_requested) {
+	if (take_interrupt(t)) {
 		/* Ctrl-C landed after the last stop: it is this resume's answer. */
-		t->interrupt_requested = 0;
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		t->last = *stop;
 		return 0;
@@ -427,8 +431,10 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 static void interrupt_guest(void *ctx)
 {
 	struct gdb_target *t = to_target(ctx);
-	t->interrupt_requested = 1;
-	vcpu_kick(t->vm->vcpu);
+	/* The watcher thread: the vCPU may be changing (migrate()); either this
+	 * kicks the new one, or run_once() sees the request and kicks it. */
+	__atomic_store_n(&t->interrupt_requested, 1, __ATOMIC_SEQ_CST);
+	vcpu_kick(__atomic_load_n(&t->vm->vcpu, __ATOMIC_SEQ_CST));
 }
 
 static void last_stop(void *ctx, struct target_stop *stop)
@@ -454,7 +460,7 @@ static int restart(void *ctx)
 	debug_forget_applied(&t->dbg);
 	t->cache_valid = false;
 	t->exited = false;
-	t->interrupt_requested = 0;
+	__atomic_store_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
 	return 0;
 }

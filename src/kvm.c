@@ -338,12 +338,16 @@ static void kick_handler(int sig)
 static void kvm_kick(struct vcpu *v)
 {
 	struct vcpu_kvm *k = to_kvm(v);
+	pthread_t vcpu_thread;
+	/* kick_pending first: kvm_complete_io() relies on the order. */
+	__atomic_store_n(&k->kick_pending, 1, __ATOMIC_SEQ_CST);
 	if (k->run)
-		k->run->immediate_exit = 1;
+		__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	/* From another thread, KVM_RUN must also be interrupted by a signal;
 	 * from a handler on the vCPU thread the pending signal does it. */
-	if (!pthread_equal(pthread_self(), k->thread))
-		pthread_kill(k->thread, KICK_SIGNAL);
+	__atomic_load(&k->thread, &vcpu_thread, __ATOMIC_SEQ_CST);
+	if (!pthread_equal(pthread_self(), vcpu_thread))
+		pthread_kill(vcpu_thread, KICK_SIGNAL);
 }
 
 static void exit_io(struct vcpu_kvm *k, struct vcpu_exit *e)
@@ -495,13 +499,16 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 		e->queued = false;
 		return 0;
 	}
-	k->thread = pthread_self();
+	pthread_t self = pthread_self();
+	__atomic_store(&k->thread, &self, __ATOMIC_SEQ_CST);
 	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
 	kvm_ran(k);
 	if (r < 0) {
 		if (errno != EINTR && errno != EAGAIN)
 			return -errno;
-		k->run->immediate_exit = 0;
+		/* This INTR exit answers every kick so far. */
+		__atomic_store_n(&k->kick_pending, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		k->run->exit_reason = KVM_EXIT_INTR;
 	}
 	e->queued = false;
@@ -534,11 +541,16 @@ static int kvm_complete_io(struct vcpu *v)
 	k->step_after_io = false;
 	if (!k->has_immediate_exit)
 		return -ENOTSUP;
-	k->run->immediate_exit = 1;
+	__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
 	int e = errno;
 	kvm_ran(k);
-	k->run->immediate_exit = 0;
+	/* A kick (another thread, a signal) during the call must still stop
+	 * the next KVM_RUN: clear, then look (kvm_kick() sets in the other
+	 * order). */
+	__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&k->kick_pending, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	if (r < 0 && e != EINTR)
 		return -e;
 	return 0;

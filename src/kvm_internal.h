@@ -15,7 +15,8 @@ struct vcpu_kvm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;
-	pthread_t thread; /* the thread that last entered KVM_RUN */
+	pthread_t thread; /* the thread that last entered KVM_RUN (__atomic) */
+	int kick_pending; /* kvm_kick() since the last INTR exit (__atomic) */
 
 	uint8_t *ram;
 	uint64_t ram_size;

@@ -100,12 +100,22 @@ static int choose_runner(struct gdb_target *t)
 
 /* ---- memory ------------------------------------------------------- */
 
+/* Bytes outside RAM read as all ones, as the guest's own reads do.  GDB
+ * needs it: without symbols it lays out frame 0 by whether the byte at the
+ * pc is readable, so a pc moved outside RAM changed frame 0's id, an outer
+ * frame took the old id, and GDB re-selected that frame after a register
+ * write (tests/gdb/frame-id.gdb). */
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	struct gdb_target *t = to_target(ctx);
-	int r = vm_read_ram(t->vm, addr, buf, len);
+	uint64_t ram = t->vm->ram_size;
+	size_t in_ram = addr >= ram ? 0 : len < ram - addr ? len : (size_t)(ram - addr);
+	memset((uint8_t *)buf + in_ram, 0xff, len - in_ram);
+	if (in_ram == 0)
+		return 0;
+	int r = vm_read_ram(t->vm, addr, buf, in_ram);
 	if (r == 0)
-		debug_shadow(&t->dbg, (uint32_t)addr, buf, len);
+		debug_shadow(&t->dbg, (uint32_t)addr, buf, in_ram);
 	return r;
 }
 

@@ -289,6 +289,20 @@ void debug_after_write(struct debug *d, uint32_t addr, size_t len)
 	}
 }
 
+void debug_after_run(struct debug *d)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		struct debug_point *p = &d->points[i];
+		if (!is_patch(p->mech) || d->ram[p->addr] == patch_byte(p))
+			continue;
+		/* Points sharing the address share the byte. */
+		for (size_t j = 0; j < d->count; j++)
+			if (d->points[j].addr == p->addr && is_patch(d->points[j].mech))
+				d->points[j].saved = d->ram[p->addr];
+		poke(d, p->addr, patch_byte(p));
+	}
+}
+
 void debug_unpatch(struct debug *d, const struct debug_point *p)
 {
 	if (is_patch(p->mech))

@@ -8,6 +8,9 @@
  *   watchpoints: natively on the built-in CPU; on KVM, debug registers
  *     where data breakpoints fire, else the guest runs on the built-in CPU
  *     while any watchpoint is set (see debug_needs_emulation()).
+ *   single-step: one instruction, or one iteration of a REP string
+ *     instruction; a KVM that runs a stepped rep whole hands that step to
+ *     the built-in CPU (gdb_target.c, step_needs_emulation()).
  *
  * Patched bytes are never visible to the debugger: reads are shadowed and
  * writes over a patch update the saved byte.
@@ -93,6 +96,11 @@ void debug_shadow(const struct debug *d, uint32_t addr, uint8_t *buf, size_t len
 /* The debugger wrote [addr, addr+len): keep patches in place and remember
  * the new bytes as the guest's own. */
 void debug_after_write(struct debug *d, uint32_t addr, size_t len);
+
+/* After the guest ran: a patch byte it overwrote is its new byte (kept as
+ * the saved one, so GDB sees it and removing the breakpoint keeps it), and
+ * the patch goes back in place. */
+void debug_after_run(struct debug *d);
 
 /* Temporarily put the guest's byte back at a patched breakpoint (to step
  * over it) and patch it again. */

@@ -36,13 +36,13 @@ struct debugger {
 	struct timespec console_since; /* when the oldest pending byte came */
 };
 
-static struct vcpu *volatile detached_vcpu;
+static struct vm *volatile detached_vm;
 
 static void on_new_connection(int sig)
 {
 	(void)sig;
-	if (detached_vcpu)
-		vcpu_kick(detached_vcpu);
+	if (detached_vm)
+		vm_kick(detached_vm);
 }
 
 static void console_flush(void *ctx)
@@ -105,7 +105,7 @@ static int run_detached(struct debugger *d, int listen_fd)
 {
 	if (gdb_target_settle(&d->target) < 0)
 		return -1;
-	detached_vcpu = d->vm->vcpu;
+	detached_vm = d->vm;
 	if (listen_fd >= 0) {
 		struct sigaction sa = {.sa_handler = on_new_connection};
 		sigemptyset(&sa.sa_mask);
@@ -121,7 +121,7 @@ static int run_detached(struct debugger *d, int listen_fd)
 			break;
 		struct run_result res;
 		runloop_run(d->vm, &res);
-		if (res.outcome == RUN_HALTED) {
+		if (res.outcome == RUN_HALTED || res.outcome == RUN_EXITED) {
 			outcome = 1;
 			break;
 		}
@@ -133,7 +133,7 @@ static int run_detached(struct debugger *d, int listen_fd)
 	}
 	if (listen_fd >= 0)
 		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) & ~O_ASYNC);
-	detached_vcpu = NULL;
+	detached_vm = NULL;
 	return outcome;
 }
 
@@ -145,13 +145,13 @@ static bool serve(struct debugger *d, int in_fd, int out_fd, int listen_fd, int 
 	d->connected = false;
 	d->console_len = 0; /* nobody to send it to */
 	if (d->target.exited) {
+		*status = d->vm->exit_status; /* 0 after hlt, or the guest's own */
 		gdb_target_ops.restart(&d->target); /* a fresh guest for the next one */
-		*status = EXIT_GUEST_HALTED;
 	}
 	if (end == GDBSTUB_END_DETACH) {
 		int r = run_detached(d, listen_fd);
 		if (r != 0) {
-			*status = r > 0 ? EXIT_GUEST_HALTED : EXIT_GUEST_FAULT;
+			*status = r > 0 ? d->vm->exit_status : EXIT_GUEST_FAULT;
 			return false; /* the guest is gone: so is the stub */
 		}
 	}

@@ -11,6 +11,7 @@
 
 #include "cpu/emu.h"
 #include "gdb_target.h"
+#include "hypercall.h"
 #include "kvm.h"
 #include "monitor.h"
 #include "runloop.h"
@@ -76,7 +77,10 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		vcpu_set_debug(from, &(struct vcpu_debug){0});
 	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
-	__atomic_store_n(&t->vm->vcpu, to, __ATOMIC_SEQ_CST); /* interrupt_guest() reads it */
+	__atomic_store_n(&t->vm->vcpu, to, __ATOMIC_SEQ_CST); /* vm_kick() reads it */
+	/* A catchpoint set, or the COM1 count reached, while the other CPU ran
+	 * left KVM's output queuing as it was: decide it again. */
+	vm_console_queue_update(t->vm);
 	return 0;
 }
 
@@ -85,13 +89,40 @@ int gdb_target_settle(struct gdb_target *t)
 	return migrate(t, t->primary);
 }
 
-/* The vCPU the next run needs: the stand-in while a point needs it. */
-static int choose_runner(struct gdb_target *t)
+static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
+
+/* The REP string instruction at the pc with iterations left, if any. */
+static bool rep_at_pc(struct gdb_target *t, struct x86_rep_string *rs)
 {
-	if (!debug_needs_emulation(&t->dbg))
+	struct vcpu_state st;
+	uint8_t code[15];
+	if (get_state(t, &st) < 0)
+		return false;
+	uint32_t pc = vcpu_state_pc(&st);
+	if (pc >= t->vm->ram_size)
+		return false;
+	size_t n = t->vm->ram_size - pc < sizeof(code) ? t->vm->ram_size - pc : sizeof(code);
+	return read_mem(t, pc, code, n) == 0 &&
+	       x86_rep_string_decode(code, n, st.seg[SREG_CS].db, rs) && x86_rep_count(rs, &st);
+}
+
+/* A KVM that runs a stepped REP string instruction whole (its real-mode
+ * emulator) hands that step to the built-in CPU, which stops after each
+ * iteration as hardware does.  (With the count at 0 KVM steps it right.) */
+static bool step_needs_emulation(struct gdb_target *t)
+{
+	struct x86_rep_string rs;
+	return !t->primary->caps.rep_steps_per_iteration && rep_at_pc(t, &rs);
+}
+
+/* The vCPU the next run needs: the stand-in while a point needs it, or for
+ * a step it must take. */
+static int choose_runner(struct gdb_target *t, bool stepping)
+{
+	if (!debug_needs_emulation(&t->dbg) && !(stepping && step_needs_emulation(t)))
 		return migrate(t, t->primary);
 	if (!t->emu) {
-		t->emu = emu_vcpu_create(t->vm->ram, t->vm->ram_size);
+		t->emu = vm_create_emu_vcpu(t->vm);
 		if (!t->emu)
 			return -ENOMEM;
 	}
@@ -291,6 +322,11 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		if (!hlt_breakpoint(t, stop))
 			stop_halted(t, stop);
 		return true;
+	case RUN_EXITED:
+		set_stop(t, stop, TARGET_STOP_EXITED, 0);
+		stop->code = t->vm->exit_status;
+		t->exited = true;
+		return true;
 	case RUN_DEBUG:
 		return classify_debug(t, &res->exit, stepping, stop);
 	case RUN_INTERRUPTED:
@@ -302,6 +338,12 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		if (t->vm->stop_request == VM_STOP_MAGIC) {
 			set_stop(t, stop, TARGET_STOP_MAGIC, GDB_SIGTRAP);
 			stop->why = "guest magic breakpoint (port 0x8a00)\n";
+		} else if (t->vm->stop_request == VM_STOP_HYPERCALL) {
+			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
+			const char *name = hypercall_name(t->vm->stop_hypercall);
+			snprintf(t->why, sizeof(t->why), "hypercall catchpoint: %#x (%s)\n",
+			         t->vm->stop_hypercall, name ? name : "unknown");
+			stop->why = t->why;
 		} else {
 			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
 			snprintf(t->why, sizeof(t->why), "port catchpoint: port %#x\n",
@@ -327,10 +369,11 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 	/* A Ctrl-C that came while the guest moved between CPUs kicked the
 	 * other one: kick the one about to run. */
 	if (__atomic_load_n(&t->interrupt_requested, __ATOMIC_SEQ_CST))
-		vcpu_kick(t->vm->vcpu);
+		vm_kick(t->vm);
 	t->cache_valid = false;
 	runloop_run(t->vm, res);
 	t->cache_valid = false;
+	debug_after_run(&t->dbg); /* the guest may have written over a patch */
 }
 
 /* Execute one instruction with the breakpoint at the pc (if any) out of the
@@ -389,13 +432,30 @@ static int reinject_int3(struct gdb_target *t)
 	return res.outcome == RUN_DEBUG ? 0 : -EIO;
 }
 
+/* Leave a breakpoint at the pc, as hardware's RF flag does, so continuing
+ * from a breakpoint does not hit it again: one step, or as many as a REP
+ * string instruction still has iterations.  True if a step stopped. */
+static bool step_off_breakpoint(struct gdb_target *t, struct target_stop *stop, int *r)
+{
+	uint32_t pc = current_pc(t);
+	struct x86_rep_string rs;
+	if (!debug_find_breakpoint(&t->dbg, pc))
+		return false;
+	do {
+		*r = choose_runner(t, true);
+		if (*r < 0 || step_once(t, false, stop))
+			return *r == 0;
+	} while (current_pc(t) == pc && rep_at_pc(t, &rs));
+	return false;
+}
+
 static int do_continue(struct gdb_target *t, struct target_stop *stop)
 {
-	/* Leave a breakpoint at the pc by one step first, as hardware's RF
-	 * flag does, so continuing from a breakpoint does not hit it again. */
-	int r = choose_runner(t);
-	if (r == 0 && debug_find_breakpoint(&t->dbg, current_pc(t)) && step_once(t, false, stop))
+	int r = 0;
+	if (step_off_breakpoint(t, stop, &r))
 		return 0;
+	if (r == 0)
+		r = choose_runner(t, false);
 	struct run_result res;
 	do {
 		/* Every round: delivering the guest's own int3 changes the setup. */
@@ -425,7 +485,7 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 	}
 	int r = 0;
 	if (how == TARGET_STEP) {
-		r = choose_runner(t);
+		r = choose_runner(t, true);
 		if (r == 0 && !step_once(t, true, stop))
 			set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
 	} else {
@@ -444,7 +504,7 @@ static void interrupt_guest(void *ctx)
 	/* The watcher thread: the vCPU may be changing (migrate()); either this
 	 * kicks the new one, or run_once() sees the request and kicks it. */
 	__atomic_store_n(&t->interrupt_requested, 1, __ATOMIC_SEQ_CST);
-	vcpu_kick(__atomic_load_n(&t->vm->vcpu, __ATOMIC_SEQ_CST));
+	vm_kick(t->vm);
 }
 
 static void last_stop(void *ctx, struct target_stop *stop)

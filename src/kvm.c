@@ -131,6 +131,33 @@ static int map_ram(struct vcpu_kvm *k)
 	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
 }
 
+static int set_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size)
+{
+	struct kvm_userspace_memory_region region = {
+	    .slot = slot,
+	    .guest_phys_addr = gpa,
+	    .memory_size = size,
+	    .userspace_addr = size ? (uintptr_t)(k->ram + gpa) : 0,
+	};
+	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
+}
+
+/* Slot 0 becomes RAM below the hole, slot 1 RAM above it: accesses in the
+ * hole exit as MMIO.  Page-aligned; nothing to do if RAM ends before it. */
+int kvm_map_hole(struct vcpu *v, uint64_t start, uint64_t len)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	if (start >= k->ram_size)
+		return 0;
+	uint64_t end = start + len < k->ram_size ? start + len : k->ram_size;
+	int r = set_slot(k, 0, 0, 0); /* a slot shrinks only by deleting it */
+	if (r == 0 && start)
+		r = set_slot(k, 0, 0, start);
+	if (r == 0 && end < k->ram_size)
+		r = set_slot(k, 1, end, k->ram_size - end);
+	return r;
+}
+
 /* ---- state ---------------------------------------------------------- */
 
 /* The vCPU's registers: from the run area when KVM_CAP_SYNC_REGS filled it

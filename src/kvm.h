@@ -14,6 +14,7 @@ struct kvm_debug_probe {
 	bool sw_breakpoints_trap;     /* int3 + KVM_GUESTDBG_USE_SW_BP exits */
 	bool hw_watchpoints_fire;     /* DR7 data breakpoints exit */
 	bool hlt_exits_when_stepping; /* single-step onto hlt gives KVM_EXIT_HLT */
+	bool rep_steps_per_iteration; /* single-step stops after each REP iteration */
 	char summary[160];            /* one line for monitor/--stats */
 };
 
@@ -22,6 +23,10 @@ struct kvm_debug_probe {
  * page-aligned.  On failure returns NULL and writes a message that says
  * what is wrong and how to fix it into err. */
 struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen);
+
+/* Leave guest-physical [start, start + len) out of RAM, so that accesses
+ * there exit as MMIO (a device's page).  0 or -errno. */
+int kvm_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
 
 /* Can this process use KVM at all?  0, or -errno with a message in err. */
 int kvm_available(char *err, size_t errlen);

@@ -17,15 +17,19 @@
 #define PROBE_HANDLER 0x1100
 #define PROBE_DATA    0x2000
 
-/* Run the probe VM from PROBE_CODE with the given debug setup and return
- * the first exit that is not port I/O; a runaway guest counts as failure. */
-static enum vcpu_exit_reason probe_run(struct vcpu *v, const struct vcpu_debug *dbg,
-                                       struct vcpu_exit *e)
+/* The state every probe starts from: reset, EIP at PROBE_CODE. */
+static void probe_state(struct vcpu_state *st)
 {
-	struct vcpu_state st;
-	vcpu_state_reset(&st);
-	st.eip = PROBE_CODE;
-	if (vcpu_set_state(v, &st) < 0 || vcpu_set_debug(v, dbg) < 0)
+	vcpu_state_reset(st);
+	st->eip = PROBE_CODE;
+}
+
+/* Run the probe VM from state st with the given debug setup and return the
+ * first exit that is not port I/O; a runaway guest counts as failure. */
+static enum vcpu_exit_reason probe_run_from(struct vcpu *v, const struct vcpu_state *st,
+                                            const struct vcpu_debug *dbg, struct vcpu_exit *e)
+{
+	if (vcpu_set_state(v, st) < 0 || vcpu_set_debug(v, dbg) < 0)
 		return VCPU_EXIT_UNKNOWN;
 	for (int i = 0; i < 16; i++) {
 		if (vcpu_run(v, e) < 0)
@@ -34,6 +38,14 @@ static enum vcpu_exit_reason probe_run(struct vcpu *v, const struct vcpu_debug *
 			return e->reason;
 	}
 	return VCPU_EXIT_UNKNOWN;
+}
+
+static enum vcpu_exit_reason probe_run(struct vcpu *v, const struct vcpu_debug *dbg,
+                                       struct vcpu_exit *e)
+{
+	struct vcpu_state st;
+	probe_state(&st);
+	return probe_run_from(v, &st, dbg, e);
 }
 
 static void load(uint8_t *ram, uint32_t at, const uint8_t *code, size_t len)
@@ -76,6 +88,27 @@ static bool probe_step_hlt(struct vcpu *v, uint8_t *ram)
 	return probe_run(v, &dbg, &e) == VCPU_EXIT_HLT;
 }
 
+/* Hardware traps a single-stepped `rep movsb` after each iteration; KVM's
+ * real-mode emulator (hosts without VT-x/AMD-V) runs all of them, stops
+ * with EIP still at it and the count 0, and moves past on the next step. */
+static bool probe_rep_step(struct vcpu *v, uint8_t *ram)
+{
+	static const uint8_t code[] = {0xf3, 0xa4, 0xf4}; /* rep movsb; hlt */
+	memset(ram, 0, PROBE_RAM);
+	load(ram, PROBE_CODE, code, sizeof(code));
+	struct vcpu_state st;
+	probe_state(&st);
+	st.gpr[GPR_ECX] = 3;
+	st.gpr[GPR_ESI] = PROBE_DATA;
+	st.gpr[GPR_EDI] = PROBE_DATA + 0x100;
+	struct vcpu_debug dbg = {.singlestep = true};
+	struct vcpu_exit e;
+	if (probe_run_from(v, &st, &dbg, &e) != VCPU_EXIT_DEBUG || vcpu_get_state(v, &st) < 0)
+		return false;
+	return st.eip == PROBE_CODE && st.gpr[GPR_ECX] == 2 &&
+	       st.gpr[GPR_EDI] == PROBE_DATA + 0x101;
+}
+
 const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *target)
 {
 	static struct kvm_debug_probe probe;
@@ -89,22 +122,26 @@ const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *target)
 			probe.sw_breakpoints_trap = probe_int3(v, ram);
 			probe.hw_watchpoints_fire = probe_watch(v, ram);
 			probe.hlt_exits_when_stepping = probe_step_hlt(v, ram);
+			probe.rep_steps_per_iteration = probe_rep_step(v, ram);
 			vcpu_destroy(v);
 		}
 		if (ram != MAP_FAILED)
 			munmap(ram, PROBE_RAM);
 		snprintf(
 		    probe.summary, sizeof(probe.summary),
-		    "int3 traps: %s; data breakpoints fire: %s; hlt exits under single-step: %s",
+		    "int3 traps: %s; data breakpoints fire: %s; hlt exits under single-step: %s; "
+		    "rep steps per iteration: %s",
 		    probe.sw_breakpoints_trap ? "yes" : "no",
 		    probe.hw_watchpoints_fire ? "yes" : "no",
-		    probe.hlt_exits_when_stepping ? "yes" : "no");
+		    probe.hlt_exits_when_stepping ? "yes" : "no",
+		    probe.rep_steps_per_iteration ? "yes" : "no");
 		probe.done = true;
 	}
 	if (target) {
 		target->caps.sw_breakpoints_trap = probe.sw_breakpoints_trap;
 		target->caps.watchpoints_fire = probe.hw_watchpoints_fire;
 		target->caps.hlt_exits_when_stepping = probe.hlt_exits_when_stepping;
+		target->caps.rep_steps_per_iteration = probe.rep_steps_per_iteration;
 	}
 	return &probe;
 }

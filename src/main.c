@@ -15,19 +15,19 @@
 #include "vm.h"
 
 static volatile sig_atomic_t timed_out;
-static struct vcpu *volatile timeout_vcpu;
+static struct vm *volatile timeout_vm;
 
 static void on_timeout(int sig)
 {
 	(void)sig;
 	timed_out = 1;
-	if (timeout_vcpu)
-		vcpu_kick(timeout_vcpu);
+	if (timeout_vm)
+		vm_kick(timeout_vm);
 }
 
-static int arm_timeout(struct vcpu *vcpu, double seconds)
+static int arm_timeout(struct vm *vm, double seconds)
 {
-	timeout_vcpu = vcpu;
+	timeout_vm = vm;
 	struct sigaction sa = {.sa_handler = on_timeout};
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGALRM, &sa, NULL) < 0)
@@ -66,6 +66,9 @@ static void print_stats(const struct vm *vm)
 	if (vm->stats.queued_writes)
 		fprintf(stderr, "  %-16s %llu (COM1 output KVM queued without exiting)\n",
 		        "IO queued", (unsigned long long)vm->stats.queued_writes);
+	if (vm->stats.handovers)
+		fprintf(stderr, "  %-16s %llu (instructions KVM could not emulate, run by the built-in CPU)\n",
+		        "handed over", (unsigned long long)vm->stats.handovers);
 	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
 		if (vm->stats.exits[r])
 			fprintf(stderr, "  %-16s %llu\n",
@@ -91,7 +94,7 @@ static void report_stop(struct vm *vm, const char *what)
 
 static int run_guest(struct vm *vm, const struct options *o)
 {
-	if (o->timeout > 0 && arm_timeout(vm->vcpu, o->timeout) < 0) {
+	if (o->timeout > 0 && arm_timeout(vm, o->timeout) < 0) {
 		perror("kvm-gdbstub: setitimer");
 		return EXIT_INTERNAL;
 	}
@@ -103,6 +106,10 @@ static int run_guest(struct vm *vm, const struct options *o)
 		switch (res.outcome) {
 		case RUN_HALTED:
 			return EXIT_GUEST_HALTED;
+		case RUN_EXITED:
+			fprintf(stderr, "kvm-gdbstub: the guest exited with status %d (hypercall)\n",
+			        vm->exit_status);
+			return vm->exit_status;
 		case RUN_INTERRUPTED:
 		case RUN_STOP_REQUEST:
 			if (!timed_out)

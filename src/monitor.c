@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "gdb_target.h"
+#include "hypercall.h"
+#include "kvm.h"
 #include "monitor.h"
 #include "report.h"
 
@@ -105,6 +107,11 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 	          "unaligned or more: the built-in CPU runs the guest while they are set"
 	        : "the built-in CPU runs the guest while any is set (data breakpoints do not "
 	          "fire on this host)");
+	say(o, "the guest last ran on: %s%s\n",
+	    t->vm->vcpu == t->primary ? "" : "the built-in CPU standing in for ",
+	    vcpu_is_kvm(t->primary) ? "KVM"
+	    : t->dbg.kvm            ? "the built-in CPU playing KVM"
+	                            : "the built-in CPU");
 	say(o, "single-step: %s\n",
 	    c->hlt_exits_when_stepping ? "native"
 	                               : "native; a step onto hlt is completed by the stub");
@@ -204,6 +211,33 @@ static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
 	return 0;
 }
 
+static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct text *o)
+{
+	char *end;
+	unsigned long nr = strtoul(args, &end, 0);
+	if (!*args || !strcmp(args, "any")) {
+		t->vm->hypercall_catch = ~0u;
+		say(o, "the guest stops after every hypercall\n");
+		return 0;
+	}
+	if (end == args || *end || nr >= 0xfffffffful) {
+		say(o, "usage: monitor catch-hypercall [NR|any]\n");
+		return -EINVAL;
+	}
+	t->vm->hypercall_catch = (uint32_t)nr + 1;
+	const char *name = hypercall_name((uint32_t)nr);
+	say(o, "the guest stops after hypercall %#lx (%s)\n", nr, name ? name : "unknown");
+	return 0;
+}
+
+static int cmd_uncatch_hypercall(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	t->vm->hypercall_catch = 0;
+	say(o, "no hypercall catchpoint\n");
+	return 0;
+}
+
 static const struct monitor_cmd commands[] = {
     {"help", "", "this list", cmd_help},
     {"registers", "", "all registers: segment bases/limits, control and table registers",
@@ -216,6 +250,9 @@ static const struct monitor_cmd commands[] = {
     {"catch-port", "in|out|any PORT", "stop when the guest accesses a port", cmd_catch_port},
     {"uncatch-port", "PORT|all", "remove port catchpoints", cmd_uncatch_port},
     {"ports", "", "list port catchpoints", cmd_ports},
+    {"catch-hypercall", "[NR|any]", "stop after the guest's hypercalls (EAX = NR)",
+     cmd_catch_hypercall},
+    {"uncatch-hypercall", "", "remove the hypercall catchpoint", cmd_uncatch_hypercall},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -224,7 +261,7 @@ static int cmd_help(struct gdb_target *t, const char *args, struct text *o)
 	(void)t;
 	(void)args;
 	for (const struct monitor_cmd *c = commands; c->name; c++)
-		say(o, "monitor %-13s %-16s %s\n", c->name, c->usage, c->help);
+		say(o, "monitor %-17s %-16s %s\n", c->name, c->usage, c->help);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "net.h"
 #include "options.h"
@@ -28,6 +29,8 @@ void options_usage(FILE *f)
 	      "  -t, --timeout SECONDS  stop a guest that has not halted by then\n"
 	      "  -v, --verbose          trace every VM exit to stderr\n"
 	      "      --stats            print exit counts by reason and port at the end\n"
+	      "      --clock TIME       start the guest's clocks at TIME (UTC), e.g.\n"
+	      "                         2000-01-01T00:00:00, instead of the host's time\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          the version\n"
 	      "\n"
@@ -108,7 +111,8 @@ static const struct choice console_choices[] = {
     {"gdb", CONSOLE_GDB}, {"stdout", CONSOLE_STDOUT}, {"both", CONSOLE_BOTH}, {NULL, 0}};
 static const struct choice gdb_choices[] = {{"stdio", GDB_STDIO}, {NULL, 0}};
 
-enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE };
+enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE,
+                 OPT_CLOCK };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -122,6 +126,7 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"stats", no_argument, NULL, OPT_STATS},
     {"once", no_argument, NULL, OPT_ONCE},
+    {"clock", required_argument, NULL, OPT_CLOCK},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -135,6 +140,34 @@ static int parse_timeout(const char *s, double *out)
 	if (errno || end == s || *end || !(v > 0) || v > 1e6)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" (a trailing Z allowed), UTC, years 1970-2099 (the
+ * range the CMOS century and year registers and 64-bit ns both hold). */
+static int parse_clock(const char *s, int64_t *epoch_ns)
+{
+	struct tm tm = {0};
+	int n = 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	    (s[n] && strcmp(s + n, "Z") != 0) || tm.tm_year < 1970 || tm.tm_year > 2099 ||
+	    tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59 || tm.tm_hour < 0 ||
+	    tm.tm_min < 0 || tm.tm_sec < 0) {
+		fprintf(stderr,
+		        "kvm-gdbstub: --clock '%s': give a UTC time like 2000-01-01T00:00:00\n", s);
+		return -1;
+	}
+	int mday = tm.tm_mday;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	if (tm.tm_mday != mday) { /* timegm normalised a 31 April */
+		fprintf(stderr, "kvm-gdbstub: --clock '%s': no such date\n", s);
+		return -1;
+	}
+	*epoch_ns = (int64_t)t * 1000000000;
 	return 0;
 }
 
@@ -211,6 +244,9 @@ static int apply_option(struct options *o, int c, const char *arg)
 	case OPT_ONCE:
 		o->once = true;
 		return 0;
+	case OPT_CLOCK:
+		o->vm.fixed_clock = true;
+		return parse_clock(arg, &o->vm.clock_epoch_ns);
 	case 'h':
 		o->help = true;
 		return 0;

@@ -14,6 +14,7 @@ enum run_outcome {
 	RUN_STOP_REQUEST, /* a device asked for the debugger: vm->stop_request */
 	RUN_FAULT,        /* shutdown, entry failure, emulation failure, unknown */
 	RUN_ERROR,        /* the backend failed: see error */
+	RUN_EXITED,       /* the guest asked to end (hypercall): vm->exit_status */
 };
 
 struct run_result {

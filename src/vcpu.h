@@ -157,6 +157,7 @@ struct vcpu_caps {
 	bool watchpoints_fire;        /* false: accepted but never reported */
 	bool sw_breakpoints_trap;     /* int3 under sw_breakpoints gives a DEBUG exit */
 	bool hlt_exits_when_stepping; /* stepping onto hlt gives VCPU_EXIT_HLT */
+	bool rep_steps_per_iteration; /* a step of a REP string insn is one iteration */
 };
 
 struct vcpu;

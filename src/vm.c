@@ -4,18 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cpu/emu.h"
+#include "hypercall.h"
 #include "kvm.h"
 #include "vm.h"
 
 #define FLUSH_SIGNAL SIGUSR2
 
-static void magic_break(void *opaque, uint16_t port, uint8_t *data, unsigned size, bool is_write)
+static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                        unsigned size, bool is_write)
 {
+	(void)vcpu;
 	(void)port;
 	struct vm *vm = opaque;
 	if (!is_write) {
@@ -25,6 +30,54 @@ static void magic_break(void *opaque, uint16_t port, uint8_t *data, unsigned siz
 	uint32_t v = data[0] | (size > 1 ? (uint32_t)data[1] << 8 : 0);
 	if (v == MAGIC_BREAK_VALUE && vm->debugger_attached)
 		vm->stop_request = VM_STOP_MAGIC;
+}
+
+/* The hypercall port: the call itself is served by the run loop once the
+ * `out` has completed, because it reads and writes the vCPU's registers. */
+static void hypercall_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                           unsigned size, bool is_write)
+{
+	(void)vcpu;
+	(void)port;
+	struct vm *vm = opaque;
+	if (is_write)
+		vm->hypercall_pending = true;
+	else
+		memset(data, 0xff, size);
+}
+
+void vm_kick(struct vm *vm)
+{
+	static const uint64_t one = 1;
+	/* Any thread or signal handler: the vCPU may be changing (migrate()). */
+	__atomic_store_n(&vm->kicked, 1, __ATOMIC_SEQ_CST);
+	if (vm->wake_fd >= 0 && write(vm->wake_fd, &one, sizeof(one)) < 0) {
+		/* the counter is already non-zero: a wake is pending anyway */
+	}
+	vcpu_kick(__atomic_load_n(&vm->vcpu, __ATOMIC_SEQ_CST));
+}
+
+static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
+{
+	if (deadline == VCLOCK_NEVER)
+		return -1;
+	uint64_t now = vclock_now(&vm->board.clock);
+	if (deadline <= now)
+		return 0;
+	uint64_t ms = (deadline - now + 999999) / 1000000;
+	return ms > 1000 ? 1000 : (int)ms; /* re-check at least every second */
+}
+
+int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
+{
+	struct pollfd p[2] = {{.fd = vm->wake_fd, .events = POLLIN},
+	                      {.fd = input_fd, .events = POLLIN}};
+	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
+		return 1;
+	if (vm->uart.out.flush)
+		vm->uart.out.flush(vm->uart.out.ctx); /* output before sleeping */
+	(void)poll(p, input_fd >= 0 ? 2 : 1, poll_timeout_ms(vm, deadline));
+	return __atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST);
 }
 
 void vm_console_queue_update(struct vm *vm)
@@ -79,11 +132,24 @@ void vm_flush_timer_arm(struct vm *vm, bool on)
 		flush_vcpu = NULL;
 }
 
+struct vcpu *vm_create_emu_vcpu(struct vm *vm)
+{
+	struct vcpu *v = emu_vcpu_create(vm->ram, vm->ram_size);
+	if (v)
+		emu_vcpu_map_hole(v, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE);
+	return v;
+}
+
 static int create_backend(struct vm *vm, char *err, size_t errlen)
 {
 	char why[256] = "";
 	if (vm->cfg.accel != ACCEL_EMU) {
 		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
+		if (vm->vcpu && kvm_map_hole(vm->vcpu, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0) {
+			vcpu_destroy(vm->vcpu);
+			vm->vcpu = NULL;
+			snprintf(why, sizeof(why), "KVM cannot map the RAM around the MMIO page");
+		}
 		if (vm->vcpu) {
 			snprintf(vm->accel_note, sizeof(vm->accel_note), "KVM");
 			return 0;
@@ -93,7 +159,7 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	vm->vcpu = emu_vcpu_create(vm->ram, vm->ram_size);
+	vm->vcpu = vm_create_emu_vcpu(vm);
 	if (!vm->vcpu) {
 		snprintf(err, errlen, "cannot create the built-in CPU: out of memory");
 		return -1;
@@ -110,6 +176,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = *cfg;
+	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vm->ram_size = cfg->ram_size ? cfg->ram_size : VM_DEFAULT_RAM;
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -121,10 +188,12 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	}
 	if (create_backend(vm, err, errlen) < 0)
 		return -1;
-	devices_init(&vm->devices);
+	int64_t epoch = cfg->fixed_clock ? cfg->clock_epoch_ns : vclock_host_wall_ns();
 	uart_init(&vm->uart, console, in_fd);
-	if (uart_register(&vm->uart, &vm->devices) < 0 ||
-	    devices_register(&vm->devices, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) <
+	if (pc_board_init(&vm->board, vm->ram_size, epoch) < 0 ||
+	    uart_register(&vm->uart, &vm->board.bus) < 0 ||
+	    bus_register_pio(&vm->board.bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||
+	    bus_register_pio(&vm->board.bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) <
 	        0) {
 		snprintf(err, errlen, "device registration failed");
 		return -1;
@@ -168,11 +237,14 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 		return -1;
 	}
 	vm->stop_request = VM_STOP_NONE;
+	vm->exit_status = 0;
 	return 0;
 }
 
 void vm_destroy(struct vm *vm)
 {
+	vcpu_destroy(vm->stand_in);
+	vm->stand_in = NULL;
 	vcpu_destroy(vm->vcpu);
 	vm->vcpu = NULL;
 	if (vm->ram)
@@ -183,6 +255,10 @@ void vm_destroy(struct vm *vm)
 		free(vm->flush_timer);
 		vm->flush_timer = NULL;
 	}
+	pc_board_destroy(&vm->board);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
+	vm->wake_fd = -1;
 	free(vm->stats.port_reads);
 	free(vm->stats.port_writes);
 	free(vm->port_catch);
@@ -190,7 +266,13 @@ void vm_destroy(struct vm *vm)
 
 static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	return gpa <= vm->ram_size && len <= vm->ram_size - gpa;
+	bool in_hole = gpa < PC_RTC_MMIO_BASE + PC_RTC_MMIO_SIZE && gpa + len > PC_RTC_MMIO_BASE;
+	return gpa <= vm->ram_size && len <= vm->ram_size - gpa && !(len && in_hole);
+}
+
+uint8_t *vm_ram_range(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return in_ram(vm, gpa, len) ? vm->ram + gpa : NULL;
 }
 
 int vm_read_ram(struct vm *vm, uint64_t gpa, void *buf, uint64_t len)

@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "devices.h"
+#include "hw/pc.h"
+#include "hw/uart.h"
 #include "loader.h"
-#include "uart.h"
 #include "vcpu.h"
 
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
@@ -22,25 +22,28 @@ struct vm_config {
 	const char *image_path;
 	bool verbose;
 	bool stats;
+	bool fixed_clock;       /* --clock: the guest's time starts at clock_epoch_ns */
+	int64_t clock_epoch_ns; /* Unix time in ns */
 };
 
 struct vm_stats {
 	uint64_t exits[VCPU_EXIT_REASON_COUNT];
 	uint64_t total;
 	uint64_t queued_writes;             /* port writes KVM queued instead of exiting */
+	uint64_t handovers; /* instructions KVM could not emulate, run by the built-in CPU */
 	uint32_t *port_reads, *port_writes; /* per port, only with --stats */
 	uint64_t mmio_reads, mmio_writes;
 };
 
 /* What the guest asked of a debugger through the device table. */
-enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT };
+enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT, VM_STOP_HYPERCALL };
 
 struct vm {
 	struct vm_config cfg;
 	uint8_t *ram;
 	uint64_t ram_size;
 	struct vcpu *vcpu;
-	struct devices devices;
+	struct pc_board board; /* the devices, their bus and the clock */
 	struct uart uart;
 	struct vm_stats stats;
 	struct loaded_image image;
@@ -57,7 +60,32 @@ struct vm {
 	bool ram_used;          /* RAM may be non-zero: a reset must clear it */
 	bool running;           /* inside runloop_run() */
 	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
+
+	int wake_fd;              /* eventfd: vm_kick() ends an idle wait */
+	int kicked;               /* vm_kick() since the vCPU last returned INTR (__atomic) */
+	bool hypercall_pending;   /* the hypercall port was written: serve it */
+	bool hypercall_unknown_noted;
+	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */
+	uint32_t stop_hypercall;  /* VM_STOP_HYPERCALL: which function */
+	int exit_status;          /* RUN_EXITED: the status the guest asked for */
+	struct vcpu *stand_in;    /* built-in CPU for what KVM cannot emulate, lazily */
 };
+
+/* Make the running (or next) vCPU run, and any idle wait, return soon
+ * (VCPU_EXIT_INTR).  Async-signal-safe. */
+void vm_kick(struct vm *vm);
+
+/* Sleep until virtual time `deadline` (VCLOCK_NEVER: no limit), input
+ * arrives on input_fd (-1: none), or vm_kick().  Returns 1 if kicked. */
+int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd);
+
+/* A built-in CPU over this VM's RAM, with its MMIO page: the backend, or a
+ * stand-in for KVM.  NULL on ENOMEM. */
+struct vcpu *vm_create_emu_vcpu(struct vm *vm);
+
+/* Guest RAM [gpa, gpa + len) as a host pointer, or NULL if any byte of it
+ * is not RAM (for devices and hypercalls that touch guest buffers). */
+uint8_t *vm_ram_range(struct vm *vm, uint64_t gpa, uint64_t len);
 
 /* Let KVM queue the guest's COM1 output instead of exiting per byte, or stop
  * it: on once the guest has written COM1_QUEUE_AFTER bytes (a coalesced zone

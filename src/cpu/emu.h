@@ -7,6 +7,8 @@
 #ifndef KVM_GDBSTUB_CPU_EMU_H
 #define KVM_GDBSTUB_CPU_EMU_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vcpu.h"
@@ -17,8 +19,41 @@
  * of vcpu_state_reset().  NULL on ENOMEM. */
 struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size);
 
+/* Data accesses to guest-physical [start, start + len) become MMIO exits
+ * even inside RAM (a device's page).  Instruction fetches and descriptor
+ * reads there still see RAM: nothing runs code from a device page. */
+void emu_vcpu_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
+
 /* Guest instructions retired so far (a rep string instruction counts once
  * per run slice it executes in).  For benchmarks and statistics. */
 uint64_t emu_vcpu_instructions(struct vcpu *vcpu);
+
+/* A string instruction with a REP, REPE or REPNE prefix, found in code bytes
+ * (for the KVM backend, which cannot step one iteration on every host). */
+struct x86_rep_string {
+	uint8_t len;       /* bytes, prefixes included */
+	uint8_t addr_size; /* 2: the count is CX, 4: ECX */
+	uint8_t rep;       /* the prefix in effect: 0xf3 (rep/repe) or 0xf2 (repne) */
+	bool compares;     /* cmps/scas: REPE/REPNE also end on ZF */
+};
+
+/* Decode the legacy prefixes (any order) and the opcode of code[0..n) as a
+ * CPU with CS.D = code32 would.  True, with *out filled, if it is movs, cmps,
+ * stos, lods, scas, ins or outs with a REP/REPE/REPNE prefix. */
+bool x86_rep_string_decode(const uint8_t *code, size_t n, bool code32, struct x86_rep_string *out);
+
+/* The iterations left of the decoded instruction in state st: CX or ECX. */
+static inline uint32_t x86_rep_count(const struct x86_rep_string *rs, const struct vcpu_state *st)
+{
+	return rs->addr_size == 4 ? st->gpr[GPR_ECX] : st->gpr[GPR_ECX] & 0xffff;
+}
+
+/* After an iteration of rs that left the flags `eflags` and `left`
+ * iterations: does the instruction end (EIP moves past it)? */
+static inline bool x86_rep_ends(const struct x86_rep_string *rs, uint32_t eflags, uint32_t left)
+{
+	bool zf = eflags & 0x40;
+	return !left || (rs->compares && zf != (rs->rep == 0xf3));
+}
 
 #endif

@@ -54,12 +54,19 @@ static void mmio_write(struct cpu *c, uint64_t gpa, unsigned len, uint32_t v)
 	memcpy(p->data, &v, len);
 }
 
+static bool in_hole(const struct cpu *c, uint64_t lin, uint64_t end)
+{
+	return lin < c->hole_end && end > c->hole_start;
+}
+
 uint32_t phys_read_slow(struct cpu *c, uint32_t lin, unsigned sz)
 {
 	uint64_t end = (uint64_t)lin + sz;
 
 	if (c->n_wp)
 		watch_check(c, lin, sz, false);
+	if (in_hole(c, lin, end))
+		return mmio_read(c, lin, sz) & sz_mask(sz);
 	if (end <= c->ram_size)
 		return load_le(c->ram + lin, sz);
 	if (lin >= c->ram_size)
@@ -78,6 +85,10 @@ void phys_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
 
 	if (c->n_wp)
 		watch_check(c, lin, sz, true);
+	if (in_hole(c, lin, end)) {
+		mmio_write(c, lin, sz, v);
+		return;
+	}
 	if (lin < c->ram_size) {
 		unsigned in_ram = end <= c->ram_size ? sz : (unsigned)(c->ram_size - lin);
 		uint32_t last = lin + in_ram - 1;
@@ -94,6 +105,8 @@ void phys_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
 
 void cpu_update_fast(struct cpu *c)
 {
-	c->fast_limit = c->n_wp ? 0 : c->ram_size;
+	c->fast_limit = c->n_wp                           ? 0
+	                : c->hole_start < c->hole_end ? c->hole_start
+	                                                : c->ram_size;
 	c->debug_slow = c->singlestep || c->n_bp || c->n_wp;
 }

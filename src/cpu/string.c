@@ -2,12 +2,16 @@
  * without REP/REPE/REPNE, 16- or 32-bit addressing.
  *
  * A rep instruction commits each iteration (registers, memory) before the
- * next one.  It stops early, with EIP still at the instruction and the
- * count reduced, when an iteration queued an exit (port I/O, MMIO write),
- * hit a watchpoint, or the CPU was kicked; the next run resumes it.  An
- * iteration abandoned for an MMIO or port read leaves the earlier ones done.
+ * next one.  One iteration is the unit every stop sees: it stops early, with
+ * EIP still at the instruction and the count reduced, when an iteration
+ * queued an exit (port I/O, MMIO write), hit a watchpoint, or the CPU was
+ * kicked, and after every iteration under single-step (the debugger's or
+ * the guest's TF), as hardware traps per iteration; the next run resumes
+ * it.  An iteration abandoned for an MMIO or port read leaves the earlier
+ * ones done.
  */
 #include "cpu.h"
+#include "emu.h"
 
 enum str_kind { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS, STR_INS, STR_OUTS };
 
@@ -16,6 +20,12 @@ static inline void iter_commit(struct cpu *c)
 {
 	c->replay_n = c->replay_pos = 0;
 	c->pend_mark = c->pend_n;
+}
+
+/* Hardware single-steps a rep instruction one iteration at a time. */
+static inline bool stepping(const struct cpu *c)
+{
+	return c->singlestep || (c->flags & FL_TF);
 }
 
 static void string_op(struct cpu *c, const struct insn *i, enum str_kind k)
@@ -84,7 +94,8 @@ static void string_op(struct cpu *c, const struct insn *i, enum str_kind k)
 			if ((i->rep == 3 && !zf) || (i->rep == 2 && zf))
 				break;
 		}
-		if (c->stop || (++n % 4096 == 0 && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED))) {
+		if (c->stop || stepping(c) ||
+		    (++n % 4096 == 0 && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED))) {
 			c->next_eip = c->eip; /* resume here */
 			c->stop = 1;
 			break;
@@ -132,4 +143,43 @@ void op_ins(struct cpu *c, const struct insn *i)
 void op_outs(struct cpu *c, const struct insn *i)
 {
 	string_op(c, i, STR_OUTS);
+}
+
+/* ---- REP string instructions in raw code (emu.h) ---- */
+
+static bool is_string_opcode(uint8_t op)
+{
+	return (op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf) ||
+	       (op >= 0x6c && op <= 0x6f);
+}
+
+/* Legacy prefixes: lock, repne, rep, segment overrides, operand/address size. */
+static bool is_prefix(uint8_t b)
+{
+	static const uint8_t prefixes[] = {0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36,
+	                                   0x3e, 0x64, 0x65, 0x66, 0x67};
+	return memchr(prefixes, b, sizeof(prefixes)) != NULL;
+}
+
+bool x86_rep_string_decode(const uint8_t *code, size_t n, bool code32, struct x86_rep_string *out)
+{
+	uint8_t rep = 0;
+	bool a_override = false;
+	size_t k = 0;
+
+	for (; k < n && k < 15 && is_prefix(code[k]); k++) {
+		if (code[k] == 0xf2 || code[k] == 0xf3)
+			rep = code[k]; /* the last of several counts */
+		a_override |= code[k] == 0x67;
+	}
+	if (!rep || k >= n || k >= 15 || !is_string_opcode(code[k]))
+		return false;
+	uint8_t op = code[k];
+	*out = (struct x86_rep_string){
+	    .len = (uint8_t)(k + 1),
+	    .addr_size = code32 != a_override ? 4 : 2,
+	    .rep = rep,
+	    .compares = (op >= 0xa6 && op <= 0xa7) || op >= 0xae,
+	};
+	return true;
 }

@@ -126,6 +126,16 @@ static const struct vcpu_ops emu_ops = {
     .destroy = emu_destroy,
 };
 
+void emu_vcpu_map_hole(struct vcpu *v, uint64_t start, uint64_t len)
+{
+	struct cpu *c = cpu_of(v);
+	if (start >= c->ram_size)
+		return; /* past RAM, accesses are MMIO already */
+	c->hole_start = start;
+	c->hole_end = start + len;
+	cpu_update_fast(c);
+}
+
 struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 {
 	struct cpu *c = calloc(1, sizeof(*c));
@@ -141,6 +151,7 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	    .watchpoints_fire = true,
 	    .sw_breakpoints_trap = true,
 	    .hlt_exits_when_stepping = true,
+	    .rep_steps_per_iteration = true,
 	};
 	c->ram = ram;
 	c->ram_size = ram_size;

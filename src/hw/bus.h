@@ -76,4 +76,27 @@ static inline void bus_set_value(uint8_t *data, unsigned size, uint64_t v)
 		data[i] = (uint8_t)v;
 }
 
+/* Byte-wide registers, for 8-bit devices. */
+typedef uint8_t (*bus_read8_fn)(void *opaque, uint64_t addr);
+typedef void (*bus_write8_fn)(void *opaque, uint64_t addr, uint8_t value);
+
+/* Serve an access of `size` bytes at addr as byte accesses at addr, addr + 1,
+ * ... (as the ISA bus splits a wide in/out for an 8-bit device).  Bytes at or
+ * past `end` belong to nobody here: they read as all ones, writes drop. */
+static inline void bus_bytewise(void *opaque, uint64_t addr, uint8_t *data, unsigned size,
+                                bool is_write, uint64_t end, bus_read8_fn read8,
+                                bus_write8_fn write8)
+{
+	for (unsigned i = 0; i < size; i++) {
+		if (addr + i >= end) {
+			if (!is_write)
+				data[i] = 0xff;
+		} else if (is_write) {
+			write8(opaque, addr + i, data[i]);
+		} else {
+			data[i] = read8(opaque, addr + i);
+		}
+	}
+}
+
 #endif

@@ -42,6 +42,7 @@ uint64_t vclock_now(const struct vclock *clk)
 void vtimer_init(struct vtimer *t, struct vclock *clk, vtimer_fn fire, void *opaque)
 {
 	t->deadline = VCLOCK_NEVER;
+	t->irq = -1;
 	t->fire = fire;
 	t->opaque = opaque;
 	t->next = clk->timers;

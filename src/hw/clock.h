@@ -27,6 +27,7 @@ struct vtimer {
 	uint64_t deadline; /* virtual ns; VCLOCK_NEVER = not armed */
 	vtimer_fn fire;
 	void *opaque;
+	int irq;             /* the IRQ line a firing may raise, -1 = none/unknown */
 	struct vtimer *next; /* the clock's list of all timers */
 };
 

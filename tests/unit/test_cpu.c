@@ -558,8 +558,9 @@ static void test_step_and_breakpoints(void)
 	E(0xcd, 0x21);   /* 1006 int 0x21 */
 	struct vcpu *v = boot();
 	set_debug(v, true, 0, NULL, 0, NULL, false);
-	static const uint32_t expect[] = {0x1001, 0x1004, 0x1006, HANDLERS + 0x21};
-	for (unsigned k = 0; k < 4; k++) {
+	/* The rep traps after each iteration, as hardware does. */
+	static const uint32_t expect[] = {0x1001, 0x1004, 0x1004, 0x1004, 0x1006, HANDLERS + 0x21};
+	for (unsigned k = 0; k < 6; k++) {
 		struct vcpu_exit ex = run(v);
 		struct vcpu_state st = state(v);
 		check(ex.reason == VCPU_EXIT_DEBUG && ex.debug.kind == VCPU_DEBUG_STEP &&
@@ -716,6 +717,222 @@ static void test_kick(void)
 	ex = run(v);
 	check(ex.reason == VCPU_EXIT_INTR, "kick before run");
 	vcpu_destroy(v);
+}
+
+/* ---- REP string instructions: one iteration is the unit ---- */
+
+/* At CODE: mov si, 0x2000; mov di, 0x3000; mov cx, count; rep op (at
+ * 0x1009); hlt (at 0x100b). */
+static void emit_rep(uint16_t count, uint8_t op)
+{
+	E(0xbe), e16(0x2000);
+	E(0xbf), e16(0x3000);
+	E(0xb9), e16(count);
+	E(0xf3, op);
+	E(0xf4);
+}
+
+/* Step once; check the stop is a step at eip with the count cx. */
+static void step_to(struct vcpu *v, unsigned k, uint32_t eip, uint32_t ecx)
+{
+	struct vcpu_exit ex = run(v);
+	struct vcpu_state st = state(v);
+	check(ex.reason == VCPU_EXIT_DEBUG && ex.debug.kind == VCPU_DEBUG_STEP && st.eip == eip &&
+	          st.gpr[GPR_ECX] == ecx,
+	      "step %u: %s kind %d eip %x ecx %x, want eip %x ecx %x", k,
+	      vcpu_exit_reason_name(ex.reason), ex.debug.kind, st.eip, st.gpr[GPR_ECX], eip, ecx);
+}
+
+static void test_rep_step(void)
+{
+	start("rep movsb stepped: one iteration per step");
+	emit_rep(5, 0xa4); /* rep movsb */
+	memcpy(ram + 0x2000, "HELLO", 5);
+	struct vcpu *v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	for (unsigned k = 0; k < 3; k++)
+		run(v);
+	for (unsigned k = 1; k <= 5; k++) {
+		step_to(v, k, k < 5 ? 0x1009 : 0x100b, 5 - k);
+		check(ram[0x3000 + k - 1] == "HELLO"[k - 1] && ram[0x3000 + k] == 0,
+		      "after iteration %u: %.5s", k, ram + 0x3000);
+	}
+	check(run(v).reason == VCPU_EXIT_HLT, "hlt after the rep");
+	vcpu_destroy(v);
+
+	start("repe cmpsb stepped: ends at the mismatch");
+	emit_rep(6, 0xa6); /* repe cmpsb */
+	memcpy(ram + 0x2000, "abXdef", 6);
+	memcpy(ram + 0x3000, "abYdef", 6);
+	v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	for (unsigned k = 0; k < 3; k++)
+		run(v);
+	step_to(v, 1, 0x1009, 5);
+	step_to(v, 2, 0x1009, 4);
+	step_to(v, 3, 0x100b, 3);
+	check(!(state(v).eflags & 0x40) && state(v).gpr[GPR_ESI] == 0x2003, "ZF clear, si %x",
+	      state(v).gpr[GPR_ESI]);
+	vcpu_destroy(v);
+
+	start("rep with CX = 0: one step moves past");
+	E(0x66, 0xb9), e32(0x10000); /* 1000 mov ecx, 0x10000: CX = 0 */
+	E(0xbf), e16(0x3000);        /* 1006 mov di, 0x3000 */
+	E(0xf3, 0xaa);               /* 1009 rep stosb */
+	E(0xf4);                     /* 100b */
+	v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	run(v);
+	run(v);
+	step_to(v, 1, 0x100b, 0x10000);
+	check(state(v).gpr[GPR_EDI] == 0x3000, "nothing stored");
+	vcpu_destroy(v);
+
+	start("rep a32 stosw behind prefixes: ECX counts");
+	E(0x66, 0xb9), e32(2);           /* 1000 mov ecx, 2 */
+	E(0x66, 0xbf), e32(0x3000);      /* 1006 mov edi, 0x3000 */
+	E(0x26, 0x67, 0xf3, 0x66, 0xab); /* 100c es a32 rep o32 stosd */
+	E(0xf4);                         /* 1011 */
+	v = boot();
+	set_debug(v, true, 0, NULL, 0, NULL, false);
+	run(v);
+	run(v);
+	step_to(v, 1, 0x100c, 1);
+	check(state(v).gpr[GPR_EDI] == 0x3004, "edi %x", state(v).gpr[GPR_EDI]);
+	step_to(v, 2, 0x1011, 0);
+	vcpu_destroy(v);
+
+	start("guest TF traps after each rep iteration");
+	E(0xb9), e16(3);      /* 1000 mov cx, 3 */
+	E(0xbf), e16(0x3000); /* 1003 mov di, 0x3000 */
+	E(0x9c, 0x58);        /* 1006 pushf; pop ax */
+	E(0x0d), e16(0x100);  /* 1008 or ax, 0x100 */
+	E(0x50, 0x9d);        /* 100b push ax; popf */
+	E(0xf3, 0xaa);        /* 100d rep stosb: the first #DB is after popf's next */
+	E(0xf4);
+	v = boot();
+	struct vcpu_state st = run_vector(v, 1);
+	check(rd16(st.gpr[GPR_ESP]) == 0x100d && (st.gpr[GPR_ECX] & 0xffff) == 2 &&
+	          st.gpr[GPR_EDI] == 0x3001,
+	      "#DB after one iteration: return IP %x cx %x di %x", rd16(st.gpr[GPR_ESP]),
+	      st.gpr[GPR_ECX], st.gpr[GPR_EDI]);
+	vcpu_destroy(v);
+
+	start("watchpoint in a stepped rep: the stop is the watchpoint");
+	emit_rep(4, 0xa4); /* rep movsb */
+	v = boot();
+	struct vcpu_watchpoint w = {0x3001, 1, VCPU_WATCH_WRITE};
+	set_debug(v, true, 0, NULL, 1, &w, false);
+	for (unsigned k = 0; k < 3; k++)
+		run(v);
+	step_to(v, 1, 0x1009, 3);
+	struct vcpu_exit ex = run(v);
+	st = state(v);
+	check(ex.reason == VCPU_EXIT_DEBUG && ex.debug.kind == VCPU_DEBUG_WATCHPOINT &&
+	          ex.debug.addr == 0x3001 && st.eip == 0x1009 && st.gpr[GPR_ECX] == 2,
+	      "one exit, the watchpoint, after the iteration: %s kind %d eip %x cx %x",
+	      vcpu_exit_reason_name(ex.reason), ex.debug.kind, st.eip, st.gpr[GPR_ECX]);
+	step_to(v, 3, 0x1009, 1);
+	vcpu_destroy(v);
+
+	start("watchpoint in a rep run at full speed: stops after that iteration");
+	emit_rep(300, 0xa5); /* rep movsw */
+	v = boot();
+	struct vcpu_watchpoint rw = {0x2101, 1, VCPU_WATCH_READ};
+	set_debug(v, false, 0, NULL, 1, &rw, false);
+	ex = run(v);
+	st = state(v);
+	check(ex.reason == VCPU_EXIT_DEBUG && ex.debug.kind == VCPU_DEBUG_WATCHPOINT &&
+	          st.eip == 0x1009 && st.gpr[GPR_ECX] == 300 - 0x81 && st.gpr[GPR_ESI] == 0x2102,
+	      "read of word 0x80: eip %x cx %d si %x", st.eip, st.gpr[GPR_ECX], st.gpr[GPR_ESI]);
+	set_debug(v, false, 0, NULL, 0, NULL, false);
+	st = run_hlt(v);
+	check(st.gpr[GPR_ECX] == 0 && st.gpr[GPR_EDI] == 0x3000 + 600, "the rep finishes");
+	vcpu_destroy(v);
+}
+
+/* A kick lands inside a long rep: the state is at an iteration boundary. */
+static void test_rep_kick(void)
+{
+	start("kick inside a rep: consistent state");
+	E(0x31, 0xf6);        /* 1000 l: xor si, si */
+	E(0xb9), e16(0xffff); /* 1002 mov cx, 0xffff */
+	E(0xf3, 0xac);        /* 1005 rep lodsb */
+	E(0xeb, 0xf7);        /* 1007 jmp l */
+	for (unsigned a = 0; a < 0x10000; a++)
+		ram[0x10000 + a] = (uint8_t)(a * 7 + 1);
+	struct vcpu *v = boot();
+	struct vcpu_state st = state(v);
+	vcpu_segment_set_real(&st.seg[SREG_DS], 0x1000);
+	vcpu_set_state(v, &st);
+	unsigned inside = 0;
+	for (unsigned k = 0; k < 20; k++) {
+		vcpu_kick(v); /* lands at once: then the next kicks land mid-run */
+		run(v);
+		struct itimerval it = {.it_value = {.tv_usec = 1000 + 500 * k}};
+		kick_target = v;
+		signal(SIGALRM, on_alarm);
+		setitimer(ITIMER_REAL, &it, NULL);
+		struct vcpu_exit ex = run(v);
+		signal(SIGALRM, SIG_DFL);
+		st = state(v);
+		uint32_t cx = st.gpr[GPR_ECX] & 0xffff, si = st.gpr[GPR_ESI] & 0xffff;
+		check(ex.reason == VCPU_EXIT_INTR, "kick %u: %s", k,
+		      vcpu_exit_reason_name(ex.reason));
+		if (st.eip != 0x1005)
+			continue;
+		inside++;
+		check(si == 0xffff - cx &&
+		          (!si || (st.gpr[GPR_EAX] & 0xff) == ram[0x10000 + si - 1]),
+		      "kick %u at an iteration boundary: cx %x si %x al %x", k, cx, si,
+		      st.gpr[GPR_EAX] & 0xff);
+	}
+	check(inside > 0, "some kicks landed inside the rep");
+	printf("kicks inside the rep: %u of 20\n", inside);
+	vcpu_destroy(v);
+}
+
+/* Recognising REP string instructions in raw code (for the KVM hand-over). */
+static void test_rep_decode(void)
+{
+	static const struct {
+		uint8_t code[8];
+		uint8_t n;
+		bool code32, is_rep;
+		uint8_t len, addr_size, rep;
+		bool compares;
+	} cases[] = {
+	    {{0xf3, 0xa4}, 2, false, true, 2, 2, 0xf3, false},
+	    {{0xf3, 0xa6}, 2, false, true, 2, 2, 0xf3, true},
+	    {{0xf2, 0xae}, 2, false, true, 2, 2, 0xf2, true},
+	    {{0x26, 0xf3, 0x67, 0xa4}, 4, false, true, 4, 4, 0xf3, false},
+	    {{0x2e, 0xf3, 0x66, 0xa5}, 4, false, true, 4, 2, 0xf3, false},
+	    {{0x67, 0xf3, 0x6c}, 3, true, true, 3, 2, 0xf3, false},
+	    {{0xf3, 0x6f}, 2, true, true, 2, 4, 0xf3, false},
+	    {{0xf2, 0xf3, 0xaf}, 3, false, true, 3, 2, 0xf3, true},
+	    {{0xa4}, 1, false, false, 0, 0, 0, false},
+	    {{0xf3, 0x90}, 2, false, false, 0, 0, 0, false},       /* pause */
+	    {{0xf3, 0xc3}, 2, false, false, 0, 0, 0, false},       /* rep ret */
+	    {{0xf3, 0x66, 0x67}, 3, false, false, 0, 0, 0, false}, /* cut short */
+	};
+	current = "rep string decode";
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct x86_rep_string rs = {0};
+		bool is = x86_rep_string_decode(cases[k].code, cases[k].n, cases[k].code32, &rs);
+		check(is == cases[k].is_rep, "case %zu: rep string %d", k, is);
+		if (!is || !cases[k].is_rep)
+			continue;
+		check(rs.len == cases[k].len && rs.addr_size == cases[k].addr_size &&
+		          rs.rep == cases[k].rep && rs.compares == cases[k].compares,
+		      "case %zu: len %u asz %u rep %x compares %d", k, rs.len, rs.addr_size, rs.rep,
+		      rs.compares);
+	}
+	uint8_t many[16];
+	memset(many, 0x26, sizeof(many));
+	many[0] = 0xf3;
+	many[15] = 0xa4;
+	struct x86_rep_string rs;
+	check(!x86_rep_string_decode(many, 16, false, &rs), "longer than 15 bytes");
 }
 
 /* vcpu_complete_io(): the instruction of the last input exit finishes with
@@ -961,6 +1178,9 @@ int main(void)
 	test_step_and_breakpoints();
 	test_watchpoints();
 	test_kick();
+	test_rep_step();
+	test_rep_kick();
+	test_rep_decode();
 	test_complete_io();
 	test_smc();
 	test_faults();

@@ -1,9 +1,10 @@
-/* Lockstep: run each guest image on KVM and on the built-in CPU one
- * instruction at a time and compare the architectural state after every
- * instruction, the port output, and RAM at the end.
+/* Lockstep: run each guest image on KVM and on the built-in CPU one step
+ * at a time and compare the architectural state after every step, the port
+ * output, and RAM at the end.  A step is one instruction, or one iteration
+ * of a REP string instruction, as hardware single-steps.
  *
  * Usage: test_lockstep [IMAGE.bin...]; without arguments the guests
- * minimal hello primes echo c-guest segments pmode from $GUESTS.
+ * minimal hello primes echo c-guest segments pmode rep from $GUESTS.
  * Exit 0 if both backends agree everywhere, 1 at the first divergence
  * (printed with the instruction and both states), 77 if KVM is unusable,
  * 99 on a setup error.
@@ -13,6 +14,11 @@
  * 0x70 (transmitter empty, and the break bit the guests take as end of
  * input), every other port 0xff.  KVM does not report HLT under
  * single-step here, so both stop before executing a hlt.
+ *
+ * Where KVM runs a stepped rep whole (its real-mode emulator: the probe's
+ * rep_steps_per_iteration is false), KVM's step of a rep gets the count cut
+ * to 1 and the rest put back afterwards, so that KVM itself still executes
+ * every iteration that is compared.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -51,7 +57,7 @@ struct side {
 	const char *name;
 	struct vcpu *vcpu;
 	uint8_t *ram;
-	uint64_t traps; /* DEBUG exits and IO completions (> instructions: reps) */
+	uint64_t traps; /* DEBUG exits and IO completions */
 	uint64_t io_exits;
 	uint8_t out[MAX_OUT]; /* bytes written to ports, in order */
 	size_t out_n;
@@ -82,7 +88,6 @@ struct insn_info {
 	uint8_t op;   /* opcode byte after prefixes (0x0f: see op2) */
 	uint8_t op2;  /* second byte of a 0F opcode */
 	uint8_t reg;  /* ModRM reg field of op's ModRM byte, if any */
-	bool rep;     /* F2/F3 prefix */
 	unsigned len; /* prefixes + opcode, enough for the checks here */
 };
 
@@ -92,10 +97,8 @@ static struct insn_info peek(const uint8_t *ram, uint32_t pc)
 	unsigned n = 0;
 	for (; n < 14 && pc + n + 2 < RAM_SIZE; n++) {
 		uint8_t b = ram[pc + n];
-		if (b == 0xf2 || b == 0xf3)
-			in.rep = true;
-		else if (!(b == 0x66 || b == 0x67 || b == 0xf0 || b == 0x26 || b == 0x2e ||
-		           b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65))
+		if (!(b == 0xf2 || b == 0xf3 || b == 0x66 || b == 0x67 || b == 0xf0 || b == 0x26 ||
+		      b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65))
 			break;
 	}
 	if (pc + n + 2 >= RAM_SIZE)
@@ -109,12 +112,6 @@ static struct insn_info peek(const uint8_t *ram, uint32_t pc)
 	}
 	in.len = n + 1;
 	return in;
-}
-
-static bool is_string_op(const struct insn_info *in)
-{
-	return (in->op >= 0xa4 && in->op <= 0xa7) || (in->op >= 0xaa && in->op <= 0xaf) ||
-	       (in->op >= 0x6c && in->op <= 0x6f);
 }
 
 /* Status flags the instruction leaves undefined (Intel SDM, per opcode). */
@@ -274,19 +271,53 @@ static int trap(struct side *s)
 	}
 }
 
-/* One whole instruction: a rep string instruction may take several traps
- * (an iteration or a batch of them each, with EIP still at it). */
-static int step_insn(struct side *s, const struct vcpu_state *before, bool rep_string,
-                     struct vcpu_state *after)
+/* One step: one trap, and the state after it. */
+static int step(struct side *s, struct vcpu_state *after)
 {
-	for (;;) {
-		if (trap(s) < 0 || vcpu_get_state(s->vcpu, after) < 0)
-			return -1;
-		/* KVM may trap with the count at 0 and EIP still at the
-		 * instruction (RF set); a string instruction never jumps to itself. */
-		if (!rep_string || vcpu_state_pc(after) != vcpu_state_pc(before))
-			return 0;
+	return trap(s) < 0 || vcpu_get_state(s->vcpu, after) < 0 ? -1 : 0;
+}
+
+static void set_rep_count(struct vcpu_state *st, const struct x86_rep_string *rs, uint32_t n)
+{
+	uint32_t mask = rs->addr_size == 4 ? 0xffffffffu : 0xffffu;
+	st->gpr[GPR_ECX] = (st->gpr[GPR_ECX] & ~mask) | (n & mask);
+}
+
+/* One iteration of the REP string instruction rs on a KVM that steps a rep
+ * whole: run it with a count of 1, then put back the iterations left and
+ * EIP (at the instruction, or past it if that iteration ended it). */
+static int step_one_iteration(struct side *s, const struct x86_rep_string *rs,
+                              struct vcpu_state *after)
+{
+	struct vcpu_state st;
+	if (vcpu_get_state(s->vcpu, &st) < 0)
+		return -1;
+	uint32_t n = x86_rep_count(rs, &st), eip = st.eip;
+	set_rep_count(&st, rs, 1);
+	if (vcpu_set_state(s->vcpu, &st) < 0 || step(s, after) < 0)
+		return -1;
+	if (x86_rep_count(rs, after) != 0) {
+		set_rep_count(after, rs, n); /* it faulted: nothing was done */
+	} else {
+		uint32_t ipmask = after->seg[SREG_CS].db ? 0xffffffffu : 0xffffu;
+		set_rep_count(after, rs, n - 1);
+		after->eip =
+		    x86_rep_ends(rs, after->eflags, n - 1) ? (eip + rs->len) & ipmask : eip;
 	}
+	return vcpu_set_state(s->vcpu, after) < 0 ? -1 : 0;
+}
+
+/* KVM's step: per iteration of a rep, whatever this host's KVM does. */
+static int step_kvm(struct side *s, const struct vcpu_state *before, struct vcpu_state *after)
+{
+	uint32_t pc = vcpu_state_pc(before);
+	struct x86_rep_string rs;
+	if (!s->vcpu->caps.rep_steps_per_iteration && pc < RAM_SIZE &&
+	    x86_rep_string_decode(s->ram + pc, pc + 15 <= RAM_SIZE ? 15 : RAM_SIZE - pc,
+	                          before->seg[SREG_CS].db, &rs) &&
+	    x86_rep_count(&rs, before))
+		return step_one_iteration(s, &rs, after);
+	return step(s, after);
 }
 
 /* ---- comparing ---- */
@@ -361,7 +392,7 @@ static void print_divergence(const char *image, uint64_t n, const uint8_t *ram,
                              const struct vcpu_state *e, const char *what)
 {
 	uint32_t pc = vcpu_state_pc(before);
-	printf("%s: DIVERGENCE at instruction %llu, %04x:%08x (linear %#x): %s\n", image,
+	printf("%s: DIVERGENCE at step %llu, %04x:%08x (linear %#x): %s\n", image,
 	       (unsigned long long)n, before->seg[SREG_CS].selector, before->eip, pc, what);
 	printf("  bytes       ");
 	for (unsigned b = 0; b < 15 && pc + b < RAM_SIZE; b++)
@@ -381,7 +412,7 @@ static int compare_output(const char *image, uint64_t n, const struct side *k, c
 	while (i < k->out_n && i < e->out_n && k->out[i] == e->out[i] &&
 	       k->out_port[i] == e->out_port[i])
 		i++;
-	printf("%s: DIVERGENCE in port output after instruction %llu: byte %zu: kvm %zu bytes, "
+	printf("%s: DIVERGENCE in port output after step %llu: byte %zu: kvm %zu bytes, "
 	       "emu %zu bytes\n",
 	       image, (unsigned long long)n, i, k->out_n, e->out_n);
 	return -1;
@@ -422,6 +453,7 @@ static int run_image(const char *path)
 		fprintf(stderr, "test_lockstep: KVM: %s\n", err);
 		goto out;
 	}
+	kvm_probe_debug(k->vcpu); /* caps.rep_steps_per_iteration */
 	e->vcpu = emu_vcpu_create(e->ram, RAM_SIZE);
 	if (!e->vcpu) {
 		fprintf(stderr, "test_lockstep: emu_vcpu_create failed\n");
@@ -453,15 +485,13 @@ static int run_image(const char *path)
 		if (pc < RAM_SIZE && e->ram[pc] == 0xf4 && k->ram[pc] == 0xf4)
 			break; /* hlt: KVM would step past it */
 		if (n >= MAX_INSNS) {
-			printf("%s: no hlt after %llu instructions\n", path, (unsigned long long)n);
+			printf("%s: no hlt after %llu steps\n", path, (unsigned long long)n);
 			rc = 1;
 			goto out;
 		}
 		struct insn_info in = peek(e->ram, pc);
-		bool rep_string = in.rep && is_string_op(&in);
-		if (step_insn(k, &before, rep_string, &ka) < 0 ||
-		    step_insn(e, &before, rep_string, &ea) < 0) {
-			printf("%s: at instruction %llu, %04x:%08x\n", path, (unsigned long long)n,
+		if (step_kvm(k, &before, &ka) < 0 || step(e, &ea) < 0) {
+			printf("%s: at step %llu, %04x:%08x\n", path, (unsigned long long)n,
 			       before.seg[SREG_CS].selector, before.eip);
 			rc = 1;
 			goto out;
@@ -498,7 +528,7 @@ static int run_image(const char *path)
 			goto out;
 		}
 	double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("%s: identical: %llu instructions (emu counted %llu), single-step traps kvm %llu "
+	printf("%s: identical: %llu steps (emu counted %llu), single-step traps kvm %llu "
 	       "emu %llu, IO exits kvm %llu emu %llu, %zu bytes out, undefined flags differed "
 	       "%llu times, %.2f s\n",
 	       path, (unsigned long long)n, (unsigned long long)emu_vcpu_instructions(e->vcpu),
@@ -522,7 +552,7 @@ out:
 int main(int argc, char **argv)
 {
 	static const char *const defaults[] = {"minimal", "hello",    "primes", "echo",
-	                                       "c-guest", "segments", "pmode"};
+	                                       "c-guest", "segments", "pmode",  "rep"};
 	char err[256] = "";
 	int worst = 0;
 

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "debug.h"
-#include "devices.h"
+#include "hw/bus.h"
 #include "loader.h"
 #include "options.h"
-#include "uart.h"
+#include "hw/uart.h"
 
 #include "check.h"
 
@@ -96,10 +96,12 @@ static void test_loader(void)
 /* ---- devices ---- */
 
 static unsigned seen_port, seen_size;
-static void probe_handler(void *opaque, uint16_t port, uint8_t *data, unsigned size, bool w)
+static void probe_handler(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                          unsigned size, bool w)
 {
 	(void)opaque;
-	seen_port = port;
+	(void)vcpu;
+	seen_port = (unsigned)port;
 	seen_size = size;
 	if (!w)
 		data[0] = 0x42;
@@ -107,16 +109,29 @@ static void probe_handler(void *opaque, uint16_t port, uint8_t *data, unsigned s
 
 static void test_devices(void)
 {
-	static struct devices d;
+	struct bus d;
 	uint8_t v[4] = {0};
-	devices_init(&d);
-	CHECK(devices_register(&d, "a", 0x100, 4, probe_handler, NULL) == 0);
-	CHECK(devices_register(&d, "b", 0x103, 2, probe_handler, NULL) == -EEXIST);
-	CHECK(devices_register(&d, "c", 0xffff, 2, probe_handler, NULL) == -EINVAL);
-	CHECK(devices_pio(&d, 0x102, v, 2, false) != NULL && v[0] == 0x42);
+	CHECK(bus_init(&d) == 0);
+	CHECK(bus_register_pio(&d, "a", 0x100, 4, probe_handler, NULL) == 0);
+	CHECK(bus_register_pio(&d, "b", 0x103, 2, probe_handler, NULL) == -EEXIST);
+	CHECK(bus_register_pio(&d, "c", 0xffff, 2, probe_handler, NULL) == -EINVAL);
+	CHECK(bus_register_pio(&d, "below", 0x80, 0x80, probe_handler, NULL) == 0);
+	CHECK(bus_pio(&d, NULL, 0x102, v, 2, false) != NULL && v[0] == 0x42);
 	CHECK(seen_port == 0x102 && seen_size == 2);
-	CHECK(devices_pio(&d, 0x104, v, 4, false) == NULL);
+	CHECK(bus_pio(&d, NULL, 0x80, v, 1, false)->base == 0x80); /* indices moved */
+	CHECK(bus_pio(&d, NULL, 0x103, v, 1, false)->base == 0x100);
+	CHECK(bus_pio(&d, NULL, 0x104, v, 4, false) == NULL);
 	CHECK(v[0] == 0xff && v[3] == 0xff);
+	/* MMIO: sorted ranges, binary search, overlap refused, holes read as ones. */
+	CHECK(bus_register_mmio(&d, "m2", 0xd1000, 0x10, probe_handler, NULL) == 0);
+	CHECK(bus_register_mmio(&d, "m1", 0xd0000, 0x1000, probe_handler, NULL) == 0);
+	CHECK(bus_register_mmio(&d, "m3", 0xd0ff0, 0x20, probe_handler, NULL) == -EEXIST);
+	CHECK(bus_register_mmio(&d, "wrap", ~0ull - 4, 16, probe_handler, NULL) == -EINVAL);
+	CHECK(bus_mmio(&d, NULL, 0xd0fff, v, 1, false)->base == 0xd0000 && v[0] == 0x42);
+	CHECK(bus_mmio(&d, NULL, 0xd100f, v, 1, false)->base == 0xd1000);
+	CHECK(bus_mmio(&d, NULL, 0xd1010, v, 4, false) == NULL && v[3] == 0xff);
+	CHECK(bus_find_mmio(&d, 0xcffff) == NULL);
+	bus_destroy(&d);
 }
 
 /* ---- UART ---- */
@@ -130,19 +145,19 @@ static void sink(void *ctx, const uint8_t *buf, size_t len)
 	out_len += len;
 }
 
-static uint8_t io(struct devices *d, uint16_t port, int write, uint8_t v)
+static uint8_t io(struct bus *d, uint16_t port, int write, uint8_t v)
 {
-	devices_pio(d, port, &v, 1, write);
+	bus_pio(d, NULL, port, &v, 1, write);
 	return v;
 }
 
 static void test_uart(void)
 {
-	static struct devices d;
+	struct bus d;
 	struct uart u;
 	int p[2];
 	CHECK(pipe(p) == 0);
-	devices_init(&d);
+	CHECK(bus_init(&d) == 0);
 	uart_init(&u, (struct console_sink){.write = sink}, p[0]);
 	CHECK(uart_register(&u, &d) == 0);
 	io(&d, 0x3f8, 1, 'h');
@@ -166,6 +181,7 @@ static void test_uart(void)
 	CHECK(io(&d, 0x3ff, 0, 0) == 0x5a);
 	CHECK(io(&d, 0xe9, 0, 0) == 0xe9);
 	close(p[0]);
+	bus_destroy(&d);
 }
 
 /* ---- options ---- */

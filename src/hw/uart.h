@@ -4,14 +4,14 @@
  * from a file descriptor (normally stdin): the line-status register shows
  * "data ready" while bytes wait, and "break" (LSR bit 4) for ever once the
  * input has ended, so a guest can tell end of input from no input yet. */
-#ifndef KVM_GDBSTUB_UART_H
-#define KVM_GDBSTUB_UART_H
+#ifndef KVM_GDBSTUB_HW_UART_H
+#define KVM_GDBSTUB_HW_UART_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "devices.h"
+#include "hw/bus.h"
 
 #define COM1_BASE     0x3f8
 #define DEBUGCON_PORT 0xe9
@@ -40,8 +40,16 @@ struct uart {
 
 void uart_init(struct uart *u, struct console_sink out, int in_fd);
 
-/* Register COM1 and the debug console port with the device table. */
-int uart_register(struct uart *u, struct devices *d);
+/* Register COM1 and the debug console port on the bus.  0 or -errno. */
+int uart_register(struct uart *u, struct bus *bus);
+
+/* Take up to max bytes of input without waiting: the count, 0 once input
+ * has ended, or -1 if none has arrived yet (then wait on uart_input_fd). */
+long uart_input_take(struct uart *u, uint8_t *buf, size_t max);
+
+/* The descriptor to wait on for more input, or -1 if waiting is pointless
+ * (input buffered, ended, or none configured). */
+int uart_input_fd(const struct uart *u);
 
 /* Emit bytes on the console sink directly (the debug console uses it). */
 void uart_console_write(struct uart *u, const uint8_t *buf, size_t len);

@@ -2,9 +2,10 @@
  * console. */
 #include <errno.h>
 #include <poll.h>
+#include <string.h>
 #include <unistd.h>
 
-#include "uart.h"
+#include "hw/uart.h"
 
 enum uart_reg { REG_DATA, REG_IER, REG_IIR_FCR, REG_LCR, REG_MCR, REG_LSR, REG_MSR, REG_SCR };
 
@@ -75,6 +76,23 @@ static uint8_t read_rbr(struct uart *u)
 	return u->in_buf[u->in_head++];
 }
 
+long uart_input_take(struct uart *u, uint8_t *buf, size_t max)
+{
+	fill_input(u, 0);
+	if (!u->in_len)
+		return u->in_eof || u->in_fd < 0 ? 0 : -1;
+	size_t n = u->in_len < max ? u->in_len : max;
+	memcpy(buf, u->in_buf + u->in_head, n);
+	u->in_head += n;
+	u->in_len -= n;
+	return (long)n;
+}
+
+int uart_input_fd(const struct uart *u)
+{
+	return u->in_len || u->in_eof ? -1 : u->in_fd;
+}
+
 static uint8_t uart_read(struct uart *u, enum uart_reg reg)
 {
 	bool dlab = u->lcr & LCR_DLAB;
@@ -136,8 +154,10 @@ static void uart_write(struct uart *u, enum uart_reg reg, uint8_t v)
 }
 
 /* Wider accesses touch consecutive registers, as on an ISA bus. */
-static void com1_access(void *opaque, uint16_t port, uint8_t *data, unsigned size, bool is_write)
+static void com1_access(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                        unsigned size, bool is_write)
 {
+	(void)vcpu;
 	struct uart *u = opaque;
 	for (unsigned i = 0; i < size; i++) {
 		enum uart_reg reg = (enum uart_reg)((port + i - COM1_BASE) & 7);
@@ -150,9 +170,10 @@ static void com1_access(void *opaque, uint16_t port, uint8_t *data, unsigned siz
 
 /* Bochs/QEMU debug console: every byte written appears on the console;
  * reading returns 0xE9 so a guest can detect it. */
-static void debugcon_access(void *opaque, uint16_t port, uint8_t *data, unsigned size,
-                            bool is_write)
+static void debugcon_access(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                            unsigned size, bool is_write)
 {
+	(void)vcpu;
 	(void)port;
 	struct uart *u = opaque;
 	if (is_write)
@@ -162,10 +183,10 @@ static void debugcon_access(void *opaque, uint16_t port, uint8_t *data, unsigned
 			data[i] = i == 0 ? DEBUGCON_PORT : 0xff;
 }
 
-int uart_register(struct uart *u, struct devices *d)
+int uart_register(struct uart *u, struct bus *bus)
 {
-	int r = devices_register(d, "com1", COM1_BASE, 8, com1_access, u);
+	int r = bus_register_pio(bus, "com1", COM1_BASE, 8, com1_access, u);
 	if (r == 0)
-		r = devices_register(d, "debugcon", DEBUGCON_PORT, 1, debugcon_access, u);
+		r = bus_register_pio(bus, "debugcon", DEBUGCON_PORT, 1, debugcon_access, u);
 	return r;
 }

@@ -1,0 +1,75 @@
+/* MMIO RTC reader: the Goldfish RTC at 0xD0000 (segment 0xD000).  Reads
+ * the time with 32-bit moves (TIME_LOW latches TIME_HIGH), prints TIME_HIGH,
+ * then sets the alarm 20 ms ahead and sleeps in `sti; hlt` until its
+ * interrupt (IRQ 10, vector 0x72) comes, and prints ALARM_STATUS. */
+	.code16
+	.include "com1.inc"
+	.include "pc.inc"
+	.set	RTC_SEG, 0xd000
+	.set	TIME_LOW, 0x00
+	.set	TIME_HIGH, 0x04
+	.set	ALARM_LOW, 0x08
+	.set	ALARM_HIGH, 0x0c
+	.set	IRQ_ENABLED, 0x10
+	.set	ALARM_STATUS, 0x18
+	.set	CLEAR_INTERRUPT, 0x1c
+
+	.section .text.start, "ax"
+	.globl _start
+_start:
+	jmp	main
+	.org	0x400
+main:
+	cli
+	xor	%ax, %ax
+	mov	%ax, %ds
+	mov	%ax, %ss
+	mov	$0x7000, %sp
+	mov	$RTC_SEG, %ax
+	mov	%ax, %es
+	SET_VECTOR 0x72, irq10
+
+	mov	%es:TIME_LOW, %ecx	/* latches the high half */
+	mov	%es:TIME_HIGH, %ebx
+	mov	$high_msg, %si
+	call	puts
+	mov	%ebx, %eax
+	call	puthex
+	mov	$nl, %si
+	call	puts
+
+	add	$20000000, %ecx		/* alarm 20 ms from now */
+	adc	$0, %ebx
+	movl	$1, %es:IRQ_ENABLED
+	mov	%ebx, %es:ALARM_HIGH
+	mov	%ecx, %es:ALARM_LOW	/* writing the low half arms it */
+	UNMASK_IRQ 10
+1:	sti
+	hlt
+	cmpb	$0, fired
+	je	1b
+	cli
+	mov	$alarm_msg, %si
+	call	puts
+	mov	%es:ALARM_STATUS, %eax
+	call	putdec
+	mov	$nl, %si
+	call	puts
+	hlt
+
+	.globl	irq10
+irq10:	push	%ax
+	movl	$1, %es:CLEAR_INTERRUPT
+	movb	$1, fired
+	mov	$PIC_EOI, %al
+	out	%al, $PIC2_CMD
+	out	%al, $PIC1_CMD
+	pop	%ax
+	iret
+
+high_msg:	.asciz	"TIME_HIGH "
+alarm_msg:	.asciz	"alarm fired, ALARM_STATUS "
+nl:	.asciz	"\n"
+fired:	.byte	0
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,44 @@
+/* The PC board: devices, their ports and their interrupt lines. */
+#include <string.h>
+
+#include "hw/pc.h"
+
+struct irq_line pc_board_irq(struct pc_board *b, unsigned n)
+{
+	return pic_irq_line(&b->pic, n);
+}
+
+uint64_t pc_board_next_wakeup(const struct pc_board *b)
+{
+	uint64_t first = VCLOCK_NEVER;
+	for (const struct vtimer *t = b->clock.timers; t; t = t->next)
+		if (t->deadline < first && (t->irq < 0 || pic_irq_open(&b->pic, (unsigned)t->irq)))
+			first = t->deadline;
+	return first;
+}
+
+int pc_board_init(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns)
+{
+	memset(b, 0, sizeof(*b));
+	vclock_init(&b->clock, wall_epoch_ns);
+	int r = bus_init(&b->bus);
+	if (r == 0)
+		r = pic_init(&b->pic, &b->bus);
+	if (r == 0)
+		r = pit_init(&b->pit, &b->bus, &b->clock, pc_board_irq(b, PC_PIT_IRQ));
+	if (r == 0)
+		r = cmos_init(&b->cmos, &b->bus, &b->clock, pc_board_irq(b, PC_CMOS_IRQ), ram_size);
+	if (r == 0)
+		r = goldfish_rtc_init(&b->rtc, &b->bus, PC_RTC_MMIO_BASE, &b->clock,
+		                      pc_board_irq(b, PC_RTC_IRQ));
+	/* Which line each device timer drives, for pc_board_next_wakeup(). */
+	b->pit.timer.irq = PC_PIT_IRQ;
+	b->cmos.timer.irq = PC_CMOS_IRQ;
+	b->rtc.timer.irq = PC_RTC_IRQ;
+	return r;
+}
+
+void pc_board_destroy(struct pc_board *b)
+{
+	bus_destroy(&b->bus);
+}

@@ -1,0 +1,50 @@
+/* The PC's devices on one bus: the 8259 pair, the 8254 PIT, the CMOS RTC
+ * and the Goldfish RTC, wired to their IRQ lines and to the machine clock.
+ * No CPU and no backend: the VM owns a board and runs a vCPU against it;
+ * tests and the device fuzzer drive a board alone. */
+#ifndef KVM_GDBSTUB_HW_PC_H
+#define KVM_GDBSTUB_HW_PC_H
+
+#include <stdint.h>
+
+#include "hw/bus.h"
+#include "hw/clock.h"
+#include "hw/cmos.h"
+#include "hw/goldfish_rtc.h"
+#include "hw/pic.h"
+#include "hw/pit.h"
+
+/* The MMIO RTC's page, in the range a PC leaves to ROMs and devices: RAM
+ * has a hole there whatever the RAM size. */
+#define PC_RTC_MMIO_BASE 0xd0000u
+#define PC_RTC_MMIO_SIZE 0x1000u
+#define PC_PIT_IRQ       0
+#define PC_CASCADE_IRQ   2
+#define PC_CMOS_IRQ      8
+#define PC_RTC_IRQ       10
+
+struct pc_board {
+	struct bus bus;
+	struct vclock clock;
+	struct pic pic;
+	struct pit pit;
+	struct cmos cmos;
+	struct goldfish_rtc rtc;
+};
+
+/* Create the bus and every device for a machine with ram_size bytes of RAM
+ * whose guest time starts at wall_epoch_ns (Unix ns).  0 or -errno. */
+int pc_board_init(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns);
+
+void pc_board_destroy(struct pc_board *b);
+
+/* The interrupt controller's input line n (0-15). */
+struct irq_line pc_board_irq(struct pc_board *b, unsigned n);
+
+/* The earliest virtual time a device timer may interrupt the CPU: timers
+ * whose IRQ is masked do not count (their state is computed when read).
+ * VCLOCK_NEVER if none: then only an interrupt already pending can wake a
+ * halted CPU. */
+uint64_t pc_board_next_wakeup(const struct pc_board *b);
+
+#endif

@@ -79,8 +79,20 @@ echo "gdb-remote $port" >&3
 wait_for 'Process 1 stopped' s4 || fail "LLDB did not connect"
 echo 'process continue' >&3
 wait_for 'Process 1 resuming' s4 || fail "process continue"
-echo 'process interrupt' >&3
-wait_for 'stop reason = signal SIGINT' s4 || fail "process interrupt did not stop the guest"
+# LLDB prints "resuming" before it counts the process as running: an
+# interrupt sent in between is refused ("Process is not running"); again then.
+refused=0
+for _ in 1 2 3 4 5; do
+	echo 'process interrupt' >&3
+	for _ in $(seq 1 200); do
+		grep -q 'stop reason = signal SIGINT' s4 && break 2
+		[ "$(grep -c 'Process is not running' s4)" -gt "$refused" ] && break
+		sleep 0.05
+	done
+	refused=$(grep -c 'Process is not running' s4)
+	sleep 0.2
+done
+grep -q 'stop reason = signal SIGINT' s4 || fail "process interrupt did not stop the guest"
 echo 'register read pc' >&3
 echo 'process kill' >&3
 echo 'quit' >&3

@@ -67,7 +67,7 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		vcpu_set_debug(from, &(struct vcpu_debug){0});
 	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
-	t->vm->vcpu = to;
+	__atomic_store_n(&t->vm->vcpu, to, __ATOMIC_SEQ_CST); /* vm_kick() reads it */
 	/* A catchpoint set, or the COM1 count reached, while the other CPU ran
 	 * left KVM's output queuing as it was: decide it again. */
 	vm_console_queue_update(t->vm);
@@ -121,12 +121,22 @@ static int choose_runner(struct gdb_target *t, bool stepping)
 
 /* ---- memory ------------------------------------------------------- */
 
+/* Bytes outside RAM read as all ones, as the guest's own reads do.  GDB
+ * needs it: without symbols it lays out frame 0 by whether the byte at the
+ * pc is readable, so a pc moved outside RAM changed frame 0's id, an outer
+ * frame took the old id, and GDB re-selected that frame after a register
+ * write (tests/gdb/frame-id.gdb). */
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	struct gdb_target *t = to_target(ctx);
-	int r = vm_read_ram(t->vm, addr, buf, len);
+	uint64_t ram = t->vm->ram_size;
+	size_t in_ram = addr >= ram ? 0 : len < ram - addr ? len : (size_t)(ram - addr);
+	memset((uint8_t *)buf + in_ram, 0xff, len - in_ram);
+	if (in_ram == 0)
+		return 0;
+	int r = vm_read_ram(t->vm, addr, buf, in_ram);
 	if (r == 0)
-		debug_shadow(&t->dbg, (uint32_t)addr, buf, len);
+		debug_shadow(&t->dbg, (uint32_t)addr, buf, in_ram);
 	return r;
 }
 
@@ -288,6 +298,12 @@ static void stop_fault(struct gdb_target *t, const struct vcpu_exit *e, struct t
 }
 
 /* Turn one run of the loop into a stop.  Returns true to report *stop. */
+/* Consume a pending Ctrl-C (the watcher thread sets it): true if there was one. */
+static bool take_interrupt(struct gdb_target *t)
+{
+	return __atomic_exchange_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
+}
+
 static bool classify(struct gdb_target *t, const struct run_result *res, bool stepping,
                      struct target_stop *stop)
 {
@@ -304,9 +320,8 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 	case RUN_DEBUG:
 		return classify_debug(t, &res->exit, stepping, stop);
 	case RUN_INTERRUPTED:
-		if (!t->interrupt_requested)
+		if (!take_interrupt(t))
 			return false; /* a stray signal */
-		t->interrupt_requested = 0;
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		return true;
 	case RUN_STOP_REQUEST:
@@ -343,7 +358,7 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 {
 	/* A Ctrl-C that came while the guest moved between CPUs kicked the
 	 * other one: kick the one about to run. */
-	if (t->interrupt_requested)
+	if (__atomic_load_n(&t->interrupt_requested, __ATOMIC_SEQ_CST))
 		vm_kick(t->vm);
 	t->cache_valid = false;
 	runloop_run(t->vm, res);
@@ -452,9 +467,8 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 		return 0;
 	}
 	t->vm->debugger_attached = true;
-	if (t->interrupt_requested) {
+	if (take_interrupt(t)) {
 		/* Ctrl-C landed after the last stop: it is this resume's answer. */
-		t->interrupt_requested = 0;
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		t->last = *stop;
 		return 0;
@@ -477,7 +491,9 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 static void interrupt_guest(void *ctx)
 {
 	struct gdb_target *t = to_target(ctx);
-	t->interrupt_requested = 1;
+	/* The watcher thread: the vCPU may be changing (migrate()); either this
+	 * kicks the new one, or run_once() sees the request and kicks it. */
+	__atomic_store_n(&t->interrupt_requested, 1, __ATOMIC_SEQ_CST);
 	vm_kick(t->vm);
 }
 
@@ -504,7 +520,7 @@ static int restart(void *ctx)
 	debug_forget_applied(&t->dbg);
 	t->cache_valid = false;
 	t->exited = false;
-	t->interrupt_requested = 0;
+	__atomic_store_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
 	return 0;
 }

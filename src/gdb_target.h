@@ -18,7 +18,7 @@ struct gdb_target {
 	struct vcpu *emu;     /* built-in CPU standing in for KVM, or NULL */
 	struct vcpu_state cache;
 	bool cache_valid;
-	volatile sig_atomic_t interrupt_requested;
+	int interrupt_requested; /* set by the watcher thread: __atomic only */
 	enum halt_policy halt;
 	bool exited; /* the guest halted and GDB was told so */
 	struct target_stop last;

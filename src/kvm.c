@@ -406,12 +406,16 @@ static void kvm_request_interrupt_window(struct vcpu *v, bool on)
 static void kvm_kick(struct vcpu *v)
 {
 	struct vcpu_kvm *k = to_kvm(v);
+	pthread_t vcpu_thread;
+	/* kick_pending first: kvm_complete_io() relies on the order. */
+	__atomic_store_n(&k->kick_pending, 1, __ATOMIC_SEQ_CST);
 	if (k->run)
-		k->run->immediate_exit = 1;
+		__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	/* From another thread, KVM_RUN must also be interrupted by a signal;
 	 * from a handler on the vCPU thread the pending signal does it. */
-	if (!pthread_equal(pthread_self(), k->thread))
-		pthread_kill(k->thread, KICK_SIGNAL);
+	__atomic_load(&k->thread, &vcpu_thread, __ATOMIC_SEQ_CST);
+	if (!pthread_equal(pthread_self(), vcpu_thread))
+		pthread_kill(vcpu_thread, KICK_SIGNAL);
 }
 
 static void exit_io(struct vcpu_kvm *k, struct vcpu_exit *e)
@@ -650,7 +654,8 @@ static int take_wedged_hypercall(struct vcpu_kvm *k, struct vcpu_exit *e, bool k
 		return -errno;
 	e->reason = VCPU_EXIT_HYPERCALL;
 	e->hypercall.insn = insn;
-	k->kick_pending = kicked;
+	if (kicked) /* the kick follows as INTR on the next run */
+		__atomic_store_n(&k->kick_pending, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -697,8 +702,11 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 		e->queued = false;
 		return 0;
 	}
-	if (k->kick_pending) {
-		k->kick_pending = false;
+	if (__atomic_load_n(&k->kick_pending, __ATOMIC_SEQ_CST)) {
+		/* A kick reported late (see take_wedged_hypercall), or one that
+		 * came between runs: answer it without entering the guest. */
+		__atomic_store_n(&k->kick_pending, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		*e = (struct vcpu_exit){.reason = VCPU_EXIT_INTR};
 		return 0;
 	}
@@ -708,15 +716,18 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 		*e = (struct vcpu_exit){.reason = VCPU_EXIT_IRQ_WINDOW};
 		return 0;
 	}
-	k->thread = pthread_self();
+	pthread_t self = pthread_self();
+	__atomic_store(&k->thread, &self, __ATOMIC_SEQ_CST);
 	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
 	kvm_ran(k);
 	bool kicked = false;
 	if (r < 0) {
 		if (errno != EINTR && errno != EAGAIN)
 			return -errno;
-		kicked = k->run->immediate_exit;
-		k->run->immediate_exit = 0;
+		kicked = __atomic_load_n(&k->run->immediate_exit, __ATOMIC_SEQ_CST);
+		/* This INTR exit answers every kick so far. */
+		__atomic_store_n(&k->kick_pending, 0, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 		k->run->exit_reason = KVM_EXIT_INTR;
 	}
 	e->queued = false;
@@ -750,11 +761,16 @@ static int enter_immediate(struct vcpu_kvm *k)
 {
 	if (!k->has_immediate_exit)
 		return -ENOTSUP;
-	k->run->immediate_exit = 1;
+	__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
 	int e = errno;
 	kvm_ran(k);
-	k->run->immediate_exit = 0;
+	/* A kick (another thread, a signal) during the call must still stop
+	 * the next KVM_RUN: clear, then look (kvm_kick() sets in the other
+	 * order). */
+	__atomic_store_n(&k->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&k->kick_pending, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	if (r < 0 && e != EINTR)
 		return -e;
 	return 0;

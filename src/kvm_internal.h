@@ -19,7 +19,8 @@ struct vcpu_kvm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;
-	pthread_t thread; /* the thread that last entered KVM_RUN */
+	pthread_t thread; /* the thread that last entered KVM_RUN (__atomic) */
+	int kick_pending; /* kvm_kick() since the last INTR exit (__atomic) */
 
 	uint8_t *ram;
 	uint64_t ram_size;
@@ -29,7 +30,6 @@ struct vcpu_kvm {
 	bool sync_fresh;    /* it did at the last exit: they are current */
 	bool has_xen_hcall; /* hypercalls exit as KVM_EXIT_XEN (intercept on) */
 	bool is_probe;      /* a throw-away probe VM: no probing from it */
-	bool kick_pending;  /* a kick came with an exit reported first */
 	int coalesced_page;
 	struct kvm_coalesced_mmio_ring *ring;
 	uint32_t ring_max;

@@ -90,7 +90,7 @@ static int serve_hypercall(struct vm *vm, bool by_port)
 	struct vcpu_state st;
 	if ((by_port && vcpu_complete_io(vm->vcpu) < 0) || vcpu_get_state(vm->vcpu, &st) < 0)
 		return RUN_ERROR;
-	if (vm->kicked)
+	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
 		vcpu_kick(vm->vcpu); /* completing the `out` consumed a pending kick */
 	uint32_t nr = st.gpr[GPR_EAX];
 	enum hypercall_outcome o;
@@ -207,7 +207,7 @@ static int on_debug(struct vm *vm, struct vcpu_exit *e)
 static int on_intr(struct vm *vm, struct vcpu_exit *e)
 {
 	(void)e;
-	if (!vm->kicked)
+	if (!__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
 		return RUN_CONTINUE; /* a device or output timer: nobody asked to stop */
 	vm_kick_served(vm);
 	return RUN_INTERRUPTED;

@@ -50,11 +50,12 @@ static void hypercall_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8
 void vm_kick(struct vm *vm)
 {
 	static const uint64_t one = 1;
-	vm->kicked = 1;
+	/* Any thread or signal handler: the vCPU may be changing (migrate()). */
+	__atomic_store_n(&vm->kicked, 1, __ATOMIC_SEQ_CST);
 	if (vm->wake_fd >= 0 && write(vm->wake_fd, &one, sizeof(one)) < 0) {
 		/* the counter is already non-zero: a wake is pending anyway */
 	}
-	vcpu_kick(vm->vcpu);
+	vcpu_kick(__atomic_load_n(&vm->vcpu, __ATOMIC_SEQ_CST));
 }
 
 static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
@@ -72,12 +73,12 @@ int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
 {
 	struct pollfd p[2] = {{.fd = vm->wake_fd, .events = POLLIN},
 	                      {.fd = input_fd, .events = POLLIN}};
-	if (vm->kicked)
+	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
 		return 1;
 	if (vm->uart.out.flush)
 		vm->uart.out.flush(vm->uart.out.ctx); /* output before sleeping */
 	(void)poll(p, input_fd >= 0 ? 2 : 1, poll_timeout_ms(vm, deadline));
-	return vm->kicked;
+	return __atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST);
 }
 
 void vm_console_queue_update(struct vm *vm)
@@ -151,7 +152,7 @@ void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
 void vm_kick_served(struct vm *vm)
 {
 	uint64_t count;
-	vm->kicked = 0;
+	__atomic_store_n(&vm->kicked, 0, __ATOMIC_SEQ_CST);
 	while (read(vm->wake_fd, &count, sizeof(count)) > 0) {
 		/* drain the eventfd: this kick is being served */
 	}

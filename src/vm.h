@@ -63,7 +63,7 @@ struct vm {
 	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
 
 	int wake_fd;              /* eventfd: vm_kick() ends an idle wait */
-	volatile int kicked;      /* vm_kick() since the vCPU last returned INTR */
+	int kicked;               /* vm_kick() since the vCPU last returned INTR (__atomic) */
 	bool hypercall_pending;   /* the hypercall port was written: serve it */
 	bool hypercall_unknown_noted;
 	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */

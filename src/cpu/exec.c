@@ -331,7 +331,7 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		/* An instruction waiting for its input completes before a kick is
 		 * taken: the input is consumed exactly once. */
 		if (!c->replay_n && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED)) {
-			c->kicked = 0;
+			__atomic_store_n(&c->kicked, 0, __ATOMIC_RELAXED);
 			cpu_queue_exit(c, VCPU_EXIT_INTR);
 			break;
 		}

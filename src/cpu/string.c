@@ -94,7 +94,8 @@ static void string_op(struct cpu *c, const struct insn *i, enum str_kind k)
 			if ((i->rep == 3 && !zf) || (i->rep == 2 && zf))
 				break;
 		}
-		if (c->stop || stepping(c) || (++n % 4096 == 0 && c->kicked)) {
+		if (c->stop || stepping(c) ||
+		    (++n % 4096 == 0 && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED))) {
 			c->next_eip = c->eip; /* resume here */
 			c->stop = 1;
 			break;

@@ -1,5 +1,6 @@
 # guest: hello.bin
-# Memory: reads, writes, dump/restore, and errors outside guest RAM.
+# Memory: reads, writes, dump/restore; outside guest RAM reads give all
+# ones (as the guest's own reads do), writes and reads past 4 GiB an error.
 p/x *(short*)0
 x/4xb 0
 set {char}0x600 = 1
@@ -14,7 +15,7 @@ x/wx 0xffffc
 echo == outside RAM ==\n
 python
 for cmd in ("x/x 0x100000", "set {char}0x100000 = 1", "x/2xb 0xfffff",
-            "x/x 0xffffffff", "p *(int*)0xfffffffe"):
+            "x/x 0xffffffff", "p *(int*)0xfffffffe", "set {short}0xfffff = 0"):
     try:
         gdb.execute(cmd)
     except gdb.MemoryError as e:

@@ -702,8 +702,9 @@ static void test_kick(void)
 	pthread_t t;
 	pthread_create(&t, NULL, kicker, NULL);
 	struct vcpu_exit ex = run(v);
-	double dt = now() - kick_time;
-	pthread_join(t, NULL);
+	double end = now();
+	pthread_join(t, NULL); /* then kick_time is ours to read */
+	double dt = end - kick_time;
 	check(ex.reason == VCPU_EXIT_INTR, "kick from a thread: %s",
 	      vcpu_exit_reason_name(ex.reason));
 	/* Microseconds natively; generous for valgrind's thread scheduling. */

@@ -473,5 +473,14 @@ int i8042_init(struct i8042 *k, struct bus *bus, struct irq_line irq1)
 
 void i8042_post_load(struct i8042 *k)
 {
-	irq_set_level(&k->irq, k->s.irq_level);
+	struct i8042_state *s = &k->s;
+	/* Indexes out of range would read past the arrays: clamp them. */
+	s->key_head %= I8042_FIFO_SIZE;
+	if (s->key_count > I8042_FIFO_SIZE)
+		s->key_count = I8042_FIFO_SIZE;
+	if (s->ctrl_reply.len > I8042_REPLY_MAX)
+		s->ctrl_reply.len = I8042_REPLY_MAX;
+	if (s->kbd_reply.len > I8042_REPLY_MAX)
+		s->kbd_reply.len = I8042_REPLY_MAX;
+	irq_set_level(&k->irq, s->irq_level);
 }

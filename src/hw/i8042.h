@@ -180,8 +180,9 @@ size_t i8042_key_room(const struct i8042 *k);
 /* The combined A20 gate: true if the output port or port 0x92 enables it. */
 bool i8042_a20(const struct i8042 *k);
 
-/* After k->s was overwritten (a restored snapshot): drive IRQ 1 to match.
- * The A20 state is i8042_a20(); no callback is called. */
+/* After k->s was overwritten (a restored snapshot): clamp its queue
+ * indexes into range and drive IRQ 1 to match.  The A20 state is
+ * i8042_a20(); no callback is called. */
 void i8042_post_load(struct i8042 *k);
 
 #endif

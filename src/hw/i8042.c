@@ -301,6 +301,29 @@ static void ctrl_data(struct i8042 *k, uint8_t cmd, uint8_t v)
 	/* 0xD3, 0xD4: for the AUX port, where nothing listens */
 }
 
+/* 0xA7/0xA8 and 0xAD/0xAE: disable or enable an interface, a command
+ * byte bit.  False if cmd is none of them. */
+static bool switch_interface(struct i8042_state *s, uint8_t cmd)
+{
+	static const struct {
+		uint8_t cmd, bit;
+		bool disable;
+	} table[] = {
+	    {0xA7, I8042_CTR_AUX_DIS, true},
+	    {0xA8, I8042_CTR_AUX_DIS, false},
+	    {0xAD, I8042_CTR_KBD_DIS, true},
+	    {0xAE, I8042_CTR_KBD_DIS, false},
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].cmd == cmd) {
+			s->ram[0] = (uint8_t)((s->ram[0] & ~table[i].bit) |
+			                      (table[i].disable ? table[i].bit : 0));
+			return true;
+		}
+	}
+	return false;
+}
+
 static void ctrl_command(struct i8042 *k, uint8_t cmd)
 {
 	struct i8042_state *s = &k->s;
@@ -317,25 +340,15 @@ static void ctrl_command(struct i8042 *k, uint8_t cmd)
 			k->reset_requested = true;
 		return;
 	}
+	if (switch_interface(s, cmd))
+		return;
 	switch (cmd) {
-	case 0xA7:
-		s->ram[0] |= I8042_CTR_AUX_DIS;
-		break;
-	case 0xA8:
-		s->ram[0] &= (uint8_t)~I8042_CTR_AUX_DIS;
-		break;
 	case 0xAA:
 		s->sys_flag = true;
 		ctrl_send(k, 0x55);
 		break;
 	case 0xAB:
 		ctrl_send(k, 0x00);
-		break;
-	case 0xAD:
-		s->ram[0] |= I8042_CTR_KBD_DIS;
-		break;
-	case 0xAE:
-		s->ram[0] &= (uint8_t)~I8042_CTR_KBD_DIS;
 		break;
 	case 0xC0:
 		ctrl_send(k, I8042_INPUT_PORT);

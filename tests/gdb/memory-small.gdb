@@ -1,9 +1,10 @@
 # guest: hello.bin
 # stub-args: --mem 64K
-# Memory at the end of a 64 KiB RAM.  The stub serves a memory packet all or
-# nothing: a read or write with any byte outside RAM gets E0e (EFAULT) and
-# writes nothing.  GDB then reads x/4xb byte by byte: 2 bytes, then "Cannot
-# access memory" at the first address outside.  The stub stays up.
+# Memory at the end of a 64 KiB RAM.  Reads outside RAM return all ones, as
+# the guest's own reads of unassigned memory do (and so GDB's unwinder never
+# mistakes a frame for another when the pc leaves RAM: frame-id.gdb).  A
+# write with any byte outside RAM gets E0e (EFAULT) and writes nothing.  The
+# stub stays up.
 echo == raw packets ==\n
 maint packet mfffe,2
 maint packet mfffe,4

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader.h"
+#include "vmm/loader.h"
 
 /* The corpus replay.c runs when given no directory. */
 const char fuzz_corpus_name[] = "loader";

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "../tests/unit/fake_target.h"
-#include "gdbstub.h"
-#include "rsp.h"
+#include "protocol/gdbstub.h"
+#include "protocol/rsp.h"
 
 /* The corpus replay.c runs when given no directory. */
 const char fuzz_corpus_name[] = "rsp";

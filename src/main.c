@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "debugger.h"
-#include "kvm.h"
-#include "options.h"
-#include "report.h"
-#include "runloop.h"
-#include "timeout.h"
-#include "vm.h"
+#include "target/debugger.h"
+#include "kvm/kvm.h"
+#include "vmm/options.h"
+#include "vmm/report.h"
+#include "vmm/runloop.h"
+#include "vmm/timeout.h"
+#include "vmm/vm.h"
 
 static void stdout_write(void *ctx, const uint8_t *buf, size_t len)
 {

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gdbstub.h"
-#include "target.h"
+#include "protocol/gdbstub.h"
+#include "protocol/target.h"
 
 #define FAKE_RAM_SIZE   (1u << 20)
 #define FAKE_MAX_POINTS 16

@@ -24,10 +24,10 @@
 #include <unistd.h>
 
 #include "fake_target.h"
-#include "gdb_regs.h"
-#include "gdbstub.h"
-#include "net.h"
-#include "rsp.h"
+#include "protocol/gdb_regs.h"
+#include "protocol/gdbstub.h"
+#include "protocol/net.h"
+#include "protocol/rsp.h"
 
 #include "check.h"
 

@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "cpu/emu.h"
-#include "kvm.h"
+#include "kvm/kvm.h"
 #include "vcpu.h"
 
 #define RAM_SIZE  (1u << 20)

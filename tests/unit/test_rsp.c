@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rsp.h"
+#include "protocol/rsp.h"
 
 #include "check.h"
 

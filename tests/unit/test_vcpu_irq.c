@@ -21,8 +21,8 @@
 
 #include "check.h"
 #include "cpu/emu.h"
-#include "kvm.h"
-#include "kvm_internal.h"
+#include "kvm/kvm.h"
+#include "kvm/kvm_internal.h"
 #include "vcpu.h"
 
 #define RAM_SIZE   (1u << 20)

@@ -11,7 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "display.h"
+#include "vmm/display.h"
 #include "hw/vga.h"
 #include "tests/unit/check.h"
 #include "tests/unit/fake_clock.h"

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "debug.h"
+#include "target/debug.h"
 #include "hw/bus.h"
-#include "loader.h"
-#include "options.h"
+#include "vmm/loader.h"
+#include "vmm/options.h"
 #include "hw/uart.h"
 
 #include "check.h"

@@ -1,0 +1,966 @@
+/* The GDB stub's protocol: one packet in, one table lookup, one reply out.
+ *
+ * Each handler parses its packet with a bounds-checked cursor, calls the
+ * target, and builds the reply in s->reply; gdb_session.c reads the packets,
+ * sends the replies and runs the target (see gdbstub_internal.h).
+ *
+ * Thread ids: one process (pid 1) with one thread (tid 1).  With GDB's
+ * multiprocess extensions (offered in qSupported) ids are written "p1.1" and
+ * the exit reply names the process, so GDB shows "process 1"; without them,
+ * plain "1".  Ids are accepted in both forms either way.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protocol/gdb_regs.h"
+#include "protocol/gdbstub.h"
+#include "protocol/gdbstub_internal.h"
+#include "protocol/rsp.h"
+
+#define MON_CMD_MAX  1024                      /* monitor command text */
+#define MEM_MAX_READ (GDBSTUB_PACKET_SIZE / 2) /* hex doubles it */
+
+#define STUB_PID 1
+#define STUB_TID 1
+
+/* A cursor over a packet's arguments; never reads past end. */
+struct cur {
+	const char *p, *end;
+};
+
+typedef enum act (*cmd_fn)(struct gdbstub *s, struct cur *c);
+
+/* ---- decoding helpers ---- */
+
+static bool cur_eof(const struct cur *c)
+{
+	return c->p >= c->end;
+}
+
+static bool cur_eat(struct cur *c, char ch)
+{
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+/* At least one hex digit; false on none or on overflowing 64 bits. */
+static bool cur_hex(struct cur *c, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *start = c->p;
+	int h;
+
+	while (c->p < c->end && (h = rsp_hex_value((unsigned char)*c->p)) >= 0) {
+		if (x >> 60)
+			return false;
+		x = x << 4 | (uint64_t)h;
+		c->p++;
+	}
+	*v = x;
+	return c->p != start;
+}
+
+static size_t cur_left(const struct cur *c)
+{
+	return (size_t)(c->end - c->p);
+}
+
+/* "addr,len" with the range inside the 32-bit linear address space. */
+static int parse_range(struct cur *c, uint64_t *addr, uint64_t *len, uint64_t max_len)
+{
+	if (!cur_hex(c, addr) || !cur_eat(c, ',') || !cur_hex(c, len))
+		return -ERR_PACKET;
+	if (*len > max_len)
+		return -E2BIG;
+	if (*addr > 0xffffffffu || *len > 0x100000000u - *addr)
+		return -EFAULT;
+	return 0;
+}
+
+/* A thread id as GDB writes it: "1", "0" (any), "-1" (all), and with the
+ * multiprocess extensions "p1.1", "p1" and "p1.-1" (all of process 1's),
+ * "p-1" (all).  pid is 0 when the id has none. */
+struct ptid {
+	int64_t pid, tid;
+};
+
+static bool parse_id(struct cur *c, int64_t *id)
+{
+	uint64_t v;
+
+	if (cur_eat(c, '-')) {
+		if (!cur_eat(c, '1'))
+			return false;
+		*id = -1;
+		return true;
+	}
+	if (!cur_hex(c, &v) || v > INT32_MAX)
+		return false;
+	*id = (int64_t)v;
+	return true;
+}
+
+static bool parse_ptid(struct cur *c, struct ptid *id)
+{
+	id->pid = 0;
+	if (cur_eat(c, 'p')) {
+		if (!parse_id(c, &id->pid))
+			return false;
+		if (!cur_eat(c, '.')) {
+			id->tid = -1;
+			return true;
+		}
+	}
+	return parse_id(c, &id->tid);
+}
+
+/* Whether id names our one thread, or a set that includes it. */
+static bool ptid_ours(const struct ptid *id)
+{
+	return (id->pid == 0 || id->pid == -1 || id->pid == STUB_PID) &&
+	       (id->tid == 0 || id->tid == -1 || id->tid == STUB_TID);
+}
+
+/* ---- replies ---- */
+
+static enum act reply_str(struct gdbstub *s, const char *str)
+{
+	rsp_put_str(&s->reply, str);
+	return ACT_REPLY;
+}
+
+enum act stub_reply_err(struct gdbstub *s, int err)
+{
+	if (err < 0)
+		err = -err;
+	stub_reply_reset(s);
+	rsp_put_char(&s->reply, 'E');
+	rsp_put_hex8(&s->reply, (uint8_t)(err ? err : ERR_PACKET));
+	return ACT_REPLY;
+}
+
+/* Our thread's id, in the form the debugger expects. */
+static void put_tid(struct gdbstub *s)
+{
+	if (s->multiprocess) {
+		rsp_put_char(&s->reply, 'p');
+		rsp_put_hexnum(&s->reply, STUB_PID);
+		rsp_put_char(&s->reply, '.');
+	}
+	rsp_put_hexnum(&s->reply, STUB_TID);
+}
+
+/* ---- registers and stop replies ---- */
+
+static void put_reg(struct gdbstub *s, const struct vcpu_state *st, unsigned regno)
+{
+	uint8_t v[GDB_REG_MAX_BYTES];
+	int n = gdb_reg_get(st, regno, v);
+
+	rsp_put_hex8(&s->reply, (uint8_t)regno);
+	rsp_put_char(&s->reply, ':');
+	rsp_put_hex(&s->reply, v, (size_t)n);
+	rsp_put_char(&s->reply, ';');
+}
+
+static const char *watch_reason(enum target_point p)
+{
+	switch (p) {
+	case TARGET_WP_READ:
+		return "rwatch";
+	case TARGET_WP_ACCESS:
+		return "awatch";
+	default:
+		return "watch";
+	}
+}
+
+/* The guest is gone: stops that end the process. */
+static bool stop_ends_process(const struct target_stop *stop)
+{
+	return stop->kind == TARGET_STOP_EXITED || stop->kind == TARGET_STOP_TERMINATED;
+}
+
+/* T/W/X stop reply for stop, with pc, sp and fp expedited in a T. */
+static void put_stop(struct gdbstub *s, const struct target_stop *stop)
+{
+	struct rsp_buf *b = &s->reply;
+	struct vcpu_state st;
+	int sig = GDB_SIGTRAP;
+
+	if (stop_ends_process(stop)) {
+		bool exited = stop->kind == TARGET_STOP_EXITED;
+		rsp_put_char(b, exited ? 'W' : 'X');
+		rsp_put_hex8(b, (uint8_t)(exited ? stop->code : stop->signal));
+		if (s->multiprocess) {
+			rsp_put_str(b, ";process:");
+			rsp_put_hexnum(b, STUB_PID);
+		}
+		return;
+	}
+	if (stop->kind == TARGET_STOP_INTERRUPT)
+		sig = GDB_SIGINT;
+	else if (stop->kind == TARGET_STOP_SIGNAL)
+		sig = stop->signal;
+	rsp_put_char(b, 'T');
+	rsp_put_hex8(b, (uint8_t)sig);
+	switch (stop->kind) {
+	case TARGET_STOP_SWBREAK:
+		rsp_put_str(b, "swbreak:;");
+		break;
+	case TARGET_STOP_HWBREAK:
+		rsp_put_str(b, "hwbreak:;");
+		break;
+	case TARGET_STOP_WATCH:
+		rsp_put_str(b, watch_reason(stop->point));
+		rsp_put_char(b, ':');
+		rsp_put_hexnum(b, stop->addr);
+		rsp_put_char(b, ';');
+		break;
+	default:
+		break;
+	}
+	if (s->ops->get_state(s->ctx, &st) == 0) {
+		put_reg(s, &st, GDB_REG_EIP);
+		put_reg(s, &st, GDB_REG_ESP);
+		put_reg(s, &st, GDB_REG_EBP);
+	}
+	rsp_put_str(b, "thread:");
+	put_tid(s);
+	rsp_put_char(b, ';');
+}
+
+/* The stop '?' reports from now on: the target's last one may differ after
+ * a resume that consumed an interrupt request (gdb_session.c). */
+static void remember_stop(struct gdbstub *s, const struct target_stop *stop)
+{
+	s->stop = *stop;
+	s->stop.why = NULL; /* the target's buffer: not ours to keep */
+	s->have_stop = true;
+}
+
+/* ---- resuming ---- */
+
+/* Resume (repeatedly for a range step) and build the stop reply. */
+static enum act resume(struct gdbstub *s, enum target_resume how, const struct range *r)
+{
+	struct target_stop stop;
+	int rc;
+
+	if (s->no_process)
+		return stub_reply_err(s, ESRCH);
+	if (stub_flush_ack(s) < 0)
+		return ACT_DISCONNECT;
+	s->have_stop = false;
+	rc = stub_resume(s, how, r, &stop);
+	if (s->disconnected)
+		return ACT_DISCONNECT;
+	stub_reply_reset(s);
+	if (rc < 0)
+		return stub_reply_err(s, rc);
+	if (stop.why && stub_send_output(s, stop.why, strlen(stop.why)) < 0)
+		return ACT_DISCONNECT;
+	remember_stop(s, &stop);
+	if (stop_ends_process(&stop))
+		s->no_process = true;
+	put_stop(s, &stop);
+	return stop.kind == TARGET_STOP_TERMINATED ? ACT_TERMINATED : ACT_REPLY;
+}
+
+/* Optional new linear pc, as in "c addr". */
+static int set_pc(struct gdbstub *s, uint64_t pc)
+{
+	struct vcpu_state st;
+	uint8_t v[4] = {(uint8_t)pc, (uint8_t)(pc >> 8), (uint8_t)(pc >> 16), (uint8_t)(pc >> 24)};
+	int rc;
+
+	if (pc > 0xffffffffu)
+		return -EINVAL;
+	rc = s->ops->get_state(s->ctx, &st);
+	if (rc == 0)
+		rc = gdb_reg_set(&st, GDB_REG_EIP, v);
+	if (rc == 0)
+		rc = s->ops->set_state(s->ctx, &st);
+	return rc;
+}
+
+/* c/s [addr] and C/S sig[;addr].  Signals cannot be delivered to a bare
+ * x86 guest: the number is checked and ignored. */
+static enum act resume_cmd(struct gdbstub *s, struct cur *c, enum target_resume how, bool sig)
+{
+	uint64_t v;
+
+	if (sig) {
+		if (!cur_hex(c, &v) || v > 0xff)
+			return stub_reply_err(s, ERR_PACKET);
+		if (!cur_eof(c) && (!cur_eat(c, ';') || cur_eof(c)))
+			return stub_reply_err(s, ERR_PACKET);
+	}
+	if (!cur_eof(c)) {
+		if (!cur_hex(c, &v) || !cur_eof(c))
+			return stub_reply_err(s, ERR_PACKET);
+		int rc = set_pc(s, v);
+		if (rc < 0)
+			return stub_reply_err(s, rc);
+	}
+	return resume(s, how, NULL);
+}
+
+static enum act cmd_c(struct gdbstub *s, struct cur *c)
+{
+	return resume_cmd(s, c, TARGET_CONTINUE, false);
+}
+
+static enum act cmd_C(struct gdbstub *s, struct cur *c)
+{
+	return resume_cmd(s, c, TARGET_CONTINUE, true);
+}
+
+static enum act cmd_s(struct gdbstub *s, struct cur *c)
+{
+	return resume_cmd(s, c, TARGET_STEP, false);
+}
+
+static enum act cmd_S(struct gdbstub *s, struct cur *c)
+{
+	return resume_cmd(s, c, TARGET_STEP, true);
+}
+
+/* ---- registers ---- */
+
+static enum act cmd_stop_reason(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP};
+
+	if (s->no_process)
+		stop = (struct target_stop){.kind = TARGET_STOP_EXITED};
+	else if (s->have_stop)
+		stop = s->stop;
+	else
+		s->ops->last_stop(s->ctx, &stop);
+	put_stop(s, &stop);
+	return ACT_REPLY;
+}
+
+static enum act cmd_g(struct gdbstub *s, struct cur *c)
+{
+	struct vcpu_state st;
+	uint8_t buf[GDB_REGS_BYTES];
+	int rc;
+
+	if (!cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	rc = s->ops->get_state(s->ctx, &st);
+	if (rc < 0)
+		return stub_reply_err(s, rc);
+	gdb_regs_get_all(&st, buf);
+	rsp_put_hex(&s->reply, buf, sizeof(buf));
+	return ACT_REPLY;
+}
+
+static enum act cmd_G(struct gdbstub *s, struct cur *c)
+{
+	struct vcpu_state st;
+	uint8_t buf[GDB_REGS_BYTES];
+	int rc;
+
+	if (cur_left(c) != 2 * sizeof(buf) || rsp_unhex(buf, c->p, sizeof(buf)) < 0)
+		return stub_reply_err(s, ERR_PACKET);
+	rc = s->ops->get_state(s->ctx, &st);
+	if (rc == 0)
+		rc = gdb_regs_set_all(&st, buf);
+	if (rc == 0)
+		rc = s->ops->set_state(s->ctx, &st);
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
+}
+
+static enum act cmd_p(struct gdbstub *s, struct cur *c)
+{
+	struct vcpu_state st;
+	uint8_t v[GDB_REG_MAX_BYTES];
+	uint64_t regno;
+	int rc;
+
+	if (!cur_hex(c, &regno) || !cur_eof(c) || regno >= GDB_REG_COUNT)
+		return stub_reply_err(s, ERR_PACKET);
+	rc = s->ops->get_state(s->ctx, &st);
+	if (rc < 0)
+		return stub_reply_err(s, rc);
+	rc = gdb_reg_get(&st, (unsigned)regno, v);
+	rsp_put_hex(&s->reply, v, (size_t)rc);
+	return ACT_REPLY;
+}
+
+static enum act cmd_P(struct gdbstub *s, struct cur *c)
+{
+	struct vcpu_state st;
+	uint8_t v[GDB_REG_MAX_BYTES];
+	uint64_t regno;
+	int rc;
+
+	if (!cur_hex(c, &regno) || !cur_eat(c, '=') || regno >= GDB_REG_COUNT)
+		return stub_reply_err(s, ERR_PACKET);
+	size_t size = gdb_reg_size((unsigned)regno);
+	if (cur_left(c) != 2 * size || rsp_unhex(v, c->p, size) < 0)
+		return stub_reply_err(s, ERR_PACKET);
+	rc = s->ops->get_state(s->ctx, &st);
+	if (rc == 0)
+		rc = gdb_reg_set(&st, (unsigned)regno, v);
+	if (rc == 0)
+		rc = s->ops->set_state(s->ctx, &st);
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
+}
+
+/* ---- memory ---- */
+
+static enum act cmd_m(struct gdbstub *s, struct cur *c)
+{
+	uint64_t addr, len;
+	int rc = parse_range(c, &addr, &len, MEM_MAX_READ);
+
+	if (rc == 0 && (!cur_eof(c) || len == 0))
+		rc = -ERR_PACKET;
+	if (rc == 0)
+		rc = s->ops->read_mem(s->ctx, addr, s->mem, len);
+	if (rc < 0)
+		return stub_reply_err(s, rc);
+	rsp_put_hex(&s->reply, s->mem, len);
+	return ACT_REPLY;
+}
+
+static enum act write_mem(struct gdbstub *s, uint64_t addr, uint64_t len)
+{
+	int rc = len ? s->ops->write_mem(s->ctx, addr, s->mem, len) : 0;
+
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
+}
+
+static enum act cmd_M(struct gdbstub *s, struct cur *c)
+{
+	uint64_t addr, len;
+	int rc = parse_range(c, &addr, &len, MEM_MAX_READ);
+
+	if (rc == 0 && !cur_eat(c, ':'))
+		rc = -ERR_PACKET;
+	if (rc == 0 && (cur_left(c) != 2 * len || rsp_unhex(s->mem, c->p, len) < 0))
+		rc = -ERR_PACKET;
+	return rc < 0 ? stub_reply_err(s, rc) : write_mem(s, addr, len);
+}
+
+/* X: the framing already undid the escapes; the length must match exactly. */
+static enum act cmd_X(struct gdbstub *s, struct cur *c)
+{
+	uint64_t addr, len;
+	int rc = parse_range(c, &addr, &len, GDBSTUB_PACKET_SIZE);
+
+	if (rc == 0 && (!cur_eat(c, ':') || cur_left(c) != len))
+		rc = -ERR_PACKET;
+	if (rc < 0)
+		return stub_reply_err(s, rc);
+	memcpy(s->mem, c->p, len);
+	return write_mem(s, addr, len);
+}
+
+/* ---- breakpoints and watchpoints ---- */
+
+/* Z and z: type,addr,kind[;conditions (ignored: not announced)]. */
+static enum act point_cmd(struct gdbstub *s, struct cur *c, bool insert)
+{
+	uint64_t type, addr, kind;
+	int rc;
+
+	if (!cur_hex(c, &type) || !cur_eat(c, ',') || !cur_hex(c, &addr) || !cur_eat(c, ',') ||
+	    !cur_hex(c, &kind) || (!cur_eof(c) && *c->p != ';'))
+		return stub_reply_err(s, ERR_PACKET);
+	if (type > TARGET_WP_ACCESS)
+		return ACT_REPLY; /* unsupported type: empty reply */
+	if (addr > 0xffffffffu)
+		return stub_reply_err(s, EINVAL);
+	/* x86 breakpoints are one byte long; watched lengths are the target's
+	 * business, within reason. */
+	if (type <= TARGET_BP_HW ? kind != 1 : kind == 0 || kind > 0x10000)
+		return stub_reply_err(s, EINVAL);
+	if (insert)
+		rc = s->ops->insert_point(s->ctx, (enum target_point)type, addr, (unsigned)kind);
+	else
+		rc = s->ops->remove_point(s->ctx, (enum target_point)type, addr, (unsigned)kind);
+	if (rc == -ENOTSUP)
+		return ACT_REPLY;
+	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
+}
+
+static enum act cmd_Z(struct gdbstub *s, struct cur *c)
+{
+	return point_cmd(s, c, true);
+}
+
+static enum act cmd_z(struct gdbstub *s, struct cur *c)
+{
+	return point_cmd(s, c, false);
+}
+
+/* ---- threads and session ---- */
+
+static enum act cmd_H(struct gdbstub *s, struct cur *c)
+{
+	struct ptid id;
+
+	if (cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	c->p++; /* g, c, or anything: there is one thread */
+	if (!parse_ptid(c, &id) || !cur_eof(c) || !ptid_ours(&id))
+		return stub_reply_err(s, ERR_PACKET);
+	return reply_str(s, "OK");
+}
+
+/* T: is the thread alive? */
+static enum act cmd_T(struct gdbstub *s, struct cur *c)
+{
+	struct ptid id;
+
+	if (!parse_ptid(c, &id) || !cur_eof(c) || id.tid == 0 || !ptid_ours(&id) || s->no_process)
+		return stub_reply_err(s, ERR_PACKET);
+	return reply_str(s, "OK");
+}
+
+static void killed(struct gdbstub *s)
+{
+	s->ops->kill(s->ctx);
+	s->no_process = true;
+	s->have_stop = false;
+}
+
+/* k has no reply in GDB's protocol, but LLDB waits for one ("failed to send
+ * the k packet" otherwise): X09, killed.  GDB sends vKill instead where it
+ * is supported, and it is; a GDB that sends k anyway reads nothing after it
+ * and closes the connection, so the reply goes nowhere.  In extended mode
+ * the session goes on, and a reply would be taken for the next packet's. */
+static enum act cmd_k(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	killed(s);
+	if (s->extended)
+		return ACT_SILENT;
+	reply_str(s, "X09");
+	return ACT_KILL;
+}
+
+/* The pid of vKill;pid and D;pid: ours, or anything from a debugger that
+ * does not use the multiprocess extensions (GDB then sends a made-up one). */
+static bool pid_ours(struct gdbstub *s, uint64_t pid)
+{
+	return !s->multiprocess || pid == STUB_PID;
+}
+
+static enum act cmd_vKill(struct gdbstub *s, struct cur *c)
+{
+	uint64_t pid;
+
+	if (!cur_eat(c, ';') || !cur_hex(c, &pid) || !cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	if (!pid_ours(s, pid) || (s->extended && s->no_process))
+		return stub_reply_err(s, ESRCH);
+	killed(s);
+	reply_str(s, "OK");
+	return s->extended ? ACT_REPLY : ACT_KILL;
+}
+
+static enum act cmd_D(struct gdbstub *s, struct cur *c)
+{
+	uint64_t pid = STUB_PID;
+
+	if (cur_eat(c, ';') && !cur_hex(c, &pid))
+		return stub_reply_err(s, ERR_PACKET);
+	if (!cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	if (!pid_ours(s, pid))
+		return stub_reply_err(s, ESRCH);
+	s->ops->detach(s->ctx);
+	reply_str(s, "OK");
+	return ACT_DETACH;
+}
+
+static enum act cmd_extended(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	s->extended = true;
+	return reply_str(s, "OK");
+}
+
+static int restart(struct gdbstub *s)
+{
+	int rc = s->ops->restart(s->ctx);
+
+	if (rc == 0)
+		s->no_process = s->have_stop = false;
+	return rc;
+}
+
+/* R: restart, no reply (extended mode only). */
+static enum act cmd_R(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	if (!s->extended)
+		return ACT_REPLY; /* not supported outside extended mode */
+	if (restart(s) < 0)
+		return stub_reply_err(s, EIO);
+	return ACT_SILENT;
+}
+
+/* vRun;file;args: the guest image is the VMM's, so the arguments are
+ * ignored; the reply is the new "process" stopped at its first instruction. */
+static enum act cmd_vRun(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP};
+	int rc;
+
+	if (!s->extended)
+		return stub_reply_err(s, ERR_PACKET);
+	rc = restart(s);
+	if (rc < 0)
+		return stub_reply_err(s, rc);
+	s->created = true;
+	put_stop(s, &stop);
+	return ACT_REPLY;
+}
+
+/* vCont;action[:id]...: the leftmost action whose id includes our one
+ * thread (or that has no id) is the one for it; all are checked. */
+static enum act cmd_vCont(struct gdbstub *s, struct cur *c)
+{
+	bool any = false, have = false;
+	char act = 0;
+	struct range r = {0, 0};
+	struct ptid id;
+	uint64_t v, lo = 0, hi = 0;
+
+	while (cur_eat(c, ';')) {
+		if (cur_eof(c))
+			return stub_reply_err(s, ERR_PACKET);
+		char a = *c->p++;
+		switch (a) {
+		case 'c':
+		case 's':
+		case 't':
+			break;
+		case 'C':
+		case 'S':
+			if (!cur_hex(c, &v) || v > 0xff)
+				return stub_reply_err(s, ERR_PACKET);
+			break;
+		case 'r':
+			if (!cur_hex(c, &lo) || !cur_eat(c, ',') || !cur_hex(c, &hi) ||
+			    lo > 0xffffffffu || hi > 0xffffffffu)
+				return stub_reply_err(s, ERR_PACKET);
+			break;
+		default:
+			return stub_reply_err(s, ERR_PACKET);
+		}
+		bool ours = true;
+		if (cur_eat(c, ':')) {
+			if (!parse_ptid(c, &id))
+				return stub_reply_err(s, ERR_PACKET);
+			ours = ptid_ours(&id);
+		}
+		any = true;
+		if (ours && !have) {
+			act = a;
+			r = (struct range){(uint32_t)lo, (uint32_t)hi};
+			have = true;
+		}
+	}
+	if (!any || !cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	if (!have)
+		return stub_reply_err(s, ESRCH); /* nothing for our thread to do */
+	switch (act) {
+	case 'c':
+	case 'C':
+		return resume(s, TARGET_CONTINUE, NULL);
+	case 's':
+	case 'S':
+		return resume(s, TARGET_STEP, NULL);
+	case 'r':
+		return resume(s, TARGET_STEP, &r);
+	default:
+		/* t: only meaningful in non-stop mode; the thread is stopped. */
+		rsp_put_str(&s->reply, "T00thread:");
+		put_tid(s);
+		rsp_put_char(&s->reply, ';');
+		return ACT_REPLY;
+	}
+}
+
+static enum act cmd_vCont_query(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	return reply_str(s, "vCont;c;C;s;S;t;r");
+}
+
+/* ---- queries ---- */
+
+/* qSupported[:feature;...]: the one feature of GDB's that changes how the
+ * stub talks is multiprocess+. */
+static enum act cmd_qSupported(struct gdbstub *s, struct cur *c)
+{
+	char buf[192];
+
+	s->multiprocess = false;
+	if (cur_eat(c, ':')) {
+		while (!cur_eof(c)) {
+			const char *f = c->p;
+			size_t n = 0;
+			while (f + n < c->end && f[n] != ';')
+				n++;
+			if (n == 13 && memcmp(f, "multiprocess+", 13) == 0)
+				s->multiprocess = true;
+			c->p = f + n;
+			cur_eat(c, ';');
+		}
+	}
+	snprintf(buf, sizeof(buf),
+	         "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;"
+	         "vContSupported+%s",
+	         GDBSTUB_PACKET_SIZE, s->multiprocess ? ";multiprocess+" : "");
+	return reply_str(s, buf);
+}
+
+static bool cur_prefix(struct cur *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (cur_left(c) < n || memcmp(c->p, s, n) != 0)
+		return false;
+	c->p += n;
+	return true;
+}
+
+/* qXfer:features:read:target.xml:offset,length */
+static enum act cmd_qXfer(struct gdbstub *s, struct cur *c)
+{
+	uint64_t off, len;
+
+	if (!cur_prefix(c, ":features:read:"))
+		return ACT_REPLY; /* other objects: not supported */
+	if (!cur_prefix(c, "target.xml:"))
+		return reply_str(s, "E00");
+	if (!cur_hex(c, &off) || !cur_eat(c, ',') || !cur_hex(c, &len) || !cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	if (off >= s->xml_len)
+		return reply_str(s, "l");
+	/* Room for the worst case: every byte escaped. */
+	if (len > GDBSTUB_PACKET_SIZE / 2)
+		len = GDBSTUB_PACKET_SIZE / 2;
+	size_t n = s->xml_len - off;
+	if (n > len)
+		n = len;
+	rsp_put_char(&s->reply, off + n < s->xml_len ? 'm' : 'l');
+	rsp_put_binary(&s->reply, s->xml + off, n);
+	return ACT_REPLY;
+}
+
+static enum act cmd_qAttached(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	/* 1: the VM exists without the debugger, so `quit` detaches; 0 once
+	 * the debugger started the guest over with vRun (`run`): quit kills. */
+	return reply_str(s, s->created ? "0" : "1");
+}
+
+static enum act cmd_qC(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	rsp_put_str(&s->reply, "QC");
+	put_tid(s);
+	return ACT_REPLY;
+}
+
+static enum act cmd_qfThreadInfo(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	if (s->no_process)
+		return reply_str(s, "l");
+	rsp_put_char(&s->reply, 'm');
+	put_tid(s);
+	return ACT_REPLY;
+}
+
+static enum act cmd_qsThreadInfo(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	return reply_str(s, "l");
+}
+
+/* ---- LLDB's queries (lldb-gdb-remote.txt); GDB sends none of them ---- */
+
+/* The architecture, byte order and pointer size, as a triple (hex). */
+static void put_arch(struct gdbstub *s)
+{
+	static const char triple[] = GDB_REGS_LLDB_TRIPLE;
+
+	rsp_put_str(&s->reply, "triple:");
+	rsp_put_hex(&s->reply, triple, sizeof(triple) - 1);
+	rsp_put_str(&s->reply, ";ptrsize:4;endian:little;");
+}
+
+static enum act cmd_qHostInfo(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	put_arch(s);
+	return ACT_REPLY;
+}
+
+static enum act cmd_qProcessInfo(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	if (s->no_process)
+		return stub_reply_err(s, ESRCH);
+	rsp_put_str(&s->reply, "pid:");
+	rsp_put_hexnum(&s->reply, STUB_PID);
+	rsp_put_char(&s->reply, ';');
+	put_arch(s);
+	return ACT_REPLY;
+}
+
+static enum act cmd_OK(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	return reply_str(s, "OK");
+}
+
+static enum act cmd_QStartNoAckMode(struct gdbstub *s, struct cur *c)
+{
+	(void)c;
+	s->noack_next = true;
+	return reply_str(s, "OK");
+}
+
+static const char stub_help[] =
+    "kvm-gdbstub commands:\n"
+    "  help        this list, then the VMM's commands\n"
+    "  stub-stats  packet, interrupt and console counters of the GDB stub\n";
+
+static size_t stub_stats(struct gdbstub *s, char *out, size_t cap)
+{
+	struct gdbstub_stats st;
+
+	gdbstub_get_stats(s, &st);
+	int n = snprintf(out, cap,
+	                 "packets %lu, bad checksums %lu, errors %lu, resumes %lu, interrupts %lu\n"
+	                 "console bytes sent %lu, dropped %lu; debuggers turned away %lu\n",
+	                 st.packets, st.bad_checksums, st.errors, st.resumes, st.interrupts,
+	                 st.console_sent, st.console_dropped, st.rejected);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* qRcmd,hex: the output as O packets, then OK.  Like gdbserver, a command
+ * that is unknown or fails gets its message and OK too: an error reply would
+ * make GDB print "Protocol error with Rcmd" and end a batch script.  Only a
+ * malformed packet gets an error. */
+static enum act cmd_qRcmd(struct gdbstub *s, struct cur *c)
+{
+	char cmd[MON_CMD_MAX + 1];
+	size_t n, len = 0;
+
+	if (!cur_eat(c, ',') || cur_left(c) % 2 || cur_left(c) / 2 > MON_CMD_MAX)
+		return stub_reply_err(s, ERR_PACKET);
+	n = cur_left(c) / 2;
+	if (rsp_unhex(cmd, c->p, n) < 0)
+		return stub_reply_err(s, ERR_PACKET);
+	cmd[n] = 0;
+	if (strlen(cmd) != n)
+		return stub_reply_err(s, ERR_PACKET); /* an embedded NUL */
+
+	s->mon[0] = 0;
+	if (strcmp(cmd, "help") == 0) {
+		len = (size_t)snprintf(s->mon, MON_CAP, "%s", stub_help);
+		if (s->ops->monitor &&
+		    s->ops->monitor(s->ctx, "help", s->mon + len, MON_CAP - len) == 0)
+			len += strlen(s->mon + len);
+	} else if (strcmp(cmd, "stub-stats") == 0) {
+		len = stub_stats(s, s->mon, MON_CAP);
+	} else {
+		int rc = s->ops->monitor ? s->ops->monitor(s->ctx, cmd, s->mon, MON_CAP) : -ENOENT;
+		s->mon[MON_CAP - 1] = 0; /* whatever the target did */
+		len = strlen(s->mon);
+		/* The target explains its failures; if it said nothing, we do. */
+		if (rc == -ENOENT && len == 0)
+			snprintf(s->mon, MON_CAP,
+			         "unknown monitor command '%s'; try 'monitor help'\n", cmd);
+		else if (rc < 0 && len == 0)
+			snprintf(s->mon, MON_CAP, "monitor %s: %s\n", cmd, strerror(-rc));
+		len = strlen(s->mon);
+	}
+	if (stub_send_output(s, s->mon, len) < 0)
+		return ACT_DISCONNECT;
+	return reply_str(s, "OK");
+}
+
+/* ---- dispatch ---- */
+
+struct named_cmd {
+	const char *name;
+	cmd_fn fn;
+};
+
+/* q, Q and v packets: matched by the full name, up to ':', ',' or ';'. */
+static const struct named_cmd named_cmds[] = {
+    {"qSupported", cmd_qSupported},
+    {"qXfer", cmd_qXfer},
+    {"qAttached", cmd_qAttached},
+    {"qC", cmd_qC},
+    {"qfThreadInfo", cmd_qfThreadInfo},
+    {"qsThreadInfo", cmd_qsThreadInfo},
+    {"qRcmd", cmd_qRcmd},
+    {"qSymbol", cmd_OK},
+    {"qHostInfo", cmd_qHostInfo},
+    {"qProcessInfo", cmd_qProcessInfo},
+    {"QStartNoAckMode", cmd_QStartNoAckMode},
+    {"vCont?", cmd_vCont_query},
+    {"vCont", cmd_vCont},
+    {"vKill", cmd_vKill},
+    {"vRun", cmd_vRun},
+};
+
+static enum act cmd_named(struct gdbstub *s, struct cur *c)
+{
+	const char *name = c->p - 1;
+	size_t n = 0;
+
+	while (name + n < c->end && !strchr(":,;", name[n]))
+		n++;
+	for (size_t i = 0; i < sizeof(named_cmds) / sizeof(named_cmds[0]); i++) {
+		if (strlen(named_cmds[i].name) == n && memcmp(named_cmds[i].name, name, n) == 0) {
+			c->p = name + n;
+			return named_cmds[i].fn(s, c);
+		}
+	}
+	/* Unknown (qTStatus, qOffsets, vMustReplyEmpty; LLDB's QThreadSuffixSupported,
+	 * jThreadsInfo, qMemoryRegionInfo...): empty, and each debugger does without. */
+	return ACT_REPLY;
+}
+
+static const cmd_fn cmd_table[128] = {
+    ['?'] = cmd_stop_reason, ['!'] = cmd_extended, ['c'] = cmd_c,     ['C'] = cmd_C, ['s'] = cmd_s,
+    ['S'] = cmd_S,           ['g'] = cmd_g,        ['G'] = cmd_G,     ['p'] = cmd_p, ['P'] = cmd_P,
+    ['m'] = cmd_m,           ['M'] = cmd_M,        ['X'] = cmd_X,     ['Z'] = cmd_Z, ['z'] = cmd_z,
+    ['H'] = cmd_H,           ['T'] = cmd_T,        ['k'] = cmd_k,     ['D'] = cmd_D, ['R'] = cmd_R,
+    ['q'] = cmd_named,       ['Q'] = cmd_named,    ['v'] = cmd_named,
+};
+
+enum act stub_dispatch(struct gdbstub *s, const uint8_t *pkt, size_t len)
+{
+	struct cur c = {(const char *)pkt + 1, (const char *)pkt + len};
+	cmd_fn fn = len && pkt[0] < 128 ? cmd_table[pkt[0]] : NULL;
+
+	stub_reply_reset(s);
+	return fn ? fn(s, &c) : ACT_REPLY;
+}

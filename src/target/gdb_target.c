@@ -1,0 +1,612 @@
+/* The GDB target: what gdbstub.c asks of the guest, done with the VM.
+ *
+ * Address policy: every address from GDB is a guest linear address; with no
+ * paging, linear is physical, so memory packets go straight to guest RAM
+ * (with breakpoint patches hidden), and breakpoints match CS.base + EIP.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/emu.h"
+#include "target/gdb_target.h"
+#include "vmm/hypercall.h"
+#include "kvm/kvm.h"
+#include "target/monitor.h"
+#include "vmm/runloop.h"
+
+#define HLT_OPCODE 0xf4
+
+static struct gdb_target *to_target(void *ctx)
+{
+	return ctx;
+}
+
+/* ---- state -------------------------------------------------------- */
+
+static int get_state(void *ctx, struct vcpu_state *st)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (!t->cache_valid) {
+		int r = vcpu_get_state(t->vm->vcpu, &t->cache);
+		if (r < 0)
+			return r;
+		t->cache_valid = true;
+	}
+	*st = t->cache;
+	return 0;
+}
+
+static int set_state(void *ctx, const struct vcpu_state *st)
+{
+	struct gdb_target *t = to_target(ctx);
+	int r = vcpu_set_state(t->vm->vcpu, st);
+	if (r < 0) {
+		t->cache_valid = false;
+		return r;
+	}
+	t->cache = *st;
+	t->cache_valid = true;
+	return 0;
+}
+
+/* Move the guest's state to another vCPU (KVM <-> the built-in CPU). */
+static int migrate(struct gdb_target *t, struct vcpu *to)
+{
+	struct vcpu *from = t->vm->vcpu;
+	if (from == to)
+		return 0;
+	struct vcpu_state st;
+	int r = vcpu_get_state(from, &st);
+	if (r == 0)
+		r = vcpu_set_state(to, &st);
+	if (r < 0)
+		return r;
+	if (from != t->primary)
+		vcpu_set_debug(from, &(struct vcpu_debug){0});
+	debug_forget_applied(&t->dbg);
+	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
+	__atomic_store_n(&t->vm->vcpu, to, __ATOMIC_SEQ_CST); /* vm_kick() reads it */
+	/* A catchpoint set, or the COM1 count reached, while the other CPU ran
+	 * left KVM's output queuing as it was: decide it again. */
+	vm_console_queue_update(t->vm);
+	return 0;
+}
+
+int gdb_target_settle(struct gdb_target *t)
+{
+	return migrate(t, t->primary);
+}
+
+static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
+
+/* The REP string instruction at the pc with iterations left, if any. */
+static bool rep_at_pc(struct gdb_target *t, struct x86_rep_string *rs)
+{
+	struct vcpu_state st;
+	uint8_t code[15];
+	if (get_state(t, &st) < 0)
+		return false;
+	uint32_t pc = vcpu_state_pc(&st);
+	if (pc >= t->vm->ram_size)
+		return false;
+	size_t n = t->vm->ram_size - pc < sizeof(code) ? t->vm->ram_size - pc : sizeof(code);
+	return read_mem(t, pc, code, n) == 0 &&
+	       x86_rep_string_decode(code, n, st.seg[SREG_CS].db, rs) && x86_rep_count(rs, &st);
+}
+
+/* A KVM that runs a stepped REP string instruction whole (its real-mode
+ * emulator) hands that step to the built-in CPU, which stops after each
+ * iteration as hardware does.  (With the count at 0 KVM steps it right.) */
+static bool step_needs_emulation(struct gdb_target *t)
+{
+	struct x86_rep_string rs;
+	return !t->primary->caps.rep_steps_per_iteration && rep_at_pc(t, &rs);
+}
+
+/* The vCPU the next run needs: the stand-in while a point needs it, or for
+ * a step it must take. */
+static int choose_runner(struct gdb_target *t, bool stepping)
+{
+	if (!debug_needs_emulation(&t->dbg) && !(stepping && step_needs_emulation(t)))
+		return migrate(t, t->primary);
+	if (!t->emu) {
+		t->emu = vm_create_emu_vcpu(t->vm);
+		if (!t->emu)
+			return -ENOMEM;
+	}
+	return migrate(t, t->emu);
+}
+
+/* ---- memory ------------------------------------------------------- */
+
+/* Bytes outside RAM read as all ones, as the guest's own reads do.  GDB
+ * needs it: without symbols it lays out frame 0 by whether the byte at the
+ * pc is readable, so a pc moved outside RAM changed frame 0's id, an outer
+ * frame took the old id, and GDB re-selected that frame after a register
+ * write (tests/gdb/frame-id.gdb). */
+static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct gdb_target *t = to_target(ctx);
+	uint64_t ram = t->vm->ram_size;
+	size_t in_ram = addr >= ram ? 0 : len < ram - addr ? len : (size_t)(ram - addr);
+	memset((uint8_t *)buf + in_ram, 0xff, len - in_ram);
+	if (in_ram == 0)
+		return 0;
+	int r = vm_read_ram(t->vm, addr, buf, in_ram);
+	if (r == 0)
+		debug_shadow(&t->dbg, (uint32_t)addr, buf, in_ram);
+	return r;
+}
+
+static int write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	struct gdb_target *t = to_target(ctx);
+	int r = vm_write_ram(t->vm, addr, buf, len);
+	if (r == 0) {
+		debug_after_write(&t->dbg, (uint32_t)addr, len);
+		if (t->emu && t->emu != t->vm->vcpu)
+			vcpu_ram_written(t->emu, addr, len);
+	}
+	return r;
+}
+
+/* ---- breakpoints and watchpoints ---------------------------------- */
+
+/* A breakpoint patch changed guest code: both CPUs must see it. */
+static void patched(void *ctx, uint32_t addr)
+{
+	struct gdb_target *t = ctx;
+	vcpu_ram_written(t->primary, addr, 1);
+	if (t->emu)
+		vcpu_ram_written(t->emu, addr, 1);
+}
+
+static int insert_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (addr > UINT32_MAX)
+		return -EINVAL;
+	return debug_insert(&t->dbg, type, (uint32_t)addr, kind);
+}
+
+static int remove_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (addr > UINT32_MAX)
+		return -EINVAL;
+	int r = debug_remove(&t->dbg, type, (uint32_t)addr, kind);
+	return r == -ENOENT ? 0 : r; /* removing what is gone is not an error */
+}
+
+/* ---- running ------------------------------------------------------ */
+
+static void set_stop(struct gdb_target *t, struct target_stop *stop, enum target_stop_kind kind,
+                     int signal)
+{
+	(void)t;
+	*stop = (struct target_stop){.kind = kind, .signal = signal};
+}
+
+static void stop_halted(struct gdb_target *t, struct target_stop *stop)
+{
+	if (t->halt == HALT_EXIT) {
+		set_stop(t, stop, TARGET_STOP_EXITED, 0);
+		t->exited = true;
+		return;
+	}
+	set_stop(t, stop, TARGET_STOP_HALTED, GDB_SIGTRAP);
+	stop->why = "guest executed hlt\n";
+}
+
+static void stop_at_breakpoint(struct gdb_target *t, const struct debug_point *p,
+                               struct target_stop *stop)
+{
+	set_stop(t, stop, p->type == TARGET_BP_HW ? TARGET_STOP_HWBREAK : TARGET_STOP_SWBREAK,
+	         GDB_SIGTRAP);
+}
+
+static uint32_t current_pc(struct gdb_target *t)
+{
+	struct vcpu_state st;
+	return get_state(t, &st) == 0 ? vcpu_state_pc(&st) : 0;
+}
+
+/* A hlt exit at a hlt-patched breakpoint is that breakpoint: put the pc
+ * back on it.  Returns true if it was one. */
+static bool hlt_breakpoint(struct gdb_target *t, struct target_stop *stop)
+{
+	struct vcpu_state st;
+	if (get_state(t, &st) < 0)
+		return false;
+	const struct debug_point *p = debug_find_breakpoint(&t->dbg, vcpu_state_pc(&st) - 1);
+	if (!p || p->mech != MECH_HLT)
+		return false;
+	st.eip--;
+	if (set_state(t, &st) < 0)
+		return false;
+	stop_at_breakpoint(t, p, stop);
+	return true;
+}
+
+static const struct debug_point *watch_hit(const struct debug *d, uint32_t addr)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const struct debug_point *p = &d->points[i];
+		if (p->type >= TARGET_WP_WRITE && addr >= p->addr && addr - p->addr < p->len)
+			return p;
+	}
+	return NULL;
+}
+
+static int reinject_int3(struct gdb_target *t);
+
+/* Translate a debug exit.  Returns true to report *stop, false to go on. */
+static bool classify_debug(struct gdb_target *t, const struct vcpu_exit *e, bool stepping,
+                           struct target_stop *stop)
+{
+	const struct debug_point *p;
+	switch (e->debug.kind) {
+	case VCPU_DEBUG_STEP:
+		set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
+		return stepping;
+	case VCPU_DEBUG_WATCHPOINT:
+		p = watch_hit(&t->dbg, e->debug.addr);
+		set_stop(t, stop, TARGET_STOP_WATCH, GDB_SIGTRAP);
+		stop->point = p ? p->type : TARGET_WP_WRITE;
+		stop->addr = p ? p->addr : e->debug.addr;
+		return true;
+	case VCPU_DEBUG_BREAKPOINT:
+	case VCPU_DEBUG_SW_BREAK:
+		p = debug_find_breakpoint(&t->dbg, e->debug.addr);
+		if (p) {
+			stop_at_breakpoint(t, p, stop);
+			return true;
+		}
+		if (e->debug.kind == VCPU_DEBUG_SW_BREAK && reinject_int3(t) == 0)
+			return stepping; /* the guest's own int3, delivered to it */
+		set_stop(t, stop, TARGET_STOP_SWBREAK, GDB_SIGTRAP);
+		return true;
+	}
+	return true;
+}
+
+static int fault_signal(const struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case VCPU_EXIT_SHUTDOWN:
+		return GDB_SIGSEGV;
+	case VCPU_EXIT_INTERNAL_ERROR:
+		return GDB_SIGILL;
+	case VCPU_EXIT_FAIL_ENTRY:
+		return GDB_SIGBUS;
+	default:
+		return GDB_SIGABRT;
+	}
+}
+
+static void stop_fault(struct gdb_target *t, const struct vcpu_exit *e, struct target_stop *stop)
+{
+	set_stop(t, stop, TARGET_STOP_SIGNAL, fault_signal(e));
+	char what[120];
+	runloop_describe_exit(e, what, sizeof(what));
+	if (e->reason == VCPU_EXIT_SHUTDOWN)
+		snprintf(what, sizeof(what), "SHUTDOWN (triple fault)");
+	snprintf(t->why, sizeof(t->why), "guest stopped: %s\n", what);
+	stop->why = t->why;
+}
+
+/* Turn one run of the loop into a stop.  Returns true to report *stop. */
+/* Consume a pending Ctrl-C (the watcher thread sets it): true if there was one. */
+static bool take_interrupt(struct gdb_target *t)
+{
+	return __atomic_exchange_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
+}
+
+static bool classify(struct gdb_target *t, const struct run_result *res, bool stepping,
+                     struct target_stop *stop)
+{
+	switch (res->outcome) {
+	case RUN_HALTED:
+		if (!hlt_breakpoint(t, stop))
+			stop_halted(t, stop);
+		return true;
+	case RUN_EXITED:
+		set_stop(t, stop, TARGET_STOP_EXITED, 0);
+		stop->code = t->vm->exit_status;
+		t->exited = true;
+		return true;
+	case RUN_DEBUG:
+		return classify_debug(t, &res->exit, stepping, stop);
+	case RUN_INTERRUPTED:
+		if (!take_interrupt(t))
+			return false; /* a stray signal */
+		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
+		return true;
+	case RUN_STOP_REQUEST:
+		if (t->vm->stop_request == VM_STOP_MAGIC) {
+			set_stop(t, stop, TARGET_STOP_MAGIC, GDB_SIGTRAP);
+			stop->why = "guest magic breakpoint (port 0x8a00)\n";
+		} else if (t->vm->stop_request == VM_STOP_HYPERCALL) {
+			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
+			const char *name = hypercall_name(t->vm->stop_hypercall);
+			snprintf(t->why, sizeof(t->why), "hypercall catchpoint: %#x (%s)\n",
+			         t->vm->stop_hypercall, name ? name : "unknown");
+			stop->why = t->why;
+		} else {
+			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
+			snprintf(t->why, sizeof(t->why), "port catchpoint: port %#x\n",
+			         t->vm->stop_port);
+			stop->why = t->why;
+		}
+		return true;
+	case RUN_FAULT:
+		stop_fault(t, &res->exit, stop);
+		return true;
+	case RUN_ERROR:
+		set_stop(t, stop, TARGET_STOP_SIGNAL, GDB_SIGABRT);
+		snprintf(t->why, sizeof(t->why), "running the vCPU failed: %s\n",
+		         strerror(-res->error));
+		stop->why = t->why;
+		return true;
+	}
+	return true;
+}
+
+static void run_once(struct gdb_target *t, struct run_result *res)
+{
+	/* A Ctrl-C that came while the guest moved between CPUs kicked the
+	 * other one: kick the one about to run. */
+	if (__atomic_load_n(&t->interrupt_requested, __ATOMIC_SEQ_CST))
+		vm_kick(t->vm);
+	t->cache_valid = false;
+	runloop_run(t->vm, res);
+	t->cache_valid = false;
+	debug_after_run(&t->dbg); /* the guest may have written over a patch */
+}
+
+/* Execute one instruction with the breakpoint at the pc (if any) out of the
+ * way.  Returns true with *stop filled if the step itself stopped. */
+static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *stop)
+{
+	uint32_t pc = current_pc(t);
+	uint8_t op;
+	/* Stepping onto hlt: some KVMs report the step, never the halt. */
+	if (!t->vm->vcpu->caps.hlt_exits_when_stepping && read_mem(t, pc, &op, 1) == 0 &&
+	    op == HLT_OPCODE) {
+		struct vcpu_state st;
+		if (get_state(t, &st) == 0) {
+			st.eip++;
+			set_state(t, &st);
+		}
+		stop_halted(t, stop);
+		return true;
+	}
+	const struct debug_point *bp = debug_find_breakpoint(&t->dbg, pc);
+	if (bp)
+		debug_unpatch(&t->dbg, bp);
+	int r = debug_apply(&t->dbg, t->vm->vcpu, true, bp ? pc : UINT32_MAX,
+	                    t->vm->vcpu != t->primary);
+	struct run_result res;
+	bool stopped;
+	if (r < 0) {
+		res = (struct run_result){.outcome = RUN_ERROR, .error = r};
+		stopped = classify(t, &res, true, stop);
+	} else {
+		t->vm->stepping = true;
+		do {
+			run_once(t, &res);
+			stopped = classify(t, &res, true, stop);
+		} while (!stopped && res.outcome == RUN_INTERRUPTED);
+		t->vm->stepping = false;
+	}
+	if (bp)
+		debug_repatch(&t->dbg, bp);
+	if (!reporting && stopped && stop->kind == TARGET_STOP_STEP)
+		return false;
+	return stopped;
+}
+
+/* The guest's own int3 trapped because int3 patches are armed: deliver it
+ * through the guest's IVT by stepping it with software breakpoints off. */
+static int reinject_int3(struct gdb_target *t)
+{
+	struct run_result res;
+	struct vcpu_debug dbg = {.singlestep = true};
+	debug_forget_applied(&t->dbg);
+	int r = vcpu_set_debug(t->vm->vcpu, &dbg);
+	if (r < 0)
+		return r;
+	run_once(t, &res);
+	return res.outcome == RUN_DEBUG ? 0 : -EIO;
+}
+
+/* Leave a breakpoint at the pc, as hardware's RF flag does, so continuing
+ * from a breakpoint does not hit it again: one step, or as many as a REP
+ * string instruction still has iterations.  True if a step stopped. */
+static bool step_off_breakpoint(struct gdb_target *t, struct target_stop *stop, int *r)
+{
+	uint32_t pc = current_pc(t);
+	struct x86_rep_string rs;
+	if (!debug_find_breakpoint(&t->dbg, pc))
+		return false;
+	do {
+		*r = choose_runner(t, true);
+		if (*r < 0 || step_once(t, false, stop))
+			return *r == 0;
+	} while (current_pc(t) == pc && rep_at_pc(t, &rs));
+	return false;
+}
+
+static int do_continue(struct gdb_target *t, struct target_stop *stop)
+{
+	int r = 0;
+	if (step_off_breakpoint(t, stop, &r))
+		return 0;
+	if (r == 0)
+		r = choose_runner(t, false);
+	struct run_result res;
+	do {
+		/* Every round: delivering the guest's own int3 changes the setup. */
+		if (r == 0)
+			r = debug_apply(&t->dbg, t->vm->vcpu, false, UINT32_MAX,
+			                t->vm->vcpu != t->primary);
+		if (r < 0)
+			return r;
+		run_once(t, &res);
+	} while (!classify(t, &res, false, stop));
+	return 0;
+}
+
+static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
+{
+	struct gdb_target *t = to_target(ctx);
+	if (t->exited) {
+		set_stop(t, stop, TARGET_STOP_EXITED, 0);
+		return 0;
+	}
+	t->vm->debugger_attached = true;
+	if (take_interrupt(t)) {
+		/* Ctrl-C landed after the last stop: it is this resume's answer. */
+		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
+		t->last = *stop;
+		return 0;
+	}
+	int r = 0;
+	if (how == TARGET_STEP) {
+		r = choose_runner(t, true);
+		if (r == 0 && !step_once(t, true, stop))
+			set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
+	} else {
+		r = do_continue(t, stop);
+	}
+	if (r == 0)
+		t->last = *stop;
+	if (t->before_stop)
+		t->before_stop(t->before_stop_ctx);
+	return r;
+}
+
+static void interrupt_guest(void *ctx)
+{
+	struct gdb_target *t = to_target(ctx);
+	/* The watcher thread: the vCPU may be changing (migrate()); either this
+	 * kicks the new one, or run_once() sees the request and kicks it. */
+	__atomic_store_n(&t->interrupt_requested, 1, __ATOMIC_SEQ_CST);
+	vm_kick(t->vm);
+}
+
+static void last_stop(void *ctx, struct target_stop *stop)
+{
+	*stop = to_target(ctx)->last;
+}
+
+/* ---- life cycle --------------------------------------------------- */
+
+static int restart(void *ctx)
+{
+	struct gdb_target *t = to_target(ctx);
+	char err[300];
+	debug_remove_all(&t->dbg);
+	int r = gdb_target_settle(t);
+	if (r < 0)
+		return r;
+	if (vm_reset(t->vm, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kvm-gdbstub: %s\n", err);
+		return -EIO;
+	}
+	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	debug_forget_applied(&t->dbg);
+	t->cache_valid = false;
+	t->exited = false;
+	__atomic_store_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
+	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
+	return 0;
+}
+
+static void clear_debug(struct gdb_target *t)
+{
+	debug_remove_all(&t->dbg);
+	gdb_target_settle(t);
+	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	debug_forget_applied(&t->dbg);
+	t->vm->debugger_attached = false;
+}
+
+static void kill_guest(void *ctx)
+{
+	struct gdb_target *t = to_target(ctx);
+	clear_debug(t);
+	restart(t); /* the next debugger gets a fresh guest */
+}
+
+static void detach_guest(void *ctx)
+{
+	clear_debug(to_target(ctx));
+}
+
+static int monitor(void *ctx, const char *cmd, char *out, size_t outlen)
+{
+	return monitor_run(to_target(ctx), cmd, out, outlen);
+}
+
+const struct target_ops gdb_target_ops = {
+    .get_state = get_state,
+    .set_state = set_state,
+    .read_mem = read_mem,
+    .write_mem = write_mem,
+    .insert_point = insert_point,
+    .remove_point = remove_point,
+    .resume = resume,
+    .interrupt = interrupt_guest,
+    .last_stop = last_stop,
+    .monitor = monitor,
+    .restart = restart,
+    .kill = kill_guest,
+    .detach = detach_guest,
+};
+
+/* Test hook: KVM_GDBSTUB_DEBUG_MODEL=vtx makes the built-in CPU stand for KVM
+ * on a VT-x/AMD-V host (int3 traps, four debug registers that fire for data),
+ * so that the mechanisms chosen there are exercised where no such host is. */
+static bool pretend_vtx(struct vcpu_caps *caps)
+{
+	const char *model = getenv("KVM_GDBSTUB_DEBUG_MODEL");
+	if (!model || strcmp(model, "vtx") != 0)
+		return false;
+	caps->max_breakpoints = caps->max_watchpoints = 4;
+	caps->sw_breakpoints_trap = caps->watchpoints_fire = true;
+	return true;
+}
+
+int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
+{
+	memset(t, 0, sizeof(*t));
+	t->vm = vm;
+	t->primary = vm->vcpu;
+	t->halt = halt;
+	bool kvm = vcpu_is_kvm(vm->vcpu);
+	struct vcpu_caps caps = vm->vcpu->caps;
+	if (kvm) {
+		t->probe_summary = kvm_probe_debug(vm->vcpu)->summary;
+		kvm_sync_regs(vm->vcpu, true);
+	} else if (pretend_vtx(&caps)) {
+		t->probe_summary = "none: the built-in CPU plays a VT-x host "
+		                   "(KVM_GDBSTUB_DEBUG_MODEL=vtx)";
+		kvm = true;
+	}
+	debug_init(&t->dbg, vm->ram, vm->ram_size, &caps, kvm);
+	t->dbg.ram_changed = patched;
+	t->dbg.ram_changed_ctx = t;
+	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
+	return 0;
+}
+
+void gdb_target_free(struct gdb_target *t)
+{
+	clear_debug(t);
+	debug_free(&t->dbg);
+	vcpu_destroy(t->emu);
+	t->emu = NULL;
+}

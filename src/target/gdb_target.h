@@ -1,0 +1,43 @@
+/* The GDB target over a VM: target_ops (target.h) implemented with the run
+ * loop, the vCPU and the debug-mechanism layer. */
+#ifndef KVM_GDBSTUB_GDB_TARGET_H
+#define KVM_GDBSTUB_GDB_TARGET_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "target/debug.h"
+#include "vmm/options.h"
+#include "protocol/target.h"
+#include "vmm/vm.h"
+
+struct gdb_target {
+	struct vm *vm;
+	struct debug dbg;
+	struct vcpu *primary; /* the VM's own backend */
+	struct vcpu *emu;     /* built-in CPU standing in for KVM, or NULL */
+	struct vcpu_state cache;
+	bool cache_valid;
+	int interrupt_requested; /* set by the watcher thread: __atomic only */
+	enum halt_policy halt;
+	bool exited; /* the guest halted and GDB was told so */
+	struct target_stop last;
+	char why[160];             /* text behind last.why */
+	const char *probe_summary; /* KVM's debug probe, or NULL */
+	/* Called before a stop is reported: console output the guest produced
+	 * must reach GDB before the stop reply. */
+	void (*before_stop)(void *ctx);
+	void *before_stop_ctx;
+};
+
+extern const struct target_ops gdb_target_ops;
+
+/* Set up the target over vm (which has been reset).  0 or -errno. */
+int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt);
+void gdb_target_free(struct gdb_target *t);
+
+/* Make the VM's own backend hold the state again (before running the guest
+ * without a debugger). */
+int gdb_target_settle(struct gdb_target *t);
+
+#endif

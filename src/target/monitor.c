@@ -1,0 +1,284 @@
+/* Monitor commands: a table of names, argument-free handlers that write
+ * text, and one dispatcher. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target/gdb_target.h"
+#include "vmm/hypercall.h"
+#include "kvm/kvm.h"
+#include "target/monitor.h"
+#include "vmm/report.h"
+
+struct text {
+	char *buf;
+	size_t len, used;
+};
+
+static void say(struct text *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct text *o, const char *fmt, ...)
+{
+	if (o->used + 1 >= o->len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->used = o->used + (size_t)n < o->len ? o->used + (size_t)n : o->len - 1;
+}
+
+typedef int (*monitor_fn)(struct gdb_target *t, const char *args, struct text *o);
+
+struct monitor_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	monitor_fn fn;
+};
+
+static const struct monitor_cmd commands[];
+
+static int cmd_help(struct gdb_target *t, const char *args, struct text *o);
+
+static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	struct vcpu_state st;
+	int r = gdb_target_ops.get_state(t, &st);
+	if (r < 0) {
+		say(o, "cannot read registers: %s\n", strerror(-r));
+		return r;
+	}
+	o->used += report_format_registers(&st, o->buf + o->used, o->len - o->used);
+	return 0;
+}
+
+static int cmd_stats(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	const struct vm_stats *s = &t->vm->stats;
+	say(o, "backend: %s\n", t->vm->accel_note);
+	say(o, "VM exits: %llu\n", (unsigned long long)s->total);
+	if (s->queued_writes)
+		say(o, "  %-16s %llu (COM1 output KVM queued without exiting)\n", "IO queued",
+		    (unsigned long long)s->queued_writes);
+	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
+		if (s->exits[r])
+			say(o, "  %-16s %llu\n", vcpu_exit_reason_name((enum vcpu_exit_reason)r),
+			    (unsigned long long)s->exits[r]);
+	say(o, "MMIO outside RAM: %llu reads, %llu writes\n", (unsigned long long)s->mmio_reads,
+	    (unsigned long long)s->mmio_writes);
+	say(o, "console bytes: %llu\n", (unsigned long long)t->vm->uart.tx_bytes);
+	return 0;
+}
+
+static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	int r = gdb_target_ops.restart(t);
+	if (r < 0) {
+		say(o, "reset failed: %s\n", strerror(-r));
+		return r;
+	}
+	say(o, "guest reloaded and reset to its entry point; breakpoints were removed.\n"
+	       "GDB: run `flushregs` to see the new state; LLDB: it shows at the next stop.\n");
+	return 0;
+}
+
+static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	const struct vcpu_caps *c = &t->dbg.caps;
+	say(o, "backend: %s\n", t->vm->accel_note);
+	if (t->probe_summary)
+		say(o, "KVM debug probe: %s\n", t->probe_summary);
+	say(o, "breakpoints: %s\n",
+	    !t->dbg.kvm ? "any number, native"
+	    : c->sw_breakpoints_trap
+	        ? "break: int3 patches; hbreak: 4 debug registers, then int3 patches"
+	        : "4 debug registers, then hlt patches (int3 does not trap on this host)");
+	say(o, "watchpoints: %s\n",
+	    !t->dbg.kvm ? "any number, read/write/access, native"
+	    : c->watchpoints_fire
+	        ? "write/access: debug registers (aligned 1/2/4/8 bytes, 4 in all); read, "
+	          "unaligned or more: the built-in CPU runs the guest while they are set"
+	        : "the built-in CPU runs the guest while any is set (data breakpoints do not "
+	          "fire on this host)");
+	say(o, "the guest last ran on: %s%s\n",
+	    t->vm->vcpu == t->primary ? "" : "the built-in CPU standing in for ",
+	    vcpu_is_kvm(t->primary) ? "KVM"
+	    : t->dbg.kvm            ? "the built-in CPU playing KVM"
+	                            : "the built-in CPU");
+	say(o, "single-step: %s\n",
+	    c->hlt_exits_when_stepping ? "native"
+	                               : "native; a step onto hlt is completed by the stub");
+	o->used += debug_describe(&t->dbg, o->buf + o->used, o->len - o->used);
+	return 0;
+}
+
+static int cmd_halt(struct gdb_target *t, const char *args, struct text *o)
+{
+	if (strcmp(args, "exit") == 0)
+		t->halt = HALT_EXIT;
+	else if (strcmp(args, "stop") == 0)
+		t->halt = HALT_STOP;
+	else if (*args) {
+		say(o, "usage: monitor halt [exit|stop]\n");
+		return -EINVAL;
+	}
+	say(o, "on hlt the guest %s\n",
+	    t->halt == HALT_EXIT ? "exits (GDB sees the program end)"
+	                         : "stops (SIGTRAP after the hlt)");
+	return 0;
+}
+
+static int parse_port_arg(const char *s, unsigned *port)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+	if (end == s || *end || v > 0xffff)
+		return -1;
+	*port = (unsigned)v;
+	return 0;
+}
+
+static int cmd_catch_port(struct gdb_target *t, const char *args, struct text *o)
+{
+	char dir[8] = "";
+	const char *sp = strchr(args, ' ');
+	unsigned port;
+	uint8_t bits;
+	if (!sp || (size_t)(sp - args) >= sizeof(dir) || parse_port_arg(sp + 1, &port) < 0)
+		goto usage;
+	memcpy(dir, args, (size_t)(sp - args));
+	bits = !strcmp(dir, "in") ? 1 : !strcmp(dir, "out") ? 2 : !strcmp(dir, "any") ? 3 : 0;
+	if (!bits)
+		goto usage;
+	if (!t->vm->port_catch && !(t->vm->port_catch = calloc(65536, 1))) {
+		say(o, "out of memory\n");
+		return -ENOMEM;
+	}
+	t->vm->port_catch[port] |= bits;
+	vm_console_queue_update(t->vm); /* catchpoints see every write */
+	say(o, "the guest stops on %s port %#x\n",
+	    bits == 3   ? "any access to"
+	    : bits == 1 ? "reads from"
+	                : "writes to",
+	    port);
+	return 0;
+usage:
+	say(o, "usage: monitor catch-port in|out|any PORT\n");
+	return -EINVAL;
+}
+
+static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text *o)
+{
+	unsigned port;
+	if (!strcmp(args, "all")) {
+		free(t->vm->port_catch);
+		t->vm->port_catch = NULL;
+		vm_console_queue_update(t->vm); /* catchpoints see every write */
+		say(o, "no port catchpoints\n");
+		return 0;
+	}
+	if (parse_port_arg(args, &port) < 0) {
+		say(o, "usage: monitor uncatch-port PORT|all\n");
+		return -EINVAL;
+	}
+	if (t->vm->port_catch)
+		t->vm->port_catch[port] = 0;
+	vm_console_queue_update(t->vm); /* catchpoints see every write */
+	say(o, "port %#x is no longer caught\n", port);
+	return 0;
+}
+
+static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	unsigned n = 0;
+	for (unsigned p = 0; t->vm->port_catch && p < 65536; p++) {
+		uint8_t b = t->vm->port_catch[p];
+		if (b) {
+			say(o, "port %#06x: %s\n", p, b == 3 ? "any" : b == 1 ? "in" : "out");
+			n++;
+		}
+	}
+	if (!n)
+		say(o, "no port catchpoints\n");
+	return 0;
+}
+
+static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct text *o)
+{
+	char *end;
+	unsigned long nr = strtoul(args, &end, 0);
+	if (!*args || !strcmp(args, "any")) {
+		t->vm->hypercall_catch = ~0u;
+		say(o, "the guest stops after every hypercall\n");
+		return 0;
+	}
+	if (end == args || *end || nr >= 0xfffffffful) {
+		say(o, "usage: monitor catch-hypercall [NR|any]\n");
+		return -EINVAL;
+	}
+	t->vm->hypercall_catch = (uint32_t)nr + 1;
+	const char *name = hypercall_name((uint32_t)nr);
+	say(o, "the guest stops after hypercall %#lx (%s)\n", nr, name ? name : "unknown");
+	return 0;
+}
+
+static int cmd_uncatch_hypercall(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	t->vm->hypercall_catch = 0;
+	say(o, "no hypercall catchpoint\n");
+	return 0;
+}
+
+static const struct monitor_cmd commands[] = {
+    {"help", "", "this list", cmd_help},
+    {"registers", "", "all registers: segment bases/limits, control and table registers",
+     cmd_registers},
+    {"stats", "", "VM-exit statistics and the backend", cmd_stats},
+    {"reset", "", "reload the guest image and reset the CPU", cmd_reset},
+    {"debug", "", "how breakpoints/watchpoints work on this host, and each one's mechanism",
+     cmd_debug},
+    {"halt", "[exit|stop]", "what a guest hlt does under GDB", cmd_halt},
+    {"catch-port", "in|out|any PORT", "stop when the guest accesses a port", cmd_catch_port},
+    {"uncatch-port", "PORT|all", "remove port catchpoints", cmd_uncatch_port},
+    {"ports", "", "list port catchpoints", cmd_ports},
+    {"catch-hypercall", "[NR|any]", "stop after the guest's hypercalls (EAX = NR)",
+     cmd_catch_hypercall},
+    {"uncatch-hypercall", "", "remove the hypercall catchpoint", cmd_uncatch_hypercall},
+    {NULL, NULL, NULL, NULL},
+};
+
+static int cmd_help(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)t;
+	(void)args;
+	for (const struct monitor_cmd *c = commands; c->name; c++)
+		say(o, "monitor %-17s %-16s %s\n", c->name, c->usage, c->help);
+	return 0;
+}
+
+int monitor_run(struct gdb_target *t, const char *line, char *out, size_t outlen)
+{
+	struct text o = {out, outlen, 0};
+	if (outlen)
+		out[0] = 0;
+	while (*line == ' ')
+		line++;
+	size_t n = strcspn(line, " ");
+	const char *args = line + n;
+	while (*args == ' ')
+		args++;
+	for (const struct monitor_cmd *c = commands; c->name; c++)
+		if (strlen(c->name) == n && strncmp(line, c->name, n) == 0)
+			return c->fn(t, args, &o);
+	say(&o, "unknown monitor command '%.*s'; try 'monitor help'\n", (int)n, line);
+	return -ENOENT;
+}

@@ -1,0 +1,344 @@
+/* The exit loop.  Each exit reason has one handler in a table; a handler
+ * either serves the exit and lets the guest go on, or ends the run. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu/emu.h"
+#include "vmm/hypercall.h"
+#include "vmm/interrupts.h"
+#include "kvm/kvm.h"
+#include "vmm/report.h"
+#include "vmm/runloop.h"
+
+/* Unassigned-memory accesses are reported this many times, then only
+ * counted (--stats), so a runaway guest cannot flood the terminal. */
+#define MMIO_REPORT_LIMIT 10
+
+typedef int (*exit_handler)(struct vm *vm, struct vcpu_exit *e);
+
+static uint32_t io_value(const uint8_t *data, unsigned size)
+{
+	uint32_t v = 0;
+	memcpy(&v, data, size <= 4 ? size : 4);
+	return v;
+}
+
+void runloop_describe_exit(const struct vcpu_exit *e, char *buf, size_t len)
+{
+	const char *name = vcpu_exit_reason_name(e->reason);
+	switch (e->reason) {
+	case VCPU_EXIT_IO:
+		snprintf(buf, len, "IO %s port %#x size %u count %u data %#x",
+		         e->io.is_write ? "out" : "in", e->io.port, e->io.size, e->io.count,
+		         io_value(e->io.data, e->io.size));
+		break;
+	case VCPU_EXIT_MMIO:
+		snprintf(buf, len, "MMIO %s %#llx size %u", e->mmio.is_write ? "write" : "read",
+		         (unsigned long long)e->mmio.addr, e->mmio.len);
+		break;
+	case VCPU_EXIT_FAIL_ENTRY:
+		snprintf(buf, len, "FAIL_ENTRY hardware reason %#llx",
+		         (unsigned long long)e->fail_entry.hardware_reason);
+		break;
+	case VCPU_EXIT_INTERNAL_ERROR:
+		snprintf(buf, len, "INTERNAL_ERROR suberror %u%s", e->internal.suberror,
+		         e->internal.suberror == 1 ? " (instruction emulation failed)" : "");
+		break;
+	case VCPU_EXIT_UNKNOWN:
+		snprintf(buf, len, "UNKNOWN backend exit reason %u%s%s", e->unknown.backend_reason,
+		         e->unknown.backend_name ? " " : "",
+		         e->unknown.backend_name ? e->unknown.backend_name : "");
+		break;
+	default:
+		snprintf(buf, len, "%s", name);
+	}
+}
+
+static void count_port(struct vm *vm, uint16_t port, bool is_write, uint32_t n)
+{
+	uint32_t *counts = is_write ? vm->stats.port_writes : vm->stats.port_reads;
+	if (counts)
+		counts[port] += n;
+}
+
+/* Where a blocked hypercall instruction starts, so that it runs again:
+ * vmcall/vmmcall are 3 bytes; the port way is `out %ax,$0xea` (E7 EA) or
+ * `out %ax,%dx` (EF). */
+static uint32_t hypercall_length(struct vm *vm, const struct vcpu_state *st, bool by_port)
+{
+	uint8_t b[2] = {0};
+	if (!by_port)
+		return 3;
+	vm_read_ram(vm, vcpu_state_pc(st) - 2, b, 2);
+	return b[0] == 0xe7 && b[1] == HYPERCALL_PORT ? 2 : 1;
+}
+
+static void note_caught_hypercall(struct vm *vm, uint32_t nr)
+{
+	if (vm->hypercall_catch == ~0u || vm->hypercall_catch == nr + 1) {
+		vm->stop_request = VM_STOP_HYPERCALL;
+		vm->stop_hypercall = nr;
+	}
+}
+
+/* Serve the hypercall of the instruction that just completed (EIP past
+ * it).  A console read with no input yet waits here, idle, for input, a
+ * timer or a kick; a kick rewinds EIP so the call is made again later. */
+static int serve_hypercall(struct vm *vm, bool by_port)
+{
+	struct vcpu_state st;
+	if ((by_port && vcpu_complete_io(vm->vcpu) < 0) || vcpu_get_state(vm->vcpu, &st) < 0)
+		return RUN_ERROR;
+	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
+		vcpu_kick(vm->vcpu); /* completing the `out` consumed a pending kick */
+	uint32_t nr = st.gpr[GPR_EAX];
+	enum hypercall_outcome o;
+	while ((o = hypercall_serve(vm, &st, &vm->exit_status)) == HC_BLOCK) {
+		if (vm_idle_wait(vm, vclock_next_deadline(&vm->board.clock), uart_input_fd(&vm->uart)) ||
+		    vclock_run_timers(&vm->board.clock)) {
+			st.eip -= hypercall_length(vm, &st, by_port);
+			break;
+		}
+	}
+	if (o == HC_EXIT_GUEST)
+		return RUN_EXITED;
+	if (vcpu_set_state(vm->vcpu, &st) < 0)
+		return RUN_ERROR;
+	if (o == HC_DONE)
+		note_caught_hypercall(vm, nr);
+	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
+}
+
+/* After an exit served: a hypercall through the port, or a stop request. */
+static int after_device_access(struct vm *vm)
+{
+	if (vm->hypercall_pending) {
+		vm->hypercall_pending = false;
+		return serve_hypercall(vm, true);
+	}
+	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
+}
+
+/* Port I/O of `vcpu` (the VM's, or the stand-in running for it). */
+static void serve_io(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
+{
+	uint8_t *data = e->io.data;
+	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
+		bus_pio(&vm->board.bus, vcpu, e->io.port, data, e->io.size, e->io.is_write);
+	count_port(vm, e->io.port, e->io.is_write, e->io.count);
+	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER)
+		vm_console_queue_update(vm);
+	if (vm->port_catch && (vm->port_catch[e->io.port] & (e->io.is_write ? 2 : 1))) {
+		vm->stop_request = VM_STOP_PORT;
+		vm->stop_port = e->io.port;
+	}
+}
+
+static int on_io(struct vm *vm, struct vcpu_exit *e)
+{
+	serve_io(vm, vm->vcpu, e);
+	return after_device_access(vm);
+}
+
+static void report_mmio(struct vm *vm, struct vcpu *vcpu, const struct vcpu_exit *e)
+{
+	if (vm->cfg.verbose || vm->mmio_reports >= MMIO_REPORT_LIMIT)
+		return; /* verbose mode traces every exit already */
+	struct vcpu_state st;
+	char where[40] = "";
+	if (vcpu_get_state(vcpu, &st) == 0)
+		snprintf(where, sizeof(where), " at %04x:%04x", st.seg[SREG_CS].selector, st.eip);
+	fprintf(stderr, "kvm-gdbstub: guest %s of %u byte%s at %#llx, outside guest RAM%s: %s\n",
+	        e->mmio.is_write ? "write" : "read", e->mmio.len, e->mmio.len == 1 ? "" : "s",
+	        (unsigned long long)e->mmio.addr, where,
+	        e->mmio.is_write ? "ignored" : "reads as all ones");
+	if (++vm->mmio_reports == MMIO_REPORT_LIMIT)
+		fprintf(stderr, "kvm-gdbstub: further accesses outside RAM are not reported\n");
+}
+
+static void serve_mmio(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
+{
+	if (e->mmio.is_write)
+		vm->stats.mmio_writes++;
+	else
+		vm->stats.mmio_reads++;
+	if (!bus_mmio(&vm->board.bus, vcpu, e->mmio.addr, e->mmio.data, e->mmio.len, e->mmio.is_write))
+		report_mmio(vm, vcpu, e);
+}
+
+static int on_mmio(struct vm *vm, struct vcpu_exit *e)
+{
+	serve_mmio(vm, vm->vcpu, e);
+	return RUN_CONTINUE;
+}
+
+/* hlt: with IF = 0 or nothing that could wake it the guest ends, as it
+ * always has; else the CPU sleeps until an interrupt (the loop's top). */
+static int on_halt(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)e;
+	if (!interrupts_hlt_can_wake(vm))
+		return RUN_HALTED;
+	vm->halted = true;
+	return RUN_CONTINUE;
+}
+
+static int on_irq_window(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)vm;
+	(void)e;
+	return RUN_CONTINUE; /* the loop's top injects */
+}
+
+static int on_hypercall(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)e;
+	return serve_hypercall(vm, false);
+}
+
+static int on_debug(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)vm;
+	(void)e;
+	return RUN_DEBUG;
+}
+
+static int on_intr(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)e;
+	if (!__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
+		return RUN_CONTINUE; /* a device or output timer: nobody asked to stop */
+	vm_kick_served(vm);
+	return RUN_INTERRUPTED;
+}
+
+/* KVM_INTERNAL_ERROR_EMULATION: KVM's instruction emulator gave up. */
+#define EMULATION_FAILURE 1
+
+static void trace_handover(struct vm *vm, const struct vcpu_state *st)
+{
+	uint8_t code[6] = {0};
+	char pc[32];
+	vm_read_ram(vm, vcpu_state_pc(st), code, sizeof(code));
+	report_format_pc(st, pc, sizeof(pc));
+	fprintf(stderr,
+	        "kvm-gdbstub: KVM could not emulate the instruction at %s (bytes %02x %02x %02x "
+	        "%02x %02x %02x): the built-in CPU runs it\n",
+	        pc, code[0], code[1], code[2], code[3], code[4], code[5]);
+}
+
+/* Run one instruction of the guest on the built-in CPU over the same RAM
+ * and devices, then give the state back to KVM.  0, or -1 if the built-in
+ * CPU cannot run it either. */
+static int run_on_stand_in(struct vm *vm)
+{
+	struct vcpu_state st;
+	struct vcpu_exit x;
+	const struct vcpu_debug step = {.singlestep = true};
+	if (!vm->stand_in && !(vm->stand_in = vm_create_emu_vcpu(vm)))
+		return -1;
+	if (vcpu_get_state(vm->vcpu, &st) < 0)
+		return -1;
+	if (vm->cfg.verbose)
+		trace_handover(vm, &st);
+	vcpu_ram_written(vm->stand_in, 0, vm->ram_size); /* KVM changed RAM meanwhile */
+	if (vcpu_set_state(vm->stand_in, &st) < 0 || vcpu_set_debug(vm->stand_in, &step) < 0)
+		return -1;
+	for (;;) {
+		if (vcpu_run(vm->stand_in, &x) < 0)
+			return -1;
+		if (x.reason == VCPU_EXIT_IO)
+			serve_io(vm, vm->stand_in, &x);
+		else if (x.reason == VCPU_EXIT_MMIO)
+			serve_mmio(vm, vm->stand_in, &x);
+		else if (x.reason == VCPU_EXIT_DEBUG || x.reason == VCPU_EXIT_HLT)
+			break;
+		else
+			return -1;
+	}
+	if (vcpu_get_state(vm->stand_in, &st) < 0 || vcpu_set_state(vm->vcpu, &st) < 0)
+		return -1;
+	vm->stats.handovers++;
+	return 0;
+}
+
+static int on_internal_error(struct vm *vm, struct vcpu_exit *e)
+{
+	if (e->internal.suberror != EMULATION_FAILURE || !vcpu_is_kvm(vm->vcpu))
+		return RUN_FAULT;
+	return run_on_stand_in(vm) == 0 ? after_device_access(vm) : RUN_FAULT;
+}
+
+static int on_fault(struct vm *vm, struct vcpu_exit *e)
+{
+	(void)vm;
+	(void)e;
+	return RUN_FAULT;
+}
+
+static const exit_handler exit_handlers[VCPU_EXIT_REASON_COUNT] = {
+    [VCPU_EXIT_HLT] = on_halt,         [VCPU_EXIT_IO] = on_io,
+    [VCPU_EXIT_MMIO] = on_mmio,        [VCPU_EXIT_DEBUG] = on_debug,
+    [VCPU_EXIT_INTR] = on_intr,        [VCPU_EXIT_SHUTDOWN] = on_fault,
+    [VCPU_EXIT_FAIL_ENTRY] = on_fault, [VCPU_EXIT_INTERNAL_ERROR] = on_internal_error,
+    [VCPU_EXIT_UNKNOWN] = on_fault,    [VCPU_EXIT_IRQ_WINDOW] = on_irq_window,
+    [VCPU_EXIT_HYPERCALL] = on_hypercall,
+};
+
+static void trace_exit(struct vm *vm, const struct vcpu_exit *e)
+{
+	char line[160];
+	runloop_describe_exit(e, line, sizeof(line));
+	fprintf(stderr, "VM Exit #%llu: %s\n", (unsigned long long)vm->stats.total, line);
+}
+
+static void run_exits(struct vm *vm, struct run_result *res);
+
+void runloop_run(struct vm *vm, struct run_result *res)
+{
+	vm->running = true;
+	vm_flush_timer_arm(vm, true);
+	run_exits(vm, res);
+	vm_deadline_timer_arm(vm, VCLOCK_NEVER); /* stopped: no kicks meanwhile */
+	vm_flush_timer_arm(vm, false);
+	vm->running = false;
+}
+
+static void run_exits(struct vm *vm, struct run_result *res)
+{
+	vm->stop_request = VM_STOP_NONE;
+	for (;;) {
+		struct vcpu_exit *e = &res->exit;
+		int r;
+		if (vm->halted && (r = interrupts_wait_halted(vm)) != RUN_CONTINUE) {
+			*e = (struct vcpu_exit){.reason = r == RUN_HALTED ? VCPU_EXIT_HLT : VCPU_EXIT_INTR};
+			res->outcome = (enum run_outcome)r;
+			return;
+		}
+		interrupts_before_run(vm);
+		r = vcpu_run(vm->vcpu, e);
+		if (r < 0) {
+			res->outcome = RUN_ERROR;
+			res->error = r;
+			return;
+		}
+		if ((unsigned)e->reason >= VCPU_EXIT_REASON_COUNT)
+			e->reason = VCPU_EXIT_UNKNOWN;
+		if (vm->cfg.verbose)
+			trace_exit(vm, e); /* numbered from 0, like the original VMM */
+		if (e->queued) {
+			vm->stats.queued_writes++;
+		} else {
+			vm->stats.total++;
+			vm->stats.exits[e->reason]++;
+		}
+		r = exit_handlers[e->reason](vm, e);
+		if (r == RUN_STOP_REQUEST && vcpu_complete_io(vm->vcpu) < 0)
+			r = RUN_ERROR; /* the state a debugger would see is not consistent */
+		if (r != RUN_CONTINUE) {
+			res->outcome = (enum run_outcome)r;
+			return;
+		}
+	}
+}

@@ -1,0 +1,332 @@
+/* VM set-up: RAM, backend choice, devices, image loading. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu/emu.h"
+#include "vmm/hypercall.h"
+#include "kvm/kvm.h"
+#include "vmm/vm.h"
+
+#define FLUSH_SIGNAL    SIGUSR2
+#define DEADLINE_SIGNAL SIGRTMIN
+
+static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                        unsigned size, bool is_write)
+{
+	(void)vcpu;
+	(void)port;
+	struct vm *vm = opaque;
+	if (!is_write) {
+		memset(data, 0xff, size);
+		return;
+	}
+	uint32_t v = data[0] | (size > 1 ? (uint32_t)data[1] << 8 : 0);
+	if (v == MAGIC_BREAK_VALUE && vm->debugger_attached)
+		vm->stop_request = VM_STOP_MAGIC;
+}
+
+/* The hypercall port: the call itself is served by the run loop once the
+ * `out` has completed, because it reads and writes the vCPU's registers. */
+static void hypercall_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                           unsigned size, bool is_write)
+{
+	(void)vcpu;
+	(void)port;
+	struct vm *vm = opaque;
+	if (is_write)
+		vm->hypercall_pending = true;
+	else
+		memset(data, 0xff, size);
+}
+
+void vm_kick(struct vm *vm)
+{
+	static const uint64_t one = 1;
+	/* Any thread or signal handler: the vCPU may be changing (migrate()). */
+	__atomic_store_n(&vm->kicked, 1, __ATOMIC_SEQ_CST);
+	if (vm->wake_fd >= 0 && write(vm->wake_fd, &one, sizeof(one)) < 0) {
+		/* the counter is already non-zero: a wake is pending anyway */
+	}
+	vcpu_kick(__atomic_load_n(&vm->vcpu, __ATOMIC_SEQ_CST));
+}
+
+static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
+{
+	if (deadline == VCLOCK_NEVER)
+		return -1;
+	uint64_t now = vclock_now(&vm->board.clock);
+	if (deadline <= now)
+		return 0;
+	uint64_t ms = (deadline - now + 999999) / 1000000;
+	return ms > 1000 ? 1000 : (int)ms; /* re-check at least every second */
+}
+
+int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
+{
+	struct pollfd p[2] = {{.fd = vm->wake_fd, .events = POLLIN},
+	                      {.fd = input_fd, .events = POLLIN}};
+	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
+		return 1;
+	if (vm->uart.out.flush)
+		vm->uart.out.flush(vm->uart.out.ctx); /* output before sleeping */
+	(void)poll(p, input_fd >= 0 ? 2 : 1, poll_timeout_ms(vm, deadline));
+	return __atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST);
+}
+
+void vm_console_queue_update(struct vm *vm)
+{
+	bool caught = vm->port_catch && (vm->port_catch[COM1_BASE] & 2);
+	bool on = vm->com1_writes >= COM1_QUEUE_AFTER && !vm->cfg.verbose && !caught;
+	if (!vcpu_is_kvm(vm->vcpu) || on == vm->console_coalesced)
+		return;
+	if (kvm_coalesce_pio(vm->vcpu, COM1_BASE, 1, on) == 0)
+		vm->console_coalesced = on;
+	if (on && vm->running)
+		vm_flush_timer_arm(vm, true); /* from now on output may wait */
+}
+
+/* The VM's host timers signal the vCPU thread with the VM as their value
+ * (no process-global pointer): the handler kicks the vCPU, which returns
+ * VCPU_EXIT_INTR; without vm_kick() the run loop just goes on. */
+static void on_vm_timer(int sig, siginfo_t *info, void *uctx)
+{
+	(void)sig;
+	(void)uctx;
+	struct vm *vm = info->si_value.sival_ptr;
+	if (vm && vm->vcpu)
+		vcpu_kick(vm->vcpu);
+}
+
+static int create_vm_timer(struct vm *vm, int signo, void **out)
+{
+	struct sigaction sa = {.sa_sigaction = on_vm_timer, .sa_flags = SA_SIGINFO};
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(signo, &sa, NULL) < 0)
+		return -errno;
+	struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = signo};
+	ev.sigev_value.sival_ptr = vm;
+	ev._sigev_un._tid = gettid(); /* the vCPU thread (glibc names no field) */
+	timer_t timer;
+	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0)
+		return -errno;
+	*out = malloc(sizeof(timer));
+	if (!*out) {
+		timer_delete(timer);
+		return -ENOMEM;
+	}
+	memcpy(*out, &timer, sizeof(timer));
+	return 0;
+}
+
+static void delete_vm_timer(void **timer)
+{
+	if (*timer) {
+		timer_delete(*(timer_t *)*timer);
+		free(*timer);
+		*timer = NULL;
+	}
+}
+
+void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
+{
+	if (deadline == vm->deadline_armed || !vm->deadline_timer)
+		return;
+	struct itimerspec its = {0};
+	if (deadline != VCLOCK_NEVER) {
+		uint64_t host = vm->board.clock.host_start_ns + deadline;
+		its.it_value.tv_sec = (time_t)(host / NS_PER_SEC);
+		its.it_value.tv_nsec = (long)(host % NS_PER_SEC);
+	}
+	if (timer_settime(*(timer_t *)vm->deadline_timer, TIMER_ABSTIME, &its, NULL) == 0)
+		vm->deadline_armed = deadline;
+}
+
+void vm_kick_served(struct vm *vm)
+{
+	uint64_t count;
+	__atomic_store_n(&vm->kicked, 0, __ATOMIC_SEQ_CST);
+	while (read(vm->wake_fd, &count, sizeof(count)) > 0) {
+		/* drain the eventfd: this kick is being served */
+	}
+}
+
+void vm_flush_timer_arm(struct vm *vm, bool on)
+{
+	if (!vm->console_coalesced || !vm->flush_timer || vm->stepping)
+		return;
+	struct itimerspec its = {0};
+	if (on)
+		its.it_value.tv_nsec = its.it_interval.tv_nsec = 20 * 1000 * 1000;
+	timer_settime(*(timer_t *)vm->flush_timer, 0, &its, NULL);
+}
+
+struct vcpu *vm_create_emu_vcpu(struct vm *vm)
+{
+	struct vcpu *v = emu_vcpu_create(vm->ram, vm->ram_size);
+	if (v)
+		emu_vcpu_map_hole(v, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE);
+	return v;
+}
+
+static int create_backend(struct vm *vm, char *err, size_t errlen)
+{
+	char why[256] = "";
+	if (vm->cfg.accel != ACCEL_EMU) {
+		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
+		if (vm->vcpu && kvm_map_hole(vm->vcpu, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0) {
+			vcpu_destroy(vm->vcpu);
+			vm->vcpu = NULL;
+			snprintf(why, sizeof(why), "KVM cannot map the RAM around the MMIO page");
+		}
+		if (vm->vcpu) {
+			snprintf(vm->accel_note, sizeof(vm->accel_note), "KVM");
+			return 0;
+		}
+		if (vm->cfg.accel == ACCEL_KVM) {
+			snprintf(err, errlen, "%s", why);
+			return -1;
+		}
+	}
+	vm->vcpu = vm_create_emu_vcpu(vm);
+	if (!vm->vcpu) {
+		snprintf(err, errlen, "cannot create the built-in CPU: out of memory");
+		return -1;
+	}
+	if (vm->cfg.accel == ACCEL_EMU)
+		snprintf(vm->accel_note, sizeof(vm->accel_note), "built-in CPU (--accel emu)");
+	else
+		snprintf(vm->accel_note, sizeof(vm->accel_note), "built-in CPU, because %s", why);
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
+              char *err, size_t errlen)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = *cfg;
+	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vm->ram_size = cfg->ram_size ? cfg->ram_size : VM_DEFAULT_RAM;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		snprintf(err, errlen, "cannot allocate %llu bytes of guest RAM: %s",
+		         (unsigned long long)vm->ram_size, strerror(errno));
+		return -1;
+	}
+	if (create_backend(vm, err, errlen) < 0)
+		return -1;
+	int64_t epoch = cfg->fixed_clock ? cfg->clock_epoch_ns : vclock_host_wall_ns();
+	uart_init(&vm->uart, console, in_fd);
+	if (pc_board_init(&vm->board, vm->ram_size, epoch) < 0 ||
+	    uart_register(&vm->uart, &vm->board.bus) < 0 ||
+	    bus_register_pio(&vm->board.bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||
+	    bus_register_pio(&vm->board.bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) <
+	        0) {
+		snprintf(err, errlen, "device registration failed");
+		return -1;
+	}
+	if (vcpu_is_kvm(vm->vcpu) && create_vm_timer(vm, FLUSH_SIGNAL, &vm->flush_timer) < 0)
+		vm->flush_timer = NULL; /* queued output then shows at the next exit */
+	vm->deadline_armed = VCLOCK_NEVER;
+	if (create_vm_timer(vm, DEADLINE_SIGNAL, &vm->deadline_timer) < 0) {
+		snprintf(err, errlen, "cannot create the device timer: %s", strerror(errno));
+		return -1;
+	}
+	if (cfg->stats) {
+		vm->stats.port_reads = calloc(65536, sizeof(uint32_t));
+		vm->stats.port_writes = calloc(65536, sizeof(uint32_t));
+	}
+	return 0;
+}
+
+/* Where a loaded image starts: flat images at 0:0; an ELF entry below
+ * 64 KiB runs as 0:entry, a higher one as (entry >> 4):(entry & 15). */
+static void entry_state(struct vcpu_state *st, uint32_t entry)
+{
+	vcpu_state_reset(st);
+	uint16_t cs = entry > 0xffff ? (uint16_t)(entry >> 4) : 0;
+	vcpu_segment_set_real(&st->seg[SREG_CS], cs);
+	st->seg[SREG_CS].type = 0xb;
+	st->eip = entry - ((uint32_t)cs << 4);
+}
+
+int vm_reset(struct vm *vm, char *err, size_t errlen)
+{
+	/* Fresh anonymous memory is zero; later, give the pages back to the
+	 * kernel (zero again on next touch) instead of writing every byte. */
+	if (vm->ram_used && madvise(vm->ram, vm->ram_size, MADV_DONTNEED) < 0)
+		memset(vm->ram, 0, vm->ram_size);
+	vm->ram_used = true;
+	if (loader_load_file(vm->cfg.image_path, vm->ram, vm->ram_size, &vm->image, err, errlen) <
+	    0)
+		return -1;
+	vcpu_ram_written(vm->vcpu, 0, vm->ram_size);
+	struct vcpu_state st;
+	entry_state(&st, vm->image.entry);
+	int r = vcpu_set_state(vm->vcpu, &st);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot set the vCPU state: %s", strerror(-r));
+		return -1;
+	}
+	vm->stop_request = VM_STOP_NONE;
+	vm->exit_status = 0;
+	vm->halted = false;
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	vcpu_destroy(vm->stand_in);
+	vm->stand_in = NULL;
+	vcpu_destroy(vm->vcpu);
+	vm->vcpu = NULL;
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	vm->ram = NULL;
+	delete_vm_timer(&vm->flush_timer);
+	delete_vm_timer(&vm->deadline_timer);
+	pc_board_destroy(&vm->board);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
+	vm->wake_fd = -1;
+	free(vm->stats.port_reads);
+	free(vm->stats.port_writes);
+	free(vm->port_catch);
+}
+
+static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	bool in_hole = gpa < PC_RTC_MMIO_BASE + PC_RTC_MMIO_SIZE && gpa + len > PC_RTC_MMIO_BASE;
+	return gpa <= vm->ram_size && len <= vm->ram_size - gpa && !(len && in_hole);
+}
+
+uint8_t *vm_ram_range(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return in_ram(vm, gpa, len) ? vm->ram + gpa : NULL;
+}
+
+int vm_read_ram(struct vm *vm, uint64_t gpa, void *buf, uint64_t len)
+{
+	if (!in_ram(vm, gpa, len))
+		return -EFAULT;
+	memcpy(buf, vm->ram + gpa, len);
+	return 0;
+}
+
+int vm_write_ram(struct vm *vm, uint64_t gpa, const void *buf, uint64_t len)
+{
+	if (!in_ram(vm, gpa, len))
+		return -EFAULT;
+	memcpy(vm->ram + gpa, buf, len);
+	vcpu_ram_written(vm->vcpu, gpa, len);
+	return 0;
+}

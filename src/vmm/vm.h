@@ -1,0 +1,136 @@
+/* The virtual machine: guest RAM, the vCPU (KVM or the built-in CPU), the
+ * devices, the loaded image and the exit statistics. */
+#ifndef KVM_GDBSTUB_VM_H
+#define KVM_GDBSTUB_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/pc.h"
+#include "hw/uart.h"
+#include "vmm/loader.h"
+#include "vcpu.h"
+
+enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
+
+#define VM_DEFAULT_RAM (1u << 20)
+#define VM_MAX_RAM     (2048ull << 20)
+
+struct vm_config {
+	uint64_t ram_size;
+	enum accel accel;
+	const char *image_path;
+	bool verbose;
+	bool stats;
+	bool fixed_clock;       /* --clock: the guest's time starts at clock_epoch_ns */
+	int64_t clock_epoch_ns; /* Unix time in ns */
+};
+
+struct vm_stats {
+	uint64_t exits[VCPU_EXIT_REASON_COUNT];
+	uint64_t total;
+	uint64_t queued_writes;             /* port writes KVM queued instead of exiting */
+	uint64_t handovers; /* instructions KVM could not emulate, run by the built-in CPU */
+	uint64_t interrupts; /* external interrupts injected */
+	uint32_t *port_reads, *port_writes; /* per port, only with --stats */
+	uint64_t mmio_reads, mmio_writes;
+};
+
+/* What the guest asked of a debugger through the device table. */
+enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT, VM_STOP_HYPERCALL };
+
+struct vm {
+	struct vm_config cfg;
+	uint8_t *ram;
+	uint64_t ram_size;
+	struct vcpu *vcpu;
+	struct pc_board board; /* the devices, their bus and the clock */
+	struct uart uart;
+	struct vm_stats stats;
+	struct loaded_image image;
+	char accel_note[300]; /* why this backend runs, for stderr and monitor */
+
+	bool debugger_attached; /* the magic breakpoint port stops only then */
+	enum vm_stop_request stop_request;
+	uint16_t stop_port;     /* VM_STOP_PORT: which port */
+	uint8_t *port_catch;    /* per port: bit 0 catch reads, bit 1 writes */
+	unsigned mmio_reports;  /* unassigned accesses reported so far */
+	bool console_coalesced; /* COM1 output queued by KVM: vm_console_queue_update */
+	void *flush_timer;      /* timer_t: kicks the vCPU so queued output shows */
+	bool stepping;          /* a debugger single-step: no flush timer needed */
+	bool ram_used;          /* RAM may be non-zero: a reset must clear it */
+	bool running;           /* inside runloop_run() */
+	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
+
+	int wake_fd;              /* eventfd: vm_kick() ends an idle wait */
+	int kicked;               /* vm_kick() since the vCPU last returned INTR (__atomic) */
+	bool hypercall_pending;   /* the hypercall port was written: serve it */
+	bool hypercall_unknown_noted;
+	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */
+	uint32_t stop_hypercall;  /* VM_STOP_HYPERCALL: which function */
+	int exit_status;          /* RUN_EXITED: the status the guest asked for */
+	bool halted;              /* in hlt with IF = 1: waiting for an interrupt */
+	bool irq_window;          /* an interrupt-window exit is requested */
+	void *deadline_timer;     /* timer_t: kicks the vCPU at the next device deadline */
+	uint64_t deadline_armed;  /* virtual time it is armed for, VCLOCK_NEVER = off */
+	struct vcpu *stand_in;    /* built-in CPU for what KVM cannot emulate, lazily */
+};
+
+/* Make the running (or next) vCPU run, and any idle wait, return soon
+ * (VCPU_EXIT_INTR).  Async-signal-safe. */
+void vm_kick(struct vm *vm);
+
+/* A kick was seen (VCPU_EXIT_INTR or an idle wait ended): forget it. */
+void vm_kick_served(struct vm *vm);
+
+/* Kick the vCPU at virtual time deadline (VCLOCK_NEVER: never), so that a
+ * device timer's interrupt is not late while the guest runs. */
+void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline);
+
+/* Sleep until virtual time `deadline` (VCLOCK_NEVER: no limit), input
+ * arrives on input_fd (-1: none), or vm_kick().  Returns 1 if kicked. */
+int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd);
+
+/* A built-in CPU over this VM's RAM, with its MMIO page: the backend, or a
+ * stand-in for KVM.  NULL on ENOMEM. */
+struct vcpu *vm_create_emu_vcpu(struct vm *vm);
+
+/* Guest RAM [gpa, gpa + len) as a host pointer, or NULL if any byte of it
+ * is not RAM (for devices and hypercalls that touch guest buffers). */
+uint8_t *vm_ram_range(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Let KVM queue the guest's COM1 output instead of exiting per byte, or stop
+ * it: on once the guest has written COM1_QUEUE_AFTER bytes (a coalesced zone
+ * makes KVM's VM teardown ~15 ms slower, which short runs should not pay),
+ * only on KVM, never with -v or while a catchpoint watches COM1 writes.
+ * Call it when one of those changes. */
+void vm_console_queue_update(struct vm *vm);
+#define COM1_QUEUE_AFTER 256
+
+/* Around a run: while output may be queued, a 20 ms timer kicks the vCPU
+ * so that it reaches the console even if the guest never exits. */
+void vm_flush_timer_arm(struct vm *vm, bool on);
+
+/* Guests stop into a debugger by writing MAGIC_BREAK_VALUE to this port
+ * (Bochs' debugger port and value); without a debugger it does nothing. */
+#define MAGIC_BREAK_PORT  0x8a00
+#define MAGIC_BREAK_VALUE 0x8ae0
+
+/* Allocate RAM, choose and create the backend, set up the devices.  The
+ * console sink receives the guest's UART output; in_fd feeds its input.
+ * 0, or -1 with a message in err (exit status hint in *status). */
+int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink console, int in_fd,
+              char *err, size_t errlen);
+
+/* Clear RAM, load the image, reset the vCPU to the image's entry point.
+ * 0, or -1 with a message in err. */
+int vm_reset(struct vm *vm, char *err, size_t errlen);
+
+void vm_destroy(struct vm *vm);
+
+/* Guest-physical RAM access for the debugger and devices: 0, or -EFAULT if
+ * any byte of the range is outside RAM. */
+int vm_read_ram(struct vm *vm, uint64_t gpa, void *buf, uint64_t len);
+int vm_write_ram(struct vm *vm, uint64_t gpa, const void *buf, uint64_t len);
+
+#endif

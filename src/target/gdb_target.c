@@ -325,19 +325,19 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		return true;
 	case RUN_STOP_REQUEST:
-		if (t->vm->stop_request == VM_STOP_MAGIC) {
+		if (res->stop.kind == RUN_STOP_MAGIC) {
 			set_stop(t, stop, TARGET_STOP_MAGIC, GDB_SIGTRAP);
 			stop->why = "guest magic breakpoint (port 0x8a00)\n";
-		} else if (t->vm->stop_request == VM_STOP_HYPERCALL) {
+		} else if (res->stop.kind == RUN_STOP_HYPERCALL) {
 			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
-			const char *name = hypercall_name(t->vm->stop_hypercall);
+			const char *name = hypercall_name(res->stop.hypercall);
 			snprintf(t->why, sizeof(t->why), "hypercall catchpoint: %#x (%s)\n",
-			         t->vm->stop_hypercall, name ? name : "unknown");
+			         res->stop.hypercall, name ? name : "unknown");
 			stop->why = t->why;
 		} else {
 			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
 			snprintf(t->why, sizeof(t->why), "port catchpoint: port %#x\n",
-			         t->vm->stop_port);
+			         res->stop.port);
 			stop->why = t->why;
 		}
 		return true;
@@ -394,12 +394,12 @@ static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *
 		res = (struct run_result){.outcome = RUN_ERROR, .error = r};
 		stopped = classify(t, &res, true, stop);
 	} else {
-		t->vm->stepping = true;
+		t->watch.stepping = true;
 		do {
 			run_once(t, &res);
 			stopped = classify(t, &res, true, stop);
 		} while (!stopped && res.outcome == RUN_INTERRUPTED);
-		t->vm->stepping = false;
+		t->watch.stepping = false;
 	}
 	if (bp)
 		debug_repatch(&t->dbg, bp);
@@ -466,7 +466,8 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 		set_stop(t, stop, TARGET_STOP_EXITED, 0);
 		return 0;
 	}
-	t->vm->debugger_attached = true;
+	t->watch.magic_break = true;
+	t->vm->watch = &t->watch;
 	if (take_interrupt(t)) {
 		/* Ctrl-C landed after the last stop: it is this resume's answer. */
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
@@ -531,7 +532,7 @@ static void clear_debug(struct gdb_target *t)
 	gdb_target_settle(t);
 	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
 	debug_forget_applied(&t->dbg);
-	t->vm->debugger_attached = false;
+	t->vm->watch = NULL; /* a detached guest stops for nobody */
 }
 
 static void kill_guest(void *ctx)
@@ -586,6 +587,8 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	t->vm = vm;
 	t->primary = vm->vcpu;
 	t->halt = halt;
+	t->watch.magic_break = true;
+	vm->watch = &t->watch; /* catchpoints count from the first command on */
 	bool kvm = vcpu_is_kvm(vm->vcpu);
 	struct vcpu_caps caps = vm->vcpu->caps;
 	if (kvm) {
@@ -609,4 +612,6 @@ void gdb_target_free(struct gdb_target *t)
 	debug_free(&t->dbg);
 	vcpu_destroy(t->emu);
 	t->emu = NULL;
+	free(t->watch.port_catch);
+	t->watch.port_catch = NULL;
 }

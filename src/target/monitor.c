@@ -157,11 +157,11 @@ static int cmd_catch_port(struct gdb_target *t, const char *args, struct text *o
 	bits = !strcmp(dir, "in") ? 1 : !strcmp(dir, "out") ? 2 : !strcmp(dir, "any") ? 3 : 0;
 	if (!bits)
 		goto usage;
-	if (!t->vm->port_catch && !(t->vm->port_catch = calloc(65536, 1))) {
+	if (!t->watch.port_catch && !(t->watch.port_catch = calloc(65536, 1))) {
 		say(o, "out of memory\n");
 		return -ENOMEM;
 	}
-	t->vm->port_catch[port] |= bits;
+	t->watch.port_catch[port] |= bits;
 	vm_console_queue_update(t->vm); /* catchpoints see every write */
 	say(o, "the guest stops on %s port %#x\n",
 	    bits == 3   ? "any access to"
@@ -178,8 +178,8 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 {
 	unsigned port;
 	if (!strcmp(args, "all")) {
-		free(t->vm->port_catch);
-		t->vm->port_catch = NULL;
+		free(t->watch.port_catch);
+		t->watch.port_catch = NULL;
 		vm_console_queue_update(t->vm); /* catchpoints see every write */
 		say(o, "no port catchpoints\n");
 		return 0;
@@ -188,8 +188,8 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 		say(o, "usage: monitor uncatch-port PORT|all\n");
 		return -EINVAL;
 	}
-	if (t->vm->port_catch)
-		t->vm->port_catch[port] = 0;
+	if (t->watch.port_catch)
+		t->watch.port_catch[port] = 0;
 	vm_console_queue_update(t->vm); /* catchpoints see every write */
 	say(o, "port %#x is no longer caught\n", port);
 	return 0;
@@ -199,8 +199,8 @@ static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
 	unsigned n = 0;
-	for (unsigned p = 0; t->vm->port_catch && p < 65536; p++) {
-		uint8_t b = t->vm->port_catch[p];
+	for (unsigned p = 0; t->watch.port_catch && p < 65536; p++) {
+		uint8_t b = t->watch.port_catch[p];
 		if (b) {
 			say(o, "port %#06x: %s\n", p, b == 3 ? "any" : b == 1 ? "in" : "out");
 			n++;
@@ -216,7 +216,7 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 	char *end;
 	unsigned long nr = strtoul(args, &end, 0);
 	if (!*args || !strcmp(args, "any")) {
-		t->vm->hypercall_catch = ~0u;
+		t->watch.hypercall_catch = ~0u;
 		say(o, "the guest stops after every hypercall\n");
 		return 0;
 	}
@@ -224,7 +224,7 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 		say(o, "usage: monitor catch-hypercall [NR|any]\n");
 		return -EINVAL;
 	}
-	t->vm->hypercall_catch = (uint32_t)nr + 1;
+	t->watch.hypercall_catch = (uint32_t)nr + 1;
 	const char *name = hypercall_name((uint32_t)nr);
 	say(o, "the guest stops after hypercall %#lx (%s)\n", nr, name ? name : "unknown");
 	return 0;
@@ -233,7 +233,7 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 static int cmd_uncatch_hypercall(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
-	t->vm->hypercall_catch = 0;
+	t->watch.hypercall_catch = 0;
 	say(o, "no hypercall catchpoint\n");
 	return 0;
 }

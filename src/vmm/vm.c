@@ -13,24 +13,22 @@
 #include "cpu/emu.h"
 #include "vmm/hypercall.h"
 #include "kvm/kvm.h"
+#include "vmm/runloop.h"
 #include "vmm/vm.h"
 
 #define FLUSH_SIGNAL    SIGUSR2
 #define DEADLINE_SIGNAL SIGRTMIN
 
+/* The magic-breakpoint port: the run loop stops on its writes when a
+ * debugger asks (run_watch.magic_break); as a device it is write-only. */
 static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                         unsigned size, bool is_write)
 {
+	(void)opaque;
 	(void)vcpu;
 	(void)port;
-	struct vm *vm = opaque;
-	if (!is_write) {
+	if (!is_write)
 		memset(data, 0xff, size);
-		return;
-	}
-	uint32_t v = data[0] | (size > 1 ? (uint32_t)data[1] << 8 : 0);
-	if (v == MAGIC_BREAK_VALUE && vm->debugger_attached)
-		vm->stop_request = VM_STOP_MAGIC;
 }
 
 /* The hypercall port: the call itself is served by the run loop once the
@@ -83,7 +81,8 @@ int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
 
 void vm_console_queue_update(struct vm *vm)
 {
-	bool caught = vm->port_catch && (vm->port_catch[COM1_BASE] & 2);
+	bool caught = vm->watch && vm->watch->port_catch &&
+	              (vm->watch->port_catch[COM1_BASE] & RUN_CATCH_WRITE);
 	bool on = vm->com1_writes >= COM1_QUEUE_AFTER && !vm->cfg.verbose && !caught;
 	if (!vcpu_is_kvm(vm->vcpu) || on == vm->console_coalesced)
 		return;
@@ -160,7 +159,7 @@ void vm_kick_served(struct vm *vm)
 
 void vm_flush_timer_arm(struct vm *vm, bool on)
 {
-	if (!vm->console_coalesced || !vm->flush_timer || vm->stepping)
+	if (!vm->console_coalesced || !vm->flush_timer || (vm->watch && vm->watch->stepping))
 		return;
 	struct itimerspec its = {0};
 	if (on)
@@ -277,7 +276,6 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set the vCPU state: %s", strerror(-r));
 		return -1;
 	}
-	vm->stop_request = VM_STOP_NONE;
 	vm->exit_status = 0;
 	vm->halted = false;
 	return 0;
@@ -300,7 +298,6 @@ void vm_destroy(struct vm *vm)
 	vm->wake_fd = -1;
 	free(vm->stats.port_reads);
 	free(vm->stats.port_writes);
-	free(vm->port_catch);
 }
 
 static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)

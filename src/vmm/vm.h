@@ -36,8 +36,8 @@ struct vm_stats {
 	uint64_t mmio_reads, mmio_writes;
 };
 
-/* What the guest asked of a debugger through the device table. */
-enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT, VM_STOP_HYPERCALL };
+
+struct run_watch;
 
 struct vm {
 	struct vm_config cfg;
@@ -50,14 +50,10 @@ struct vm {
 	struct loaded_image image;
 	char accel_note[300]; /* why this backend runs, for stderr and monitor */
 
-	bool debugger_attached; /* the magic breakpoint port stops only then */
-	enum vm_stop_request stop_request;
-	uint16_t stop_port;     /* VM_STOP_PORT: which port */
-	uint8_t *port_catch;    /* per port: bit 0 catch reads, bit 1 writes */
+	struct run_watch *watch; /* a debugger's catchpoints and stepping, or NULL */
 	unsigned mmio_reports;  /* unassigned accesses reported so far */
 	bool console_coalesced; /* COM1 output queued by KVM: vm_console_queue_update */
 	void *flush_timer;      /* timer_t: kicks the vCPU so queued output shows */
-	bool stepping;          /* a debugger single-step: no flush timer needed */
 	bool ram_used;          /* RAM may be non-zero: a reset must clear it */
 	bool running;           /* inside runloop_run() */
 	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
@@ -66,8 +62,6 @@ struct vm {
 	int kicked;               /* vm_kick() since the vCPU last returned INTR (__atomic) */
 	bool hypercall_pending;   /* the hypercall port was written: serve it */
 	bool hypercall_unknown_noted;
-	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */
-	uint32_t stop_hypercall;  /* VM_STOP_HYPERCALL: which function */
 	int exit_status;          /* RUN_EXITED: the status the guest asked for */
 	bool halted;              /* in hlt with IF = 1: waiting for an interrupt */
 	bool irq_window;          /* an interrupt-window exit is requested */

@@ -56,7 +56,7 @@ static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 {
 	for (;;) {
 		struct run_result res;
-		char what[200];
+		char what[200], reason[160];
 		runloop_run(vm, &res);
 		fflush(stdout);
 		switch (res.outcome) {
@@ -74,11 +74,8 @@ static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 			return EXIT_TIMEOUT;
 		case RUN_DEBUG:
 		case RUN_FAULT:
-			runloop_describe_exit(&res.exit, what, sizeof(what));
-			if (res.exit.reason == VCPU_EXIT_SHUTDOWN)
-				snprintf(what, sizeof(what), "guest shut down (triple fault)");
-			else
-				strcat(what, ": guest stopped");
+			report_fault_reason(&res.exit, reason, sizeof(reason));
+			snprintf(what, sizeof(what), "guest stopped: %s", reason);
 			report_stop(vm->vcpu, what);
 			return EXIT_GUEST_FAULT;
 		case RUN_ERROR:

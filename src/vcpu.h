@@ -167,6 +167,9 @@ struct vcpu_debug {
 	bool sw_breakpoints; /* trap int3 into the debugger (KVM_GUESTDBG_USE_SW_BP) */
 };
 
+/* x86 has four debug address registers, DR0-DR3. */
+#define VCPU_DEBUG_REGS 4
+
 /* What a backend can do, probed once.  UINT32_MAX means "no limit". */
 struct vcpu_caps {
 	const char *backend;          /* "kvm" or "emu" */

@@ -6,9 +6,17 @@
 
 enum { JMP_FAULT = 1, JMP_EXIT = 2 };
 
+/* cpu_unsupported()'s detail for an instruction that would queue more exits
+ * than MAX_PENDING (none known: it used to overwrite the last one). */
+#define DETAIL_EXIT_QUEUE_FULL 0xe0e0e0e0u
+
 struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason)
 {
-	struct pending_exit *p = &c->pend[c->pend_n < MAX_PENDING ? c->pend_n++ : MAX_PENDING - 1];
+	if (c->pend_n >= MAX_PENDING) {
+		c->pend_n = c->pend_mark; /* drop this instruction's exits, then fail it */
+		cpu_unsupported(c, DETAIL_EXIT_QUEUE_FULL);
+	}
+	struct pending_exit *p = &c->pend[c->pend_n++];
 	memset(p, 0, sizeof(*p));
 	p->exit.reason = reason;
 	c->stop = 1;

@@ -450,7 +450,7 @@ static void exit_debug(struct vcpu_kvm *k, struct vcpu_exit *e)
 		return;
 	}
 	e->debug.kind = VCPU_DEBUG_STEP;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < VCPU_DEBUG_REGS; i++) {
 		if (!(d->dr6 & (1u << i)))
 			continue;
 		if (k->dr_is_watch & (1u << i)) {
@@ -825,11 +825,12 @@ static const struct vcpu_ops kvm_vcpu_ops = {
     .destroy = kvm_destroy,
 };
 
-static void install_kick_handler(void)
+static int install_kick_handler(void)
 {
 	struct sigaction sa = {.sa_handler = kick_handler};
 	sigemptyset(&sa.sa_mask);
-	sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART: KVM_RUN must see EINTR */
+	/* no SA_RESTART: KVM_RUN must see EINTR */
+	return sigaction(KICK_SIGNAL, &sa, NULL) < 0 ? -errno : 0;
 }
 
 static int map_run_area(struct vcpu_kvm *k, char *err, size_t errlen)
@@ -900,11 +901,16 @@ struct vcpu *kvm_vcpu_new(uint8_t *ram, uint64_t ram_size, bool probe, char *err
 		snprintf(err, errlen, "setting the vCPU's reset state failed: %s", strerror(-r));
 		goto fail;
 	}
-	install_kick_handler();
+	r = install_kick_handler();
+	if (r < 0) {
+		snprintf(err, errlen, "installing the vCPU kick signal handler failed: %s",
+		         strerror(-r));
+		goto fail;
+	}
 	k->vcpu.caps = (struct vcpu_caps){
 	    .backend = "kvm",
-	    .max_breakpoints = 4,
-	    .max_watchpoints = 4,
+	    .max_breakpoints = VCPU_DEBUG_REGS,
+	    .max_watchpoints = VCPU_DEBUG_REGS,
 	    /* Until kvm_probe_debug() says otherwise, assume the worst. */
 	    .watchpoints_fire = false,
 	    .sw_breakpoints_trap = false,

@@ -40,7 +40,7 @@ struct vcpu_kvm {
 	bool singlestep;      /* KVM_GUESTDBG_SINGLESTEP is on */
 	bool step_after_io;   /* the step's instruction exited for IO/MMIO */
 	uint32_t dr_is_watch; /* bit i: debug register i is a watchpoint */
-	struct vcpu_watchpoint dr_watch[4];
+	struct vcpu_watchpoint dr_watch[VCPU_DEBUG_REGS];
 };
 
 struct vcpu_kvm *to_kvm(struct vcpu *v);

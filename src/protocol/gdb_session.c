@@ -551,9 +551,6 @@ static int handle_event(struct gdbstub *s, enum rsp_event ev)
 	case ACT_KILL:
 		send_reply(s);
 		return GDBSTUB_END_KILL;
-	case ACT_KILL_SILENT:
-		stub_flush_ack(s);
-		return GDBSTUB_END_KILL;
 	case ACT_TERMINATED:
 		send_reply(s);
 		return GDBSTUB_END_TERMINATED;

@@ -39,8 +39,6 @@ struct monitor_cmd {
 	monitor_fn fn;
 };
 
-static const struct monitor_cmd commands[];
-
 static int cmd_help(struct gdb_target *t, const char *args, struct text *o);
 
 static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
@@ -95,18 +93,26 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 	say(o, "backend: %s\n", t->vm->accel_note);
 	if (t->probe_summary)
 		say(o, "KVM debug probe: %s\n", t->probe_summary);
-	say(o, "breakpoints: %s\n",
-	    !t->dbg.kvm ? "any number, native"
-	    : c->sw_breakpoints_trap
-	        ? "break: int3 patches; hbreak: 4 debug registers, then int3 patches"
-	        : "4 debug registers, then hlt patches (int3 does not trap on this host)");
-	say(o, "watchpoints: %s\n",
-	    !t->dbg.kvm ? "any number, read/write/access, native"
-	    : c->watchpoints_fire
-	        ? "write/access: debug registers (aligned 1/2/4/8 bytes, 4 in all); read, "
-	          "unaligned or more: the built-in CPU runs the guest while they are set"
-	        : "the built-in CPU runs the guest while any is set (data breakpoints do not "
-	          "fire on this host)");
+	if (!t->dbg.kvm)
+		say(o, "breakpoints: any number, native\n");
+	else if (c->sw_breakpoints_trap)
+		say(o, "breakpoints: break: int3 patches; hbreak: %u debug registers, then int3 "
+		       "patches\n",
+		    c->max_breakpoints);
+	else
+		say(o, "breakpoints: %u debug registers, then hlt patches (int3 does not trap on "
+		       "this host)\n",
+		    c->max_breakpoints);
+	if (!t->dbg.kvm)
+		say(o, "watchpoints: any number, read/write/access, native\n");
+	else if (c->watchpoints_fire)
+		say(o, "watchpoints: write/access: debug registers (aligned 1/2/4/8 bytes, %u in "
+		       "all); read, unaligned or more: the built-in CPU runs the guest while they "
+		       "are set\n",
+		    c->max_watchpoints);
+	else
+		say(o, "watchpoints: the built-in CPU runs the guest while any is set (data "
+		       "breakpoints do not fire on this host)\n");
 	say(o, "the guest last ran on: %s%s\n",
 	    t->vm->vcpu == t->primary ? "" : "the built-in CPU standing in for ",
 	    vcpu_is_kvm(t->primary) ? "KVM"

@@ -194,7 +194,6 @@ static int apply_option(struct options *o, int c, const char *arg)
 			return -1;
 		}
 		o->gdb = GDB_TCP;
-		o->port_given = true;
 		return 0;
 	case OPT_LISTEN:
 		if (net_parse_hostport(arg, o->listen_host, sizeof(o->listen_host), &o->port, 1) <
@@ -203,7 +202,6 @@ static int apply_option(struct options *o, int c, const char *arg)
 			return -1;
 		}
 		o->gdb = GDB_TCP;
-		o->port_given = true;
 		return 0;
 	case OPT_GDB:
 		if (parse_choice("gdb", arg, gdb_choices, &v) < 0)

@@ -164,7 +164,9 @@ void vm_flush_timer_arm(struct vm *vm, bool on)
 	struct itimerspec its = {0};
 	if (on)
 		its.it_value.tv_nsec = its.it_interval.tv_nsec = 20 * 1000 * 1000;
-	timer_settime(*(timer_t *)vm->flush_timer, 0, &its, NULL);
+	if (timer_settime(*(timer_t *)vm->flush_timer, 0, &its, NULL) < 0) {
+		/* queued output then shows at the guest's next exit */
+	}
 }
 
 struct vcpu *vm_create_emu_vcpu(struct vm *vm)

@@ -24,6 +24,11 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size);
  * reads there still see RAM: nothing runs code from a device page. */
 void emu_vcpu_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
 
+/* Make vcpu_run() return VCPU_EXIT_INTR at the instruction boundary where
+ * emu_vcpu_instructions() reaches limit (UINT64_MAX: never): how a clock
+ * driven by the instruction count stops the guest at its next deadline. */
+void emu_vcpu_set_icount_limit(struct vcpu *vcpu, uint64_t limit);
+
 /* Guest instructions retired so far (a rep string instruction counts once
  * per run slice it executes in).  For benchmarks and statistics. */
 uint64_t emu_vcpu_instructions(struct vcpu *vcpu);

@@ -84,7 +84,9 @@ static inline struct insn *lookup(struct cpu *c, uint32_t lin)
 /* Up to FAST_BATCH instructions with no debug checks at all. */
 static void exec_fast(struct cpu *c)
 {
-	unsigned n = FAST_BATCH;
+	uint64_t left = c->icount_limit - c->icount; /* > 0: the caller checked */
+	unsigned batch = left < FAST_BATCH ? (unsigned)left : FAST_BATCH;
+	unsigned n = batch;
 
 	c->stop = 0;
 	do {
@@ -93,7 +95,7 @@ static void exec_fast(struct cpu *c)
 		i->op(c, i);
 		c->eip = c->next_eip;
 	} while (--n && !c->stop);
-	c->icount += FAST_BATCH - n;
+	c->icount += batch - n;
 	if (unlikely(c->inhibit))
 		c->inhibit = 1; /* the batch ended at the STI / MOV SS / POP SS */
 }
@@ -341,6 +343,10 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		if (!c->replay_n && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&c->kicked, 0, __ATOMIC_RELAXED);
 			cpu_queue_exit(c, VCPU_EXIT_INTR);
+			break;
+		}
+		if (unlikely(c->icount >= c->icount_limit) && !c->replay_n) {
+			cpu_queue_exit(c, VCPU_EXIT_INTR); /* the clock's next deadline */
 			break;
 		}
 		if (unlikely(c->irq_pending | c->irq_window) && !c->replay_n && irq_check(c))

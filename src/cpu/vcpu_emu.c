@@ -172,6 +172,7 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	if (!c)
 		return NULL;
 	c->vcpu.ops = &emu_ops;
+	c->icount_limit = UINT64_MAX;
 	c->vcpu.caps = (struct vcpu_caps){
 	    .backend = "emu",
 	    .max_breakpoints = UINT32_MAX,
@@ -199,6 +200,11 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	vcpu_state_reset(&st);
 	emu_set_state(&c->vcpu, &st);
 	return &c->vcpu;
+}
+
+void emu_vcpu_set_icount_limit(struct vcpu *v, uint64_t limit)
+{
+	cpu_of(v)->icount_limit = limit;
 }
 
 uint64_t emu_vcpu_instructions(struct vcpu *v)

@@ -31,6 +31,10 @@ void options_usage(FILE *f)
 	      "      --stats            print exit counts by reason and port at the end\n"
 	      "      --clock TIME       start the guest's clocks at TIME (UTC), e.g.\n"
 	      "                         2000-01-01T00:00:00, instead of the host's time\n"
+	      "      --icount NS        drive the guest's clocks from the instruction count\n"
+	      "                         (NS virtual ns per instruction; the built-in CPU):\n"
+	      "                         timer interrupts come at the same instructions\n"
+	      "                         every run\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          the version\n"
 	      "\n"
@@ -112,7 +116,7 @@ static const struct choice console_choices[] = {
 static const struct choice gdb_choices[] = {{"stdio", GDB_STDIO}, {NULL, 0}};
 
 enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE,
-                 OPT_CLOCK };
+                 OPT_CLOCK, OPT_ICOUNT };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -127,6 +131,7 @@ static const struct option long_options[] = {
     {"stats", no_argument, NULL, OPT_STATS},
     {"once", no_argument, NULL, OPT_ONCE},
     {"clock", required_argument, NULL, OPT_CLOCK},
+    {"icount", required_argument, NULL, OPT_ICOUNT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -168,6 +173,20 @@ static int parse_clock(const char *s, int64_t *epoch_ns)
 		return -1;
 	}
 	*epoch_ns = (int64_t)t * 1000000000;
+	return 0;
+}
+
+static int parse_icount(const char *s, uint64_t *ns)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 1 || v > 1000000) {
+		fprintf(stderr, "kvm-gdbstub: --icount '%s': give 1 to 1000000 ns per instruction\n",
+		        s);
+		return -1;
+	}
+	*ns = v;
 	return 0;
 }
 
@@ -245,6 +264,8 @@ static int apply_option(struct options *o, int c, const char *arg)
 	case OPT_CLOCK:
 		o->vm.fixed_clock = true;
 		return parse_clock(arg, &o->vm.clock_epoch_ns);
+	case OPT_ICOUNT:
+		return parse_icount(arg, &o->vm.icount_ns);
 	case 'h':
 		o->help = true;
 		return 0;
@@ -278,5 +299,9 @@ int options_parse(struct options *o, int argc, char **argv)
 		return -1;
 	}
 	o->vm.image_path = argv[optind];
+	if (o->vm.icount_ns && o->vm.accel == ACCEL_KVM) {
+		fputs("kvm-gdbstub: --icount needs the built-in CPU: not with --accel kvm\n", stderr);
+		return -1;
+	}
 	return 0;
 }

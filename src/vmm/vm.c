@@ -67,15 +67,32 @@ static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
 	return ms > 1000 ? 1000 : (int)ms; /* re-check at least every second */
 }
 
+/* --icount: virtual time is the instruction count times cfg.icount_ns,
+ * plus the time skipped while the CPU idled (nothing ran then). */
+static uint64_t icount_now(void *opaque)
+{
+	const struct vm *vm = opaque;
+	return emu_vcpu_instructions(vm->vcpu) * vm->cfg.icount_ns + vm->idle_skipped_ns;
+}
+
 int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
 {
 	struct pollfd p[2] = {{.fd = vm->wake_fd, .events = POLLIN},
 	                      {.fd = input_fd, .events = POLLIN}};
 	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
 		return 1;
+	if (vm->cfg.icount_ns && deadline != VCLOCK_NEVER) {
+		/* Nothing runs until the deadline: jump there, the same way
+		 * every time, instead of sleeping through it. */
+		uint64_t now = vclock_now(&vm->board.clock);
+		if (deadline > now)
+			vm->idle_skipped_ns += deadline - now;
+		return 0;
+	}
 	if (vm->uart.out.flush)
 		vm->uart.out.flush(vm->uart.out.ctx); /* output before sleeping */
-	(void)poll(p, input_fd >= 0 ? 2 : 1, poll_timeout_ms(vm, deadline));
+	int timeout = vm->cfg.icount_ns ? -1 : poll_timeout_ms(vm, deadline);
+	(void)poll(p, input_fd >= 0 ? 2 : 1, timeout);
 	return __atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST);
 }
 
@@ -134,8 +151,24 @@ static void delete_vm_timer(void **timer)
 	}
 }
 
+/* --icount: stop the built-in CPU at the instruction where virtual time
+ * reaches deadline. */
+static void icount_limit_arm(struct vm *vm, uint64_t deadline)
+{
+	uint64_t limit = UINT64_MAX;
+	if (deadline != VCLOCK_NEVER) {
+		uint64_t run_ns = deadline > vm->idle_skipped_ns ? deadline - vm->idle_skipped_ns : 0;
+		limit = (run_ns + vm->cfg.icount_ns - 1) / vm->cfg.icount_ns;
+	}
+	emu_vcpu_set_icount_limit(vm->vcpu, limit);
+}
+
 void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
 {
+	if (vm->cfg.icount_ns) {
+		icount_limit_arm(vm, deadline);
+		return;
+	}
 	if (deadline == vm->deadline_armed || !vm->deadline_timer)
 		return;
 	struct itimerspec its = {0};
@@ -180,7 +213,9 @@ struct vcpu *vm_create_emu_vcpu(struct vm *vm)
 static int create_backend(struct vm *vm, char *err, size_t errlen)
 {
 	char why[256] = "";
-	if (vm->cfg.accel != ACCEL_EMU) {
+	if (vm->cfg.icount_ns)
+		snprintf(why, sizeof(why), "--icount counts its instructions");
+	if (vm->cfg.accel != ACCEL_EMU && !vm->cfg.icount_ns) {
 		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
 		if (vm->vcpu && kvm_map_hole(vm->vcpu, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0) {
 			vcpu_destroy(vm->vcpu);
@@ -226,6 +261,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	if (create_backend(vm, err, errlen) < 0)
 		return -1;
 	int64_t epoch = cfg->fixed_clock ? cfg->clock_epoch_ns : vclock_host_wall_ns();
+
 	uart_init(&vm->uart, console, in_fd);
 	if (pc_board_init(&vm->board, vm->ram_size, epoch) < 0 ||
 	    uart_register(&vm->uart, &vm->board.bus) < 0 ||
@@ -235,6 +271,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
+	if (cfg->icount_ns) /* options.c made sure it is the built-in CPU */
+		vclock_set_source(&vm->board.clock, icount_now, vm);
 	if (vcpu_is_kvm(vm->vcpu) && create_vm_timer(vm, FLUSH_SIGNAL, &vm->flush_timer) < 0)
 		vm->flush_timer = NULL; /* queued output then shows at the next exit */
 	vm->deadline_armed = VCLOCK_NEVER;

@@ -24,6 +24,7 @@ struct vm_config {
 	bool stats;
 	bool fixed_clock;       /* --clock: the guest's time starts at clock_epoch_ns */
 	int64_t clock_epoch_ns; /* Unix time in ns */
+	uint64_t icount_ns;     /* --icount: virtual ns per instruction (built-in CPU), 0 = off */
 };
 
 struct vm_stats {
@@ -67,6 +68,7 @@ struct vm {
 	bool irq_window;          /* an interrupt-window exit is requested */
 	void *deadline_timer;     /* timer_t: kicks the vCPU at the next device deadline */
 	uint64_t deadline_armed;  /* virtual time it is armed for, VCLOCK_NEVER = off */
+	uint64_t idle_skipped_ns; /* --icount: virtual time jumped over while idle */
 	struct vcpu *stand_in;    /* built-in CPU for what KVM cannot emulate, lazily */
 };
 

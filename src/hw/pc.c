@@ -42,3 +42,24 @@ void pc_board_destroy(struct pc_board *b)
 {
 	bus_destroy(&b->bus);
 }
+
+void pc_board_save(const struct pc_board *b, struct pc_board_state *s)
+{
+	s->pic = b->pic.state;
+	s->pit = b->pit.state;
+	s->cmos = b->cmos.s;
+	s->rtc = b->rtc.s;
+}
+
+void pc_board_restore(struct pc_board *b, const struct pc_board_state *s)
+{
+	b->pic.state = s->pic;
+	b->pit.state = s->pit;
+	b->cmos.s = s->cmos;
+	b->rtc.s = s->rtc;
+	/* IRQ lines first reach the PIC, whose INTR is then recomputed. */
+	pit_post_load(&b->pit);
+	cmos_resync(&b->cmos);
+	goldfish_rtc_resync(&b->rtc);
+	pic_post_load(&b->pic);
+}

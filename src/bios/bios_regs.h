@@ -84,4 +84,14 @@ struct bios_mem {
 	int (*write)(void *ctx, uint32_t gpa, const void *buf, uint32_t len);
 };
 
+/* Guest RAM that is one host buffer: physical 0 to size - 1 (callers with
+ * 4 GiB or more pass 0xFFFFFFFF). */
+struct bios_ram {
+	uint8_t *base;
+	uint32_t size;
+};
+
+/* A bios_mem over ram, which must outlive it: bounds-checked memcpy. */
+struct bios_mem bios_mem_over(struct bios_ram *ram);
+
 #endif

@@ -84,7 +84,7 @@ static uint8_t move(struct int13 *s, struct disk *d, enum xfer op, uint64_t lba,
 
 	if (n == 0 || op == XFER_SEEK)
 		return INT13_OK;
-	if (op != XFER_VERIFY && gpa + len > (1ull << 32))
+	if (op != XFER_VERIFY && gpa > (1ull << 32) - len) /* overflow-safe */
 		return INT13_EPARAM;
 	if (op == XFER_WRITE) {
 		if (s->mem.read(s->mem.ctx, (uint32_t)gpa, s->bounce, len) < 0)
@@ -139,21 +139,6 @@ static void chs_access(struct int13 *s, struct bios_regs *r, struct disk *d, enu
 	uint8_t status = transfer(s, d, op, lba, count, gpa, floppy_dl(r), &done);
 	bios_set_lo(&r->eax, (uint8_t)done);
 	finish(s, r, status);
-}
-
-static void svc_read(struct int13 *s, struct bios_regs *r, struct disk *d)
-{
-	chs_access(s, r, d, XFER_READ);
-}
-
-static void svc_write(struct int13 *s, struct bios_regs *r, struct disk *d)
-{
-	chs_access(s, r, d, XFER_WRITE);
-}
-
-static void svc_verify(struct int13 *s, struct bios_regs *r, struct disk *d)
-{
-	chs_access(s, r, d, XFER_VERIFY);
 }
 
 /* AH=05: CH cylinder (8 bits, as SeaBIOS), DH head, AL sectors/track. */
@@ -223,26 +208,6 @@ static void ext_access(struct int13 *s, struct bios_regs *r, struct disk *d, enu
 	put_le(moved, done, 2);
 	s->mem.write(s->mem.ctx, addr + 2, moved, 2); /* the DAP was readable */
 	finish(s, r, status);
-}
-
-static void svc_ext_read(struct int13 *s, struct bios_regs *r, struct disk *d)
-{
-	ext_access(s, r, d, XFER_READ);
-}
-
-static void svc_ext_write(struct int13 *s, struct bios_regs *r, struct disk *d)
-{
-	ext_access(s, r, d, XFER_WRITE);
-}
-
-static void svc_ext_verify(struct int13 *s, struct bios_regs *r, struct disk *d)
-{
-	ext_access(s, r, d, XFER_VERIFY);
-}
-
-static void svc_ext_seek(struct int13 *s, struct bios_regs *r, struct disk *d)
-{
-	ext_access(s, r, d, XFER_SEEK);
 }
 
 static void svc_edd_check(struct int13 *s, struct bios_regs *r, struct disk *d)
@@ -374,38 +339,42 @@ static void svc_hw_config(struct int13 *s, struct bios_regs *r, struct disk *d)
 }
 
 typedef void service_fn(struct int13 *s, struct bios_regs *r, struct disk *d);
+typedef void access_fn(struct int13 *s, struct bios_regs *r, struct disk *d, enum xfer op);
 
 enum { ON_FLOPPY = 1, ON_DISK = 2, ON_BOTH = 3 };
 
+/* A service is fn, or access with op (the sector transfers). */
 static const struct service {
 	service_fn *fn;
 	uint8_t on;
+	access_fn *access;
+	enum xfer op;
 } services[256] = {
-    [0x00] = {svc_success, ON_BOTH},       /* reset */
-    [0x01] = {svc_status, ON_BOTH},        /* last status */
-    [0x02] = {svc_read, ON_BOTH},          /* read CHS */
-    [0x03] = {svc_write, ON_BOTH},         /* write CHS */
-    [0x04] = {svc_verify, ON_BOTH},        /* verify CHS */
-    [0x05] = {svc_format, ON_BOTH},        /* format track */
-    [0x08] = {svc_params, ON_BOTH},        /* drive parameters */
-    [0x09] = {svc_success, ON_DISK},       /* initialise parameters */
-    [0x0C] = {svc_success, ON_DISK},       /* seek */
-    [0x0D] = {svc_success, ON_DISK},       /* alternate reset */
-    [0x10] = {svc_success, ON_DISK},       /* drive ready */
-    [0x11] = {svc_success, ON_DISK},       /* recalibrate */
-    [0x14] = {svc_success, ON_DISK},       /* controller diagnostic */
-    [0x15] = {svc_type, ON_BOTH},          /* disk type */
-    [0x16] = {svc_change_line, ON_FLOPPY}, /* change line status */
-    [0x41] = {svc_edd_check, ON_DISK},     /* extensions present? */
-    [0x42] = {svc_ext_read, ON_DISK},      /* extended read */
-    [0x43] = {svc_ext_write, ON_DISK},     /* extended write */
-    [0x44] = {svc_ext_verify, ON_DISK},    /* extended verify */
-    [0x45] = {svc_success, ON_DISK},       /* lock/unlock: fixed disk */
-    [0x46] = {svc_eject, ON_DISK},         /* eject: not removable */
-    [0x47] = {svc_ext_seek, ON_DISK},      /* extended seek */
-    [0x48] = {svc_edd_params, ON_DISK},    /* extended parameters */
-    [0x49] = {svc_success, ON_DISK},       /* media changed? never */
-    [0x4E] = {svc_hw_config, ON_DISK},     /* hardware configuration */
+    [0x00] = {svc_success, ON_BOTH},                   /* reset */
+    [0x01] = {svc_status, ON_BOTH},                    /* last status */
+    [0x02] = {NULL, ON_BOTH, chs_access, XFER_READ},   /* read CHS */
+    [0x03] = {NULL, ON_BOTH, chs_access, XFER_WRITE},  /* write CHS */
+    [0x04] = {NULL, ON_BOTH, chs_access, XFER_VERIFY}, /* verify CHS */
+    [0x05] = {svc_format, ON_BOTH},                    /* format track */
+    [0x08] = {svc_params, ON_BOTH},                    /* drive parameters */
+    [0x09] = {svc_success, ON_DISK},                   /* initialise parameters */
+    [0x0C] = {svc_success, ON_DISK},                   /* seek */
+    [0x0D] = {svc_success, ON_DISK},                   /* alternate reset */
+    [0x10] = {svc_success, ON_DISK},                   /* drive ready */
+    [0x11] = {svc_success, ON_DISK},                   /* recalibrate */
+    [0x14] = {svc_success, ON_DISK},                   /* controller diagnostic */
+    [0x15] = {svc_type, ON_BOTH},                      /* disk type */
+    [0x16] = {svc_change_line, ON_FLOPPY},             /* change line status */
+    [0x41] = {svc_edd_check, ON_DISK},                 /* extensions present? */
+    [0x42] = {NULL, ON_DISK, ext_access, XFER_READ},   /* extended read */
+    [0x43] = {NULL, ON_DISK, ext_access, XFER_WRITE},  /* extended write */
+    [0x44] = {NULL, ON_DISK, ext_access, XFER_VERIFY}, /* extended verify */
+    [0x45] = {svc_success, ON_DISK},                   /* lock/unlock: fixed disk */
+    [0x46] = {svc_eject, ON_DISK},                     /* eject: not removable */
+    [0x47] = {NULL, ON_DISK, ext_access, XFER_SEEK},   /* extended seek */
+    [0x48] = {svc_edd_params, ON_DISK},                /* extended parameters */
+    [0x49] = {svc_success, ON_DISK},                   /* media changed? never */
+    [0x4E] = {svc_hw_config, ON_DISK},                 /* hardware configuration */
 };
 
 static void note_unsupported(struct int13 *s, uint8_t ah)
@@ -458,13 +427,15 @@ void int13_call(struct int13 *s, struct bios_regs *r)
 	const struct service *svc = &services[ah];
 	struct disk *d = int13_drive(s, bios_lo(r->edx));
 
-	if (!svc->fn) {
+	if (!svc->fn && !svc->access) {
 		note_unsupported(s, ah);
 		finish(s, r, INT13_EPARAM);
 	} else if (!d) {
 		finish(s, r, ah == 0x15 ? INT13_OK : INT13_EPARAM); /* AH=15: "no such drive" */
 	} else if (!(svc->on & (floppy_dl(r) ? ON_FLOPPY : ON_DISK))) {
 		finish(s, r, INT13_EPARAM);
+	} else if (svc->access) {
+		svc->access(s, r, d, svc->op);
 	} else {
 		svc->fn(s, r, d);
 	}

@@ -326,25 +326,8 @@ static struct int13 svc;
 static struct disk floppy, hard;
 static const char *floppy_path, *hard_path;
 
-static int ram_read(void *ctx, uint32_t gpa, void *buf, uint32_t len)
-{
-	(void)ctx;
-	if (gpa > RAM_SIZE || len > RAM_SIZE - gpa)
-		return -1;
-	memcpy(buf, ram + gpa, len);
-	return 0;
-}
-
-static int ram_write(void *ctx, uint32_t gpa, const void *buf, uint32_t len)
-{
-	(void)ctx;
-	if (gpa > RAM_SIZE || len > RAM_SIZE - gpa)
-		return -1;
-	memcpy(ram + gpa, buf, len);
-	return 0;
-}
-
-static const struct bios_mem ram_mem = {NULL, ram_read, ram_write};
+static struct bios_ram ram_whole = {ram, RAM_SIZE};
+static struct bios_mem ram_mem;
 
 /* Fresh RAM (0xCC everywhere, guard included, but a zeroed BDA) and the service with the
  * 1.44M floppy as drive 0 and the 300 MiB disk as 0x80, both overlays. */
@@ -834,22 +817,12 @@ static void test_unsupported(void)
 
 /* A RAM too small to hold the BDA's status bytes: the status lives on
  * in the struct, and AH=01 reports it from there. */
-#define TINY_RAM 0x400u
-
-static int tiny_read(void *ctx, uint32_t gpa, void *buf, uint32_t len)
-{
-	return gpa > TINY_RAM || len > TINY_RAM - gpa ? -1 : ram_read(ctx, gpa, buf, len);
-}
-
-static int tiny_write(void *ctx, uint32_t gpa, const void *buf, uint32_t len)
-{
-	return gpa > TINY_RAM || len > TINY_RAM - gpa ? -1 : ram_write(ctx, gpa, buf, len);
-}
+static struct bios_ram ram_tiny = {ram, 0x400};
 
 static void test_status_without_bda(void)
 {
 	rig_up();
-	svc.mem = (struct bios_mem){NULL, tiny_read, tiny_write};
+	svc.mem = bios_mem_over(&ram_tiny);
 	struct bios_regs r = int13((struct call){.ax = 0x0201, .cx = 1, .dx = 0x0000, .es = 0x30});
 	CHECK(failed(r, INT13_EPARAM)); /* 0x300 + 512 is past the tiny RAM */
 	CHECK(ram[BDA_FLOPPY_LAST_STATUS] == 0 && svc.last_status[0] == INT13_EPARAM);
@@ -864,6 +837,7 @@ static void test_status_without_bda(void)
 
 int main(void)
 {
+	ram_mem = bios_mem_over(&ram_whole);
 	floppy_path = make_image(1440 * KIB, 1440 * KIB);
 	hard_path = make_image(HD_SIZE, 2 * MIB);
 	test_geometry();

@@ -7,7 +7,6 @@
 
 #include "config.h"
 #include "target/debugger.h"
-#include "kvm/kvm.h"
 #include "vmm/options.h"
 #include "vmm/report.h"
 #include "vmm/runloop.h"
@@ -121,7 +120,7 @@ int main(int argc, char **argv)
 		vm_destroy(&vm);
 		return EXIT_HOST;
 	}
-	if (o.vm.accel == ACCEL_AUTO && !vcpu_is_kvm(vm.vcpu))
+	if (o.vm.accel == ACCEL_AUTO && vm.vcpu->caps.builtin)
 		fprintf(stderr, "kvm-gdbstub: using the %s\n", vm.accel_note);
 	int status;
 	if (vm_reset(&vm, err, sizeof(err)) < 0) {

@@ -13,6 +13,10 @@
 
 #include "vcpu.h"
 
+/* The built-in CPU's VM over guest RAM [ram, ram + ram_size): its vCPUs
+ * (vcpu_vm_create_vcpu) share the RAM.  NULL on ENOMEM. */
+struct vcpu_vm *emu_vm_create(uint8_t *ram, uint64_t ram_size);
+
 /* Create a CPU over guest RAM [ram, ram + ram_size), guest physical 0 up.
  * The buffer stays owned by the caller and must outlive the vcpu.  Accesses
  * at or above ram_size are MMIO exits.  The vcpu starts in the power-on state

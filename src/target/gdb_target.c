@@ -14,7 +14,6 @@
 #include "vmm/hypercall.h"
 #include "vmm/interrupts.h"
 #include "vmm/report.h"
-#include "kvm/kvm.h"
 #include "target/monitor.h"
 #include "vmm/runloop.h"
 
@@ -606,12 +605,13 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	t->halt = halt;
 	t->watch.magic_break = true;
 	vm->watch = &t->watch; /* catchpoints count from the first command on */
-	bool kvm = vcpu_is_kvm(vm->vcpu);
-	struct vcpu_caps caps = vm->vcpu->caps;
+	bool kvm = !vm->vcpu->caps.builtin;
 	if (kvm) {
-		t->probe_summary = kvm_probe_debug(vm->vcpu)->summary;
-		kvm_sync_regs(vm->vcpu, true);
-	} else if (pretend_vtx(&caps)) {
+		t->probe_summary = vcpu_probe_debug(vm->vcpu); /* updates its caps */
+		vcpu_debugger_attached(vm->vcpu, true);
+	}
+	struct vcpu_caps caps = vm->vcpu->caps; /* after the probe */
+	if (!kvm && pretend_vtx(&caps)) {
 		t->probe_summary = "none: the built-in CPU plays a VT-x host "
 		                   "(KVM_GDBSTUB_DEBUG_MODEL=vtx)";
 		kvm = true;

@@ -8,7 +8,6 @@
 
 #include "target/gdb_target.h"
 #include "vmm/hypercall.h"
-#include "kvm/kvm.h"
 #include "target/monitor.h"
 #include "vmm/report.h"
 
@@ -115,7 +114,7 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 		       "breakpoints do not fire on this host)\n");
 	say(o, "the guest last ran on: %s%s\n",
 	    t->vm->vcpu == t->primary ? "" : "the built-in CPU standing in for ",
-	    vcpu_is_kvm(t->primary) ? "KVM"
+	    !t->primary->caps.builtin ? "KVM"
 	    : t->dbg.kvm            ? "the built-in CPU playing KVM"
 	                            : "the built-in CPU");
 	say(o, "single-step: %s\n",

@@ -7,7 +7,6 @@
 #include "cpu/emu.h"
 #include "vmm/hypercall.h"
 #include "vmm/interrupts.h"
-#include "kvm/kvm.h"
 #include "vmm/report.h"
 #include "vmm/runloop.h"
 
@@ -290,7 +289,7 @@ static int run_on_stand_in(struct vm *vm, struct run_result *res)
 
 static int on_internal_error(struct vm *vm, struct run_result *res)
 {
-	if (res->exit.internal.suberror != EMULATION_FAILURE || !vcpu_is_kvm(vm->vcpu))
+	if (res->exit.internal.suberror != EMULATION_FAILURE || vm->vcpu->caps.builtin)
 		return RUN_FAULT;
 	return run_on_stand_in(vm, res) == 0 ? after_device_access(vm, res) : RUN_FAULT;
 }

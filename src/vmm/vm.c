@@ -101,9 +101,9 @@ void vm_console_queue_update(struct vm *vm)
 	bool caught = vm->watch && vm->watch->port_catch &&
 	              (vm->watch->port_catch[COM1_BASE] & RUN_CATCH_WRITE);
 	bool on = vm->com1_writes >= COM1_QUEUE_AFTER && !vm->cfg.verbose && !caught;
-	if (!vcpu_is_kvm(vm->vcpu) || on == vm->console_coalesced)
+	if (!vm->backend->ops->coalesce_pio || on == vm->console_coalesced)
 		return;
-	if (kvm_coalesce_pio(vm->vcpu, COM1_BASE, 1, on) == 0)
+	if (vcpu_vm_coalesce_pio(vm->backend, COM1_BASE, 1, on) == 0)
 		vm->console_coalesced = on;
 	if (on && vm->running)
 		vm_flush_timer_arm(vm, true); /* from now on output may wait */
@@ -210,19 +210,34 @@ struct vcpu *vm_create_emu_vcpu(struct vm *vm)
 	return v;
 }
 
+/* Take the backend's VM (NULL: its creation failed, why says so): the
+ * MMIO page's hole in RAM, then vCPU 0.  0, or -1 with the reason in why. */
+static int adopt_backend(struct vm *vm, struct vcpu_vm *backend, char *why, size_t len)
+{
+	if (!backend)
+		return -1;
+	int r = vcpu_vm_map_hole(backend, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE);
+	if (r < 0)
+		snprintf(why, len, "%s cannot map the RAM around the MMIO page: %s",
+		         backend->backend, strerror(-r));
+	else
+		vm->vcpu = vcpu_vm_create_vcpu(backend, 0, why, len);
+	if (!vm->vcpu) {
+		vcpu_vm_destroy(backend);
+		return -1;
+	}
+	vm->backend = backend;
+	return 0;
+}
+
 static int create_backend(struct vm *vm, char *err, size_t errlen)
 {
-	char why[256] = "";
+	char why[256] = "out of memory";
 	if (vm->cfg.icount_ns)
 		snprintf(why, sizeof(why), "--icount counts its instructions");
 	if (vm->cfg.accel != ACCEL_EMU && !vm->cfg.icount_ns) {
-		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
-		if (vm->vcpu && kvm_map_hole(vm->vcpu, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0) {
-			vcpu_destroy(vm->vcpu);
-			vm->vcpu = NULL;
-			snprintf(why, sizeof(why), "KVM cannot map the RAM around the MMIO page");
-		}
-		if (vm->vcpu) {
+		if (adopt_backend(vm, kvm_vm_create(vm->ram, vm->ram_size, why, sizeof(why)), why,
+		                  sizeof(why)) == 0) {
 			snprintf(vm->accel_note, sizeof(vm->accel_note), "KVM");
 			return 0;
 		}
@@ -231,9 +246,9 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	vm->vcpu = vm_create_emu_vcpu(vm);
-	if (!vm->vcpu) {
-		snprintf(err, errlen, "cannot create the built-in CPU: out of memory");
+	char emu_why[256] = "out of memory";
+	if (adopt_backend(vm, emu_vm_create(vm->ram, vm->ram_size), emu_why, sizeof(emu_why)) < 0) {
+		snprintf(err, errlen, "cannot create the built-in CPU: %s", emu_why);
 		return -1;
 	}
 	if (vm->cfg.accel == ACCEL_EMU)
@@ -273,7 +288,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	}
 	if (cfg->icount_ns) /* options.c made sure it is the built-in CPU */
 		vclock_set_source(&vm->board.clock, icount_now, vm);
-	if (vcpu_is_kvm(vm->vcpu) && create_vm_timer(vm, FLUSH_SIGNAL, &vm->flush_timer) < 0)
+	if (vm->backend->ops->coalesce_pio &&
+	    create_vm_timer(vm, FLUSH_SIGNAL, &vm->flush_timer) < 0)
 		vm->flush_timer = NULL; /* queued output then shows at the next exit */
 	vm->deadline_armed = VCLOCK_NEVER;
 	if (create_vm_timer(vm, DEADLINE_SIGNAL, &vm->deadline_timer) < 0) {
@@ -327,6 +343,8 @@ void vm_destroy(struct vm *vm)
 	vm->stand_in = NULL;
 	vcpu_destroy(vm->vcpu);
 	vm->vcpu = NULL;
+	vcpu_vm_destroy(vm->backend);
+	vm->backend = NULL;
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;

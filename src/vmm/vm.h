@@ -44,6 +44,7 @@ struct vm {
 	struct vm_config cfg;
 	uint8_t *ram;
 	uint64_t ram_size;
+	struct vcpu_vm *backend; /* KVM's or the built-in CPU's VM */
 	struct vcpu *vcpu;
 	struct pc_board board; /* the devices, their bus and the clock */
 	struct uart uart;

@@ -23,7 +23,10 @@
 # Environment: KVM_GDBSTUB (default ./kvm-gdbstub, then PATH), BENCH_REPS
 # (5), BENCH_OUT (keep the guests and raw results there), MACHINE_TICKS
 # (2000), WORK_ITERS_EMU (100000000), WORK_ITERS_KVM (1000000),
-# ACCESS_N_EMU (2000000), ACCESS_N_KVM (100000), CC, LD, OBJCOPY.
+# ACCESS_N_EMU (2000000), ACCESS_N_KVM (100000), MACHINE_PREFIX (a command
+# to run each VMM under, e.g. "chrt -f 10": real-time priority shows what
+# the VMM itself does, with the waits for a CPU of a loaded host taken out),
+# CC, LD, OBJCOPY.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 reps=${BENCH_REPS:-5}
@@ -73,12 +76,13 @@ else
 	echo "machine_bench: KVM unusable here: the built-in CPU only" >&2
 fi
 
-PYTHONPATH="$here" python3 - "$KVM_GDBSTUB" "$out" "$reps" "$ticks" "$backends" <<'EOF'
+PYTHONPATH="$here" python3 - "$KVM_GDBSTUB" "$out" "$reps" "$backends" \
+	"${MACHINE_PREFIX:-}" <<'EOF'
 import os, re, statistics, subprocess, sys, time
 from benchstats import spread
 
-vmm, out, reps, ticks_goal = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-backends = sys.argv[5].split()
+vmm, out, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+backends, prefix = sys.argv[4].split(), sys.argv[5].split()
 sizes = {}
 for line in open(out + "/sizes"):
     b, iters, n = line.split()
@@ -93,7 +97,7 @@ for _ in range(reps):
         for b in backends:
             img = "%s/%s.bin" % (out, g if g in shared else g + "-" + b)
             t = time.perf_counter()
-            p = subprocess.Popen([vmm, "--accel", b, img], stdout=subprocess.PIPE,
+            p = subprocess.Popen(prefix + [vmm, "--accel", b, img], stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL)
             text = p.stdout.read().decode(errors="replace")
             _, status, ru = os.wait4(p.pid, 0)
@@ -119,7 +123,8 @@ def ms(v):
     return "%.3f +-%.0f%%" % (med(v), spread(v))
 
 print("Machine benchmarks: median of %d interleaved runs +-spread (half the interquartile "
-      "range)\n" % reps)
+      "range)%s; load average %s\n" % (reps, ", under `%s`" % " ".join(prefix) if prefix else "",
+                                       " ".join(open("/proc/loadavg").read().split()[:3])))
 
 print("### Idle: PIT at 100 Hz, 1 s in `sti; hlt` (goal: < 2 % of one CPU)\n")
 print("| backend | wall (s) | CPU, user + system (ms) | CPU / wall | ticks |")

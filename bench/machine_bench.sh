@@ -30,16 +30,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 reps=${BENCH_REPS:-5}
-if [ -z "${KVM_GDBSTUB:-}" ]; then
-	if [ -x ./kvm-gdbstub ]; then KVM_GDBSTUB=$PWD/kvm-gdbstub; else KVM_GDBSTUB=kvm-gdbstub; fi
-fi
-if [ -n "${BENCH_OUT:-}" ]; then
-	out=$BENCH_OUT/machine
-	mkdir -p "$out" || exit 1
-else
-	out=$(mktemp -d) || exit 1
-	trap 'rm -rf "$out"' EXIT
-fi
+. "$here/lib.sh"
+bench_setup machine
 CC=${CC:-gcc}
 LD=${LD:-ld}
 OBJCOPY=${OBJCOPY:-objcopy}

@@ -19,8 +19,15 @@ uint64_t pc_board_next_wakeup(const struct pc_board *b)
 
 int pc_board_init(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns)
 {
+	return pc_board_init_clocked(b, ram_size, wall_epoch_ns, NULL, NULL);
+}
+
+int pc_board_init_clocked(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns,
+                          vclock_source_fn source, void *source_opaque)
+{
 	memset(b, 0, sizeof(*b));
 	vclock_init(&b->clock, wall_epoch_ns);
+	vclock_set_source(&b->clock, source, source_opaque); /* before a device reads it */
 	int r = bus_init(&b->bus);
 	if (r == 0)
 		r = pic_init(&b->pic, &b->bus);

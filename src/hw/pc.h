@@ -51,6 +51,12 @@ void pc_board_restore(struct pc_board *b, const struct pc_board_state *s);
  * whose guest time starts at wall_epoch_ns (Unix ns).  0 or -errno. */
 int pc_board_init(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns);
 
+/* The same with virtual time from source (vclock_set_source; NULL = the
+ * host) from the start, so that the devices' reset state already follows
+ * it: a counter-driven or fake clock gives the same machine every time. */
+int pc_board_init_clocked(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns,
+                          vclock_source_fn source, void *source_opaque);
+
 void pc_board_destroy(struct pc_board *b);
 
 /* The interrupt controller's input line n (0-15). */

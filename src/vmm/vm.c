@@ -56,15 +56,21 @@ void vm_kick(struct vm *vm)
 	vcpu_kick(__atomic_load_n(&vm->vcpu, __ATOMIC_SEQ_CST));
 }
 
-static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
+/* How long to sleep until deadline, to the nanosecond (NULL: no limit).
+ * poll()'s whole milliseconds, rounded up, made every wake-up of a 1 kHz
+ * timer later than the last until the PIT skipped a tick (about one in
+ * twelve were lost). */
+static const struct timespec *sleep_time(struct vm *vm, uint64_t deadline, struct timespec *ts)
 {
 	if (deadline == VCLOCK_NEVER)
-		return -1;
+		return NULL;
 	uint64_t now = vclock_now(&vm->board.clock);
-	if (deadline <= now)
-		return 0;
-	uint64_t ms = (deadline - now + 999999) / 1000000;
-	return ms > 1000 ? 1000 : (int)ms; /* re-check at least every second */
+	uint64_t ns = deadline > now ? deadline - now : 0;
+	if (ns > NS_PER_SEC)
+		ns = NS_PER_SEC; /* re-check at least every second */
+	ts->tv_sec = (time_t)(ns / NS_PER_SEC);
+	ts->tv_nsec = (long)(ns % NS_PER_SEC);
+	return ts;
 }
 
 /* --icount: virtual time is the instruction count times cfg.icount_ns,
@@ -79,6 +85,7 @@ int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
 {
 	struct pollfd p[2] = {{.fd = vm->wake_fd, .events = POLLIN},
 	                      {.fd = input_fd, .events = POLLIN}};
+	struct timespec ts;
 	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
 		return 1;
 	if (vm->cfg.icount_ns && deadline != VCLOCK_NEVER) {
@@ -91,8 +98,8 @@ int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
 	}
 	if (vm->uart.out.flush)
 		vm->uart.out.flush(vm->uart.out.ctx); /* output before sleeping */
-	int timeout = vm->cfg.icount_ns ? -1 : poll_timeout_ms(vm, deadline);
-	(void)poll(p, input_fd >= 0 ? 2 : 1, timeout);
+	const struct timespec *limit = vm->cfg.icount_ns ? NULL : sleep_time(vm, deadline, &ts);
+	(void)ppoll(p, input_fd >= 0 ? 2 : 1, limit, NULL);
 	return __atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST);
 }
 

@@ -47,8 +47,8 @@ static int load_pm_loop(uint8_t *ram, struct vcpu *v, unsigned long iters, bool 
 	/* 0x1000: mov ecx, iters; 1: [add [ebx], eax; mov edx, [ebx+4];]
 	 * dec ecx; jnz 1b; hlt */
 	static const uint8_t reg_loop[] = {0xb9, 0, 0, 0, 0, 0x49, 0x75, 0xfd, 0xf4};
-	static const uint8_t mem_loop[] = {0xb9, 0, 0, 0, 0, 0x01, 0x03, 0x8b, 0x53,
-	                                   0x04, 0x49, 0x75, 0xf8, 0xf4};
+	static const uint8_t mem_loop[] = {0xb9, 0,    0,    0,    0,    0x01, 0x03,
+	                                   0x8b, 0x53, 0x04, 0x49, 0x75, 0xf8, 0xf4};
 	const uint8_t *code = mem ? mem_loop : reg_loop;
 	size_t len = mem ? sizeof(mem_loop) : sizeof(reg_loop);
 	memcpy(ram + 0x1000, code, len);
@@ -63,8 +63,13 @@ static int load_pm_loop(uint8_t *ram, struct vcpu *v, unsigned long iters, bool 
 	struct vcpu_state st;
 	vcpu_get_state(v, &st);
 	for (int s = 0; s < SREG_COUNT; s++) {
-		st.seg[s] = (struct vcpu_segment){.limit = 0xffffffffu, .selector = 0x10, .type = 3,
-		                                  .s = 1, .present = 1, .db = 1, .g = 1};
+		st.seg[s] = (struct vcpu_segment){.limit = 0xffffffffu,
+		                                  .selector = 0x10,
+		                                  .type = 3,
+		                                  .s = 1,
+		                                  .present = 1,
+		                                  .db = 1,
+		                                  .g = 1};
 	}
 	st.seg[SREG_CS].selector = 8;
 	st.seg[SREG_CS].type = 0xb;

@@ -156,8 +156,8 @@ struct cpu {
 	struct vcpu_dtable gdt, idt;
 	struct vcpu_segment tr, ldtr; /* task register, LDT register */
 	uint32_t cr0, cr2, cr3, cr4;
-	uint8_t cpl;  /* current privilege level: 0 in real mode */
-	bool paging;  /* CR0.PG (and PE) */
+	uint8_t cpl; /* current privilege level: 0 in real mode */
+	bool paging; /* CR0.PG (and PE) */
 	uint32_t dr[8];
 	uint8_t mode;    /* CS.D: 1 = 32-bit code segment */
 	uint32_t ipmask; /* 0xffff or 0xffffffff: EIP wraps within it */
@@ -165,9 +165,9 @@ struct cpu {
 	/* Memory. */
 	uint8_t *ram;
 	uint64_t ram_size;
-	uint64_t fast_limit; /* accesses below go straight to RAM; 0 = all slow */
+	uint64_t fast_limit;           /* accesses below go straight to RAM; 0 = all slow */
 	uint64_t hole_start, hole_end; /* MMIO inside RAM: [start, end), empty if equal */
-	uint8_t *code_map;   /* per 64-byte block: nonzero = decodes cached */
+	uint8_t *code_map;             /* per 64-byte block: nonzero = decodes cached */
 	struct insn *icache;
 	struct tlb_entry tlb[TLB_SIZE]; /* used only while paging */
 
@@ -532,8 +532,7 @@ void seg_set_cs(struct cpu *c, const struct vcpu_segment *cs, unsigned cpl);
 /* The descriptor SS gets from sel at privilege level cpl (a stack switch
  * or an outer return): #GP(sel) on a wrong selector or type (vec_bad:
  * EXC_GP, or EXC_TS for a TSS stack), #SS(sel) if not present. */
-void seg_fetch_ss(struct cpu *c, uint16_t sel, unsigned cpl, struct vcpu_segment *out,
-                  int vec_bad);
+void seg_fetch_ss(struct cpu *c, uint16_t sel, unsigned cpl, struct vcpu_segment *out, int vec_bad);
 /* After a return to an outer level: ES, DS, FS, GS holding a segment the new
  * CPL may not use become null. */
 void seg_null_inaccessible(struct cpu *c);

@@ -262,7 +262,7 @@ void op_cpuid(struct cpu *c, const struct insn *i)
 		memcpy(&d, "ineI", 4);
 		memcpy(&cx, "ntel", 4);
 	} else if (leaf == 1) {
-		a = 0x0611;                             /* family 6, model 1, stepping 1 */
+		a = 0x0611; /* family 6, model 1, stepping 1 */
 		d = (1u << 3) | (1u << 4) | (1u << 8) | (1u << 15); /* PSE, TSC, CX8, CMOV */
 	}
 	c->r[GPR_EAX] = a;

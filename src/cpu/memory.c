@@ -170,8 +170,8 @@ void lin_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v, bool s
 
 void cpu_update_fast(struct cpu *c)
 {
-	c->fast_limit = c->n_wp || c->paging              ? 0
+	c->fast_limit = c->n_wp || c->paging          ? 0
 	                : c->hole_start < c->hole_end ? c->hole_start
-	                                                : c->ram_size;
+	                                              : c->ram_size;
 	c->debug_slow = c->singlestep || c->n_bp || c->n_wp;
 }

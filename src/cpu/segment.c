@@ -170,8 +170,7 @@ void seg_load(struct cpu *c, unsigned s, uint16_t sel)
 	seg_changed(c, s);
 }
 
-void seg_fetch_ss(struct cpu *c, uint16_t sel, unsigned cpl, struct vcpu_segment *out,
-                  int vec_bad)
+void seg_fetch_ss(struct cpu *c, uint16_t sel, unsigned cpl, struct vcpu_segment *out, int vec_bad)
 {
 	if ((sel & ~3) == 0)
 		cpu_fault(c, vec_bad, 0);
@@ -243,7 +242,8 @@ void seg_null_inaccessible(struct cpu *c)
 	static const uint8_t data_regs[] = {SREG_ES, SREG_DS, SREG_FS, SREG_GS};
 	for (unsigned n = 0; n < sizeof(data_regs); n++) {
 		struct vcpu_segment *g = &c->seg[data_regs[n]];
-		bool conforming_code = (g->type & (TY_CODE | TY_CONFORMING)) == (TY_CODE | TY_CONFORMING);
+		bool conforming_code =
+		    (g->type & (TY_CODE | TY_CONFORMING)) == (TY_CODE | TY_CONFORMING);
 		if (g->present && !conforming_code && g->dpl < c->cpl) {
 			memset(g, 0, sizeof(*g));
 			seg_changed(c, data_regs[n]);
@@ -454,7 +454,8 @@ static bool peek_descriptor(struct cpu *c, uint16_t sel, struct vcpu_segment *d,
 	*hi = sys_read(c, a + 4, 4);
 	unpack_descriptor(sel, lo, *hi, d);
 	unsigned rpl = sel & 3, max = rpl > c->cpl ? rpl : c->cpl;
-	bool conforming_code = d->s && (d->type & (TY_CODE | TY_CONFORMING)) == (TY_CODE | TY_CONFORMING);
+	bool conforming_code =
+	    d->s && (d->type & (TY_CODE | TY_CONFORMING)) == (TY_CODE | TY_CONFORMING);
 	return conforming_code || d->dpl >= max;
 }
 
@@ -501,8 +502,8 @@ void op_grp6(struct cpu *c, const struct insn *i)
 /* System descriptor types LAR (lar = true) and LSL accept. */
 static bool lar_lsl_type_ok(uint8_t type, bool lar)
 {
-	static const uint8_t lar_ok[16] = {[1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1,
-	                                   [9] = 1, [11] = 1, [12] = 1};
+	static const uint8_t lar_ok[16] = {
+	    [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [9] = 1, [11] = 1, [12] = 1};
 	static const uint8_t lsl_ok[16] = {[1] = 1, [2] = 1, [3] = 1, [9] = 1, [11] = 1};
 	return lar ? lar_ok[type] : lsl_ok[type];
 }

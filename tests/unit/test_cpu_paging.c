@@ -92,7 +92,7 @@ static void start(const char *name)
 	wr32(TSS + 8, SEL_D0);
 	wr32(TSS + 0x64, 0x68u << 16); /* I/O bitmap at 0x68 */
 	memset(ram + TSS + 0x68, 0xff, 0x81);
-	ram[TSS + 0x68 + 0x80 / 8] = 0xfe; /* port 0x80 allowed */
+	ram[TSS + 0x68 + 0x80 / 8] = 0xfe;    /* port 0x80 allowed */
 	wr64(LDT, 0x00cff2000000ffffull);     /* LDT 04: data DPL3 */
 	wr64(LDT + 8, 0x00cf92000000ffffull); /* LDT 0c: data DPL0 */
 	for (unsigned v = 0; v < 256; v++) {
@@ -108,8 +108,14 @@ static void start(const char *name)
 
 static struct vcpu_segment flat(uint16_t sel, uint8_t type)
 {
-	return (struct vcpu_segment){.limit = 0xffffffffu, .selector = sel, .type = type, .s = 1,
-	                             .dpl = sel & 3, .present = 1, .db = 1, .g = 1};
+	return (struct vcpu_segment){.limit = 0xffffffffu,
+	                             .selector = sel,
+	                             .type = type,
+	                             .s = 1,
+	                             .dpl = sel & 3,
+	                             .present = 1,
+	                             .db = 1,
+	                             .g = 1};
 }
 
 static struct vcpu *boot(bool paging)
@@ -269,9 +275,9 @@ static void test_user_faults(void)
 
 	start("ring 3 with IOPL 3: cli, sti, in, out run");
 	emit_to_ring3(0x3002);
-	E(0xfa, 0xfb);       /* cli; sti */
-	E(0xe4, 0x71);       /* in al, 0x71 */
-	E(0xcd, 0x80);       /* int 0x80 */
+	E(0xfa, 0xfb); /* cli; sti */
+	E(0xe4, 0x71); /* in al, 0x71 */
+	E(0xcd, 0x80); /* int 0x80 */
 	set_gate(0x80, SEL_C0, 0x1800, 3);
 	ram[0x1800] = 0xf4;
 	struct vcpu *v = boot(false);
@@ -346,24 +352,24 @@ static void test_segments(void)
 	E(0x66, 0xb8), e16(0x0c);    /* mov ax, 0x0c: LDT entry 1 */
 	E(0x8e, 0xe0);               /* mov fs, eax */
 	E(0x66, 0xb8), e16(SEL_TSS);
-	E(0x0f, 0x00, 0xd8);       /* ltr ax */
-	E(0x0f, 0x00, 0xc9);       /* str ecx */
-	E(0x0f, 0x00, 0xc2);       /* sldt edx */
-	E(0x66, 0xbe), e16(0x38);  /* mov si, 0x38 */
-	E(0x0f, 0x00, 0xe6);       /* verr si */
-	E(0x0f, 0x94, 0xc3);       /* sete bl */
-	E(0x0f, 0x00, 0xee);       /* verw si */
-	E(0x0f, 0x94, 0xc7);       /* sete bh */
-	E(0x0f, 0x02, 0xfe);       /* lar edi, esi */
-	E(0x0f, 0x03, 0xee);       /* lsl ebp, esi */
-	E(0x66, 0xb8), e16(0x10);  /* mov ax, 0x10 */
-	E(0x66, 0xbe), e16(0x03);  /* mov si, 3 */
-	E(0x66, 0x63, 0xf0);       /* arpl ax, si */
+	E(0x0f, 0x00, 0xd8);      /* ltr ax */
+	E(0x0f, 0x00, 0xc9);      /* str ecx */
+	E(0x0f, 0x00, 0xc2);      /* sldt edx */
+	E(0x66, 0xbe), e16(0x38); /* mov si, 0x38 */
+	E(0x0f, 0x00, 0xe6);      /* verr si */
+	E(0x0f, 0x94, 0xc3);      /* sete bl */
+	E(0x0f, 0x00, 0xee);      /* verw si */
+	E(0x0f, 0x94, 0xc7);      /* sete bh */
+	E(0x0f, 0x02, 0xfe);      /* lar edi, esi */
+	E(0x0f, 0x03, 0xee);      /* lsl ebp, esi */
+	E(0x66, 0xb8), e16(0x10); /* mov ax, 0x10 */
+	E(0x66, 0xbe), e16(0x03); /* mov si, 3 */
+	E(0x66, 0x63, 0xf0);      /* arpl ax, si */
 	E(0xf4);
 	struct vcpu *v = boot(false);
 	struct vcpu_state st = run_hlt(v);
-	check(st.seg[SREG_FS].selector == 0x0c && st.ldt.selector == SEL_LDT,
-	      "fs from the LDT: %x", st.seg[SREG_FS].selector);
+	check(st.seg[SREG_FS].selector == 0x0c && st.ldt.selector == SEL_LDT, "fs from the LDT: %x",
+	      st.seg[SREG_FS].selector);
 	check(st.gpr[GPR_ECX] == SEL_TSS && st.gpr[GPR_EDX] == SEL_LDT, "str %x sldt %x",
 	      st.gpr[GPR_ECX], st.gpr[GPR_EDX]);
 	check((st.gpr[GPR_EBX] & 0xffff) == 0x0001, "verr 1, verw 0 on read-only data: %x",
@@ -394,11 +400,11 @@ static void test_paging_maps(void)
 	wr32(0x5000, 0x22222222);
 	map(HI, 0x5000, PTE_P | PTE_W);
 	wr32(PD + 8, PDE_PS | PTE_P | PTE_W); /* linear 8 MiB: 4 MiB page at 0 */
-	E(0x0f, 0x20, 0xe0);                   /* mov eax, cr4 */
-	E(0x83, 0xc8, 0x10);                   /* or eax, PSE */
-	E(0x0f, 0x22, 0xe0);                   /* mov cr4, eax */
-	emit_load(DATA), E(0x89, 0xc3);        /* mov ebx, eax */
-	emit_load(HI), E(0x89, 0xc1);          /* mov ecx, eax */
+	E(0x0f, 0x20, 0xe0);                  /* mov eax, cr4 */
+	E(0x83, 0xc8, 0x10);                  /* or eax, PSE */
+	E(0x0f, 0x22, 0xe0);                  /* mov cr4, eax */
+	emit_load(DATA), E(0x89, 0xc3);       /* mov ebx, eax */
+	emit_load(HI), E(0x89, 0xc1);         /* mov ecx, eax */
 	emit_load(0x800000 + DATA), E(0x89, 0xc2);
 	emit_store(HI + 4, 0x33333333);
 	E(0xf4);
@@ -455,9 +461,9 @@ static void test_page_faults(void)
 		start(k->name);
 		map(HI, 0x5000, k->pte_flags);
 		if (k->wp) {
-			E(0x0f, 0x20, 0xc0);        /* mov eax, cr0 */
-			E(0x0d), e32(0x10000);      /* or eax, WP */
-			E(0x0f, 0x22, 0xc0);        /* mov cr0, eax */
+			E(0x0f, 0x20, 0xc0);   /* mov eax, cr0 */
+			E(0x0d), e32(0x10000); /* or eax, WP */
+			E(0x0f, 0x22, 0xc0);   /* mov cr0, eax */
 		}
 		if (k->user) {
 			emit_to_ring3(0x2);
@@ -474,7 +480,8 @@ static void test_page_faults(void)
 		} else {
 			struct vcpu_state st = run_stub(v, 14);
 			check(rd32(st.gpr[GPR_ESP]) == k->err && rd32(st.gpr[GPR_ESP] + 4) == at,
-			      "error code %x at %x", rd32(st.gpr[GPR_ESP]), rd32(st.gpr[GPR_ESP] + 4));
+			      "error code %x at %x", rd32(st.gpr[GPR_ESP]),
+			      rd32(st.gpr[GPR_ESP] + 4));
 		}
 		check(state(v).cr2 == HI + 0x10, "cr2 %x", state(v).cr2);
 		vcpu_destroy(v);
@@ -524,8 +531,8 @@ static void test_page_faults(void)
 	E(0xcf);
 	v = boot(true);
 	st = run_hlt(v);
-	check(st.gpr[GPR_EAX] == 0xabcd && st.eip == R0_CODE + 6, "eax %x eip %x",
-	      st.gpr[GPR_EAX], st.eip);
+	check(st.gpr[GPR_EAX] == 0xabcd && st.eip == R0_CODE + 6, "eax %x eip %x", st.gpr[GPR_EAX],
+	      st.eip);
 	vcpu_destroy(v);
 }
 
@@ -536,20 +543,20 @@ static void test_tlb(void)
 	wr32(0x6000, 0x66);
 	wr32(0x7000, 0x77);
 	map(HI, 0x5000, PTE_P | PTE_W);
-	emit_load(HI), E(0x89, 0xc3);                  /* ebx = [HI] (0x55) */
-	emit_store(PT1, 0x6000 | PTE_P | PTE_W);       /* remap to 0x6000 */
-	emit_load(HI), E(0x89, 0xc1);                  /* ecx: still 0x55 */
-	E(0x0f, 0x01, 0x3d), e32(HI);                  /* invlpg [HI] */
-	emit_load(HI), E(0x89, 0xc2);                  /* edx = 0x66 */
-	emit_store(PT1, 0x7000 | PTE_P | PTE_W);       /* remap to 0x7000 */
-	emit_load(HI), E(0x89, 0xc6);                  /* esi: still 0x66 */
-	E(0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8);         /* mov eax, cr3; mov cr3, eax */
-	emit_load(HI), E(0x89, 0xc7);                  /* edi = 0x77 */
+	emit_load(HI), E(0x89, 0xc3);            /* ebx = [HI] (0x55) */
+	emit_store(PT1, 0x6000 | PTE_P | PTE_W); /* remap to 0x6000 */
+	emit_load(HI), E(0x89, 0xc1);            /* ecx: still 0x55 */
+	E(0x0f, 0x01, 0x3d), e32(HI);            /* invlpg [HI] */
+	emit_load(HI), E(0x89, 0xc2);            /* edx = 0x66 */
+	emit_store(PT1, 0x7000 | PTE_P | PTE_W); /* remap to 0x7000 */
+	emit_load(HI), E(0x89, 0xc6);            /* esi: still 0x66 */
+	E(0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8);   /* mov eax, cr3; mov cr3, eax */
+	emit_load(HI), E(0x89, 0xc7);            /* edi = 0x77 */
 	E(0xf4);
 	struct vcpu *v = boot(true);
 	struct vcpu_state st = run_hlt(v);
-	check(st.gpr[GPR_EBX] == 0x55 && st.gpr[GPR_ECX] == 0x55, "cached: %x %x",
-	      st.gpr[GPR_EBX], st.gpr[GPR_ECX]);
+	check(st.gpr[GPR_EBX] == 0x55 && st.gpr[GPR_ECX] == 0x55, "cached: %x %x", st.gpr[GPR_EBX],
+	      st.gpr[GPR_ECX]);
 	check(st.gpr[GPR_EDX] == 0x66, "after invlpg: %x", st.gpr[GPR_EDX]);
 	check(st.gpr[GPR_ESI] == 0x66 && st.gpr[GPR_EDI] == 0x77, "after a CR3 reload: %x %x",
 	      st.gpr[GPR_ESI], st.gpr[GPR_EDI]);
@@ -559,15 +566,15 @@ static void test_tlb(void)
 	map(DATA, 0x5000, PTE_P | PTE_W);
 	wr32(DATA, 0x44);
 	wr32(0x5000, 0x55);
-	emit_load(DATA), E(0x89, 0xc3);        /* ebx = 0x55 (paged) */
-	E(0x0f, 0x20, 0xc0);                   /* mov eax, cr0 */
-	E(0x0f, 0xba, 0xf0, 0x1f);             /* btr eax, 31 */
-	E(0x0f, 0x22, 0xc0);                   /* mov cr0, eax */
-	emit_load(DATA), E(0x89, 0xc1);        /* ecx = 0x44 (linear = physical) */
-	E(0x0f, 0x20, 0xc0);                   /* mov eax, cr0 */
-	E(0x0f, 0xba, 0xe8, 0x1f);             /* bts eax, 31 */
-	E(0x0f, 0x22, 0xc0);                   /* mov cr0, eax */
-	emit_load(DATA), E(0x89, 0xc2);        /* edx = 0x55 */
+	emit_load(DATA), E(0x89, 0xc3); /* ebx = 0x55 (paged) */
+	E(0x0f, 0x20, 0xc0);            /* mov eax, cr0 */
+	E(0x0f, 0xba, 0xf0, 0x1f);      /* btr eax, 31 */
+	E(0x0f, 0x22, 0xc0);            /* mov cr0, eax */
+	emit_load(DATA), E(0x89, 0xc1); /* ecx = 0x44 (linear = physical) */
+	E(0x0f, 0x20, 0xc0);            /* mov eax, cr0 */
+	E(0x0f, 0xba, 0xe8, 0x1f);      /* bts eax, 31 */
+	E(0x0f, 0x22, 0xc0);            /* mov cr0, eax */
+	emit_load(DATA), E(0x89, 0xc2); /* edx = 0x55 */
 	E(0xf4);
 	v = boot(true);
 	st = run_hlt(v);
@@ -582,21 +589,21 @@ static void test_smc_aliases(void)
 {
 	start("self-modifying code through two linear mappings");
 	map(HI, 0x6000, PTE_P | PTE_W);
-	E(0xb9), e32(2);              /* mov ecx, 2 */
+	E(0xb9), e32(2);                     /* mov ecx, 2 */
 	E(0xe9), e32(0x6000 - (here() + 4)); /* jmp 0x6000 */
 	p = ram + 0x6000;
-	E(0xb0, 0x01);                               /* 6000 mov al, 1 */
-	E(0xc6, 0x05), e32(HI + 1), E(0x02);         /* 6002 mov byte [HI+1], 2 */
-	E(0x49);                                     /* 6009 dec ecx */
-	E(0x75, 0xf4);                               /* 600a jnz 6000 */
-	E(0x88, 0xc3);                               /* 600c mov bl, al */
-	E(0xc6, 0x05), e32(0x6001), E(0x03);         /* 600e mov byte [0x6001], 3 */
-	E(0xe9), e32(HI - 0x601a);                   /* 6015 jmp HI (the alias of 6000) */
+	E(0xb0, 0x01);                       /* 6000 mov al, 1 */
+	E(0xc6, 0x05), e32(HI + 1), E(0x02); /* 6002 mov byte [HI+1], 2 */
+	E(0x49);                             /* 6009 dec ecx */
+	E(0x75, 0xf4);                       /* 600a jnz 6000 */
+	E(0x88, 0xc3);                       /* 600c mov bl, al */
+	E(0xc6, 0x05), e32(0x6001), E(0x03); /* 600e mov byte [0x6001], 3 */
+	E(0xe9), e32(HI - 0x601a);           /* 6015 jmp HI (the alias of 6000) */
 	struct vcpu *v = boot(true);
 	/* Through the alias: mov al, 3; the store of 2 again; ecx 0 -> loops
 	 * 2^32 times: stop it with a breakpoint at HI + 9 (dec ecx). */
-	vcpu_set_debug(v, &(struct vcpu_debug){.n_breakpoints = 1,
-	                                       .breakpoints = (const uint32_t[]){HI + 9}});
+	vcpu_set_debug(
+	    v, &(struct vcpu_debug){.n_breakpoints = 1, .breakpoints = (const uint32_t[]){HI + 9}});
 	struct vcpu_exit ex = run(v);
 	struct vcpu_state st = state(v);
 	check(ex.reason == VCPU_EXIT_DEBUG, "breakpoint: %s", vcpu_exit_reason_name(ex.reason));

@@ -61,6 +61,7 @@ struct vcpu_state {
 	uint32_t eflags;
 	struct vcpu_segment seg[SREG_COUNT];
 	struct vcpu_dtable gdt, idt;
+	struct vcpu_segment tr, ldt; /* task register, LDT register (present = 0: none) */
 	uint32_t cr0, cr2, cr3, cr4;
 };
 

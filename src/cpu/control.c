@@ -1,4 +1,5 @@
-/* Control transfer: Jcc, JMP, CALL, RET (near and far), LOOP, JCXZ. */
+/* Control transfer: Jcc, JMP, CALL, RET (near and far, a far return also
+ * to an outer privilege level), LOOP, JCXZ. */
 #include "cpu.h"
 
 /* Set the branch target: truncated to the operand size, checked against
@@ -44,17 +45,36 @@ void op_ret(struct cpu *c, const struct insn *i)
 	set_sp(c, sp);
 }
 
-/* Far transfer to sel:off, after the checks: CS loaded, EIP set. */
-static void far_to(struct cpu *c, const struct vcpu_segment *cs, uint32_t off, unsigned osz)
+/* Far transfer to sel:off, after the checks: CS loaded at privilege cpl,
+ * EIP set. */
+static void far_to(struct cpu *c, const struct vcpu_segment *cs, uint32_t off, unsigned osz,
+                   unsigned cpl)
 {
 	if (osz == 2)
 		off &= 0xffff;
 	if (off > cs->limit)
 		cpu_fault(c, EXC_GP, 0);
-	c->seg[SREG_CS] = *cs;
-	seg_changed(c, SREG_CS);
+	seg_set_cs(c, cs, cpl);
 	c->next_eip = off;
 	c->stop = 1; /* the code size may have changed: re-enter the loop */
+}
+
+/* A far return to an outer privilege level (RPL of the popped CS > CPL):
+ * SS:ESP come off the stack too, after `skip` bytes of parameters. */
+static void retf_outer(struct cpu *c, const struct insn *i, const struct vcpu_segment *cs,
+                       uint32_t off, uint32_t sp, uint32_t skip)
+{
+	struct vcpu_segment ss;
+	unsigned rpl = cs->selector & 3;
+	sp = (sp + skip) & sp_mask(c);
+	uint32_t esp = pop_at(c, &sp, i->osz);
+	uint16_t ss_sel = (uint16_t)pop_at(c, &sp, i->osz);
+	seg_fetch_ss(c, ss_sel, rpl, &ss, EXC_GP);
+	far_to(c, cs, off, i->osz, rpl);
+	c->seg[SREG_SS] = ss;
+	seg_changed(c, SREG_SS);
+	set_sp(c, esp + skip);
+	seg_null_inaccessible(c);
 }
 
 /* CB, CA iw */
@@ -64,10 +84,14 @@ void op_retf(struct cpu *c, const struct insn *i)
 	uint32_t sp = c->r[GPR_ESP];
 	uint32_t off = pop_at(c, &sp, i->osz);
 	uint16_t sel = (uint16_t)pop_at(c, &sp, i->osz);
-	seg_fetch_cs(c, sel, &cs);
-	if (i->opc == 0xca)
-		sp = (sp + (i->imm & 0xffff)) & sp_mask(c);
-	far_to(c, &cs, off, i->osz);
+	uint32_t skip = i->opc == 0xca ? i->imm & 0xffff : 0;
+	seg_fetch_cs(c, sel, &cs, CS_VIA_RETURN);
+	if (cpu_pmode(c) && (sel & 3) > c->cpl) {
+		retf_outer(c, i, &cs, off, sp, skip);
+		return;
+	}
+	sp = (sp + skip) & sp_mask(c);
+	far_to(c, &cs, off, i->osz, c->cpl);
 	set_sp(c, sp);
 }
 
@@ -75,18 +99,18 @@ void op_retf(struct cpu *c, const struct insn *i)
 void op_jmp_far(struct cpu *c, const struct insn *i)
 {
 	struct vcpu_segment cs;
-	seg_fetch_cs(c, i->imm2, &cs);
-	far_to(c, &cs, i->imm, i->osz);
+	seg_fetch_cs(c, i->imm2, &cs, CS_VIA_JUMP);
+	far_to(c, &cs, i->imm, i->osz, c->cpl);
 }
 
 static void call_far(struct cpu *c, const struct insn *i, uint16_t sel, uint32_t off)
 {
 	struct vcpu_segment cs;
 	uint32_t sp = c->r[GPR_ESP];
-	seg_fetch_cs(c, sel, &cs);
+	seg_fetch_cs(c, sel, &cs, CS_VIA_JUMP);
 	push_at(c, &sp, c->seg[SREG_CS].selector, i->osz);
 	push_at(c, &sp, c->next_eip, i->osz);
-	far_to(c, &cs, off, i->osz);
+	far_to(c, &cs, off, i->osz, c->cpl);
 	set_sp(c, sp);
 }
 
@@ -130,8 +154,8 @@ void op_jmp_far_rm(struct cpu *c, const struct insn *i)
 	uint16_t sel;
 	uint32_t off;
 	far_pointer(c, i, &sel, &off);
-	seg_fetch_cs(c, sel, &cs);
-	far_to(c, &cs, off, i->osz);
+	seg_fetch_cs(c, sel, &cs, CS_VIA_JUMP);
+	far_to(c, &cs, off, i->osz, c->cpl);
 }
 
 /* FF /3 */

@@ -58,13 +58,25 @@ enum {
 	EXC_NP = 11,
 	EXC_SS = 12,
 	EXC_GP = 13,
+	EXC_PF = 14,
 };
+
+/* Control register bits. */
+#define CR0_WP  0x00010000u
+#define CR0_PG  0x80000000u
+#define CR4_PSE 0x00000010u
 
 /* The class of an event being delivered, which decides what a fault during
  * its delivery becomes (Intel SDM vol. 3, table "Conditions for Generating a
  * Double Fault"): NONE means no delivery is under way (a fault of INT n is an
  * ordinary fault); any other class also sets EXT in the error codes. */
-enum deliver_class { DELIVER_NONE, DELIVER_BENIGN, DELIVER_CONTRIBUTORY, DELIVER_DOUBLE };
+enum deliver_class {
+	DELIVER_NONE,
+	DELIVER_BENIGN,
+	DELIVER_CONTRIBUTORY,
+	DELIVER_PAGE_FAULT,
+	DELIVER_DOUBLE
+};
 
 #define REG_ZERO    8  /* index of an always-zero register (absent base/index) */
 #define ICACHE_BITS 13 /* decoded-instruction cache: 8192 entries */
@@ -73,6 +85,24 @@ enum deliver_class { DELIVER_NONE, DELIVER_BENIGN, DELIVER_CONTRIBUTORY, DELIVER
 #define MAX_PENDING 24   /* queued exits (MMIO writes of one instruction, debug) */
 #define MAX_REPLAY  16   /* input values of one instruction (MMIO/port reads) */
 #define FAST_BATCH  1024 /* instructions between checks of the kick flag */
+#define TLB_BITS    8    /* translation cache: 256 entries, direct mapped */
+#define TLB_SIZE    (1u << TLB_BITS)
+#define TLB_EMPTY   0xffffffffu /* a vpn no linear address has */
+
+/* What an access needs of a TLB entry: bit (user * 2 + write). */
+enum { PERM_SR = 1, PERM_SW = 2, PERM_UR = 4, PERM_UW = 8 };
+/* TLB entry flag: the page is plain RAM (no MMIO hole), so a hit may go
+ * straight to c->ram. */
+#define TLB_RAM 0x10u
+
+/* One cached linear -> physical page translation, with the accesses it
+ * allows without a walk (a write to a page whose dirty bit is clear is not
+ * one of them: the walk sets it). */
+struct tlb_entry {
+	uint32_t vpn;   /* linear address >> 12, TLB_EMPTY if unused */
+	uint32_t pbase; /* physical page address */
+	uint32_t perm;  /* PERM_* bits */
+};
 
 struct cpu;
 struct insn;
@@ -84,8 +114,10 @@ typedef void op_fn(struct cpu *c, const struct insn *i);
 /* A decoded instruction. */
 struct insn {
 	op_fn *op;
-	uint32_t lin; /* linear address it was decoded at (cache tag) */
-	uint8_t mode; /* CS.D when decoded (cache tag), 0xff = empty */
+	uint32_t lin; /* physical address of its first byte (cache tag; with
+	                 paging off that is the linear address) */
+	uint8_t mode; /* CS.D when decoded (cache tag), 0xff = empty, 0xfe = not
+	                 cacheable (it crossed a page boundary under paging) */
 	uint8_t len;  /* bytes, prefixes included */
 	uint8_t osz;  /* operand size in bytes: 2 or 4 */
 	uint8_t asz;  /* address size in bytes: 2 or 4 */
@@ -122,7 +154,10 @@ struct cpu {
 	struct vcpu_segment seg[SREG_COUNT];
 	int64_t flim[SREG_COUNT]; /* fast limit check: last valid offset, -1 = slow */
 	struct vcpu_dtable gdt, idt;
+	struct vcpu_segment tr, ldtr; /* task register, LDT register */
 	uint32_t cr0, cr2, cr3, cr4;
+	uint8_t cpl; /* current privilege level: 0 in real mode */
+	bool paging; /* CR0.PG (and PE) */
 	uint32_t dr[8];
 	uint8_t mode;    /* CS.D: 1 = 32-bit code segment */
 	uint32_t ipmask; /* 0xffff or 0xffffffff: EIP wraps within it */
@@ -130,10 +165,11 @@ struct cpu {
 	/* Memory. */
 	uint8_t *ram;
 	uint64_t ram_size;
-	uint64_t fast_limit; /* accesses below go straight to RAM; 0 = all slow */
+	uint64_t fast_limit;           /* accesses below go straight to RAM; 0 = all slow */
 	uint64_t hole_start, hole_end; /* MMIO inside RAM: [start, end), empty if equal */
-	uint8_t *code_map;   /* per 64-byte block: nonzero = decodes cached */
+	uint8_t *code_map;             /* per 64-byte block: nonzero = decodes cached */
 	struct insn *icache;
+	struct tlb_entry tlb[TLB_SIZE]; /* used only while paging */
 
 	/* Run control. */
 	volatile int kicked; /* set by vcpu_kick(), consumed by vcpu_run() */
@@ -280,6 +316,10 @@ NORETURN void cpu_abort_exit(struct cpu *c, const struct vcpu_exit *e);
 struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason);
 /* Deliver interrupt vec through the IVT/IDT with return address ret_eip. */
 void cpu_interrupt(struct cpu *c, unsigned vec, uint32_t ret_eip, int32_t err);
+/* INT n, INT3, INTO: cpu_interrupt() plus the gate's DPL check. */
+void cpu_soft_interrupt(struct cpu *c, unsigned vec, uint32_t ret_eip);
+/* Raise #PF for lin (sets CR2); err: P, W/R, U/S bits. */
+NORETURN void cpu_page_fault(struct cpu *c, uint32_t lin, uint32_t err);
 /* Deliver an event of class cls at the boundary before c->eip (an exception,
  * the TF trap, an external interrupt) and move EIP to its handler. */
 void cpu_deliver_event(struct cpu *c, unsigned vec, int32_t err, enum deliver_class cls);
@@ -310,8 +350,38 @@ int emu_cpu_complete_io(struct vcpu *v);
 bool replay_take(struct cpu *c, uint64_t *v);
 
 uint32_t seg_check_slow(struct cpu *c, unsigned s, uint32_t off, unsigned sz);
-uint32_t phys_read_slow(struct cpu *c, uint32_t lin, unsigned sz);
-void phys_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v);
+/* Linear accesses past the fast path: paging, MMIO, watchpoints, decoded
+ * code.  sys: an implicit supervisor access (descriptor tables, TSS, the
+ * inner stack of an interrupt), whatever the CPL. */
+uint32_t lin_read_slow(struct cpu *c, uint32_t lin, unsigned sz, bool sys);
+void lin_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v, bool sys);
+
+/* ---- paging (paging.c) ---- */
+
+/* Walk the page tables for lin on a TLB miss (or a permission the entry
+ * does not grant): sets accessed/dirty bits, fills the entry, returns the
+ * physical address; #PF (CR2 = lin) if the access is not allowed. */
+uint32_t tlb_miss(struct cpu *c, uint32_t lin, unsigned need);
+/* Drop every cached translation (CR3 write, CR0.PG/WP or CR4 change). */
+void tlb_flush(struct cpu *c);
+/* Drop the translation of the page holding lin (INVLPG). */
+void tlb_flush_page(struct cpu *c, uint32_t lin);
+/* Recompute c->paging from CR0, flush the TLB and the fast paths. */
+void paging_changed(struct cpu *c);
+
+/* Physical address of lin for an access needing `need` (PERM_*). */
+static inline uint32_t translate(struct cpu *c, uint32_t lin, unsigned need)
+{
+	const struct tlb_entry *e = &c->tlb[(lin >> 12) & (TLB_SIZE - 1)];
+	if (likely(e->vpn == lin >> 12 && (e->perm & need)))
+		return e->pbase | (lin & 0xfff);
+	return tlb_miss(c, lin, need);
+}
+/* The PERM_* bit an access of the program itself needs at this CPL. */
+static inline unsigned access_need(const struct cpu *c, bool write)
+{
+	return 1u << ((c->cpl == 3) * 2 + write);
+}
 
 /* Linear address of seg:off for an access of sz bytes; faults past the limit. */
 static inline uint32_t seg_lin(struct cpu *c, unsigned s, uint32_t off, unsigned sz)
@@ -343,12 +413,13 @@ static inline void store_le(uint8_t *p, unsigned sz, uint32_t v)
 	} else
 		memcpy(p, &v, 4);
 }
-/* Linear (= physical: no paging) accesses. */
+/* Linear accesses.  The fast path (straight to RAM: linear = physical) is
+ * open only with paging off (fast_limit is 0 while paging). */
 static inline uint32_t lin_read(struct cpu *c, uint32_t lin, unsigned sz)
 {
 	if (likely((uint64_t)lin + sz <= c->fast_limit))
 		return load_le(c->ram + lin, sz);
-	return phys_read_slow(c, lin, sz);
+	return lin_read_slow(c, lin, sz, false);
 }
 static inline void lin_write(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
 {
@@ -356,7 +427,18 @@ static inline void lin_write(struct cpu *c, uint32_t lin, unsigned sz, uint32_t 
 	           !(c->code_map[lin >> CODE_SHIFT] | c->code_map[(lin + sz - 1) >> CODE_SHIFT])))
 		store_le(c->ram + lin, sz, v);
 	else
-		phys_write_slow(c, lin, sz, v);
+		lin_write_slow(c, lin, sz, v, false);
+}
+/* Implicit supervisor accesses (descriptor tables, TSS, inner stacks). */
+static inline uint32_t sys_read(struct cpu *c, uint32_t lin, unsigned sz)
+{
+	if (likely((uint64_t)lin + sz <= c->fast_limit))
+		return load_le(c->ram + lin, sz);
+	return lin_read_slow(c, lin, sz, true);
+}
+static inline void sys_write(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
+{
+	lin_write_slow(c, lin, sz, v, true);
 }
 /* Segmented data accesses: limit check, then RAM, MMIO or watchpoint path. */
 static inline uint32_t mem_read(struct cpu *c, unsigned s, uint32_t off, unsigned sz)
@@ -431,25 +513,59 @@ static inline bool cpu_pmode(const struct cpu *c)
 {
 	return c->cr0 & CR0_PE;
 }
-/* Load segment register s with selector sel (real or protected mode). */
+/* Load segment register s with selector sel (real or protected mode),
+ * with the privilege checks of a MOV/POP/LxS at the current CPL. */
 void seg_load(struct cpu *c, unsigned s, uint16_t sel);
-/* The descriptor CS would get from sel (far jmp/call/ret/iret, interrupt
- * delivery); faults if it cannot be loaded.  Nothing changes. */
-void seg_fetch_cs(struct cpu *c, uint16_t sel, struct vcpu_segment *out);
+/* How a code segment is reached: the privilege rules differ. */
+enum cs_via {
+	CS_VIA_JUMP,   /* far jmp/call: same privilege */
+	CS_VIA_RETURN, /* far ret/iret: same or outer privilege (RPL) */
+	CS_VIA_GATE,   /* interrupt gate: same or inner privilege (DPL) */
+};
+/* The descriptor CS would get from sel, checked for `via` at the current
+ * CPL; faults if it cannot be loaded.  Marks it accessed; nothing else
+ * changes.  A call gate, task gate or TSS for a far jmp/call is an
+ * INTERNAL_ERROR exit (not supported). */
+void seg_fetch_cs(struct cpu *c, uint16_t sel, struct vcpu_segment *out, enum cs_via via);
+/* Load CS from a checked descriptor and make cpl the CPL (the selector's
+ * RPL becomes cpl). */
+void seg_set_cs(struct cpu *c, const struct vcpu_segment *cs, unsigned cpl);
+/* The descriptor SS gets from sel at privilege level cpl (a stack switch
+ * or an outer return): #GP(sel) on a wrong selector or type (vec_bad:
+ * EXC_GP, or EXC_TS for a TSS stack), #SS(sel) if not present. */
+void seg_fetch_ss(struct cpu *c, uint16_t sel, unsigned cpl, struct vcpu_segment *out, int vec_bad);
+/* After a return to an outer level: ES, DS, FS, GS holding a segment the new
+ * CPL may not use become null. */
+void seg_null_inaccessible(struct cpu *c);
+/* Is [off, off+sz) inside segment g (expand-down aware)? */
+bool seg_contains(const struct vcpu_segment *g, uint32_t off, unsigned sz);
 /* Recompute derived fields (flim, mode, ipmask) after seg[s] changed. */
 void seg_changed(struct cpu *c, unsigned s);
 /* Recompute fast paths after debug setup or memory layout changed. */
 void cpu_update_fast(struct cpu *c);
+/* #GP(0) unless the CPL is 0 (privileged instructions). */
+static inline void cpu_require_cpl0(struct cpu *c)
+{
+	if (unlikely(c->cpl))
+		cpu_fault(c, EXC_GP, 0);
+}
+static inline unsigned cpu_iopl(const struct cpu *c)
+{
+	return (c->flags & FL_IOPL) >> 12;
+}
 /* Write EFLAGS under mask, keeping the fixed bits right. */
 void flags_write(struct cpu *c, uint32_t v, uint32_t mask);
-/* The mask of EFLAGS bits popf/iret may change at this operand size. */
+/* The mask of EFLAGS bits popf/iret may change at this operand size and
+ * the current CPL (IOPL only at CPL 0, IF only at CPL <= IOPL). */
 uint32_t flags_writable(const struct cpu *c, unsigned sz);
 
 /* ---- decoder (decode.c) ---- */
 
-/* Decode the instruction at linear lin into *out (never fails: unknown
- * opcodes decode to a #UD handler); exits INTERNAL_ERROR if it is not in RAM. */
-void decode(struct cpu *c, uint32_t lin, struct insn *out);
+/* Decode the instruction at linear lin, physical phys (its translation,
+ * already checked for a fetch) into *out (unknown opcodes decode to a #UD
+ * handler); #PF if it runs into a page it may not fetch from, exits
+ * INTERNAL_ERROR if it is not in RAM. */
+void decode(struct cpu *c, uint32_t lin, uint32_t phys, struct insn *out);
 
 /* ---- handlers, by file ---- */
 
@@ -477,7 +593,7 @@ op_fn op_jcc, op_jmp_rel, op_call_rel, op_ret, op_retf, op_jmp_far, op_call_far,
 /* interrupt.c */
 op_fn op_int3, op_int, op_into, op_int1, op_iret, op_bound, op_hypercall;
 /* segment.c */
-op_fn op_grp7, op_mov_cr, op_mov_dr, op_clts, op_grp6;
+op_fn op_grp7, op_mov_cr, op_mov_dr, op_clts, op_grp6, op_lar_lsl, op_arpl, op_invd;
 /* string.c */
 op_fn op_movs, op_cmps, op_stos, op_lods, op_scas, op_ins, op_outs;
 /* io.c */
@@ -487,10 +603,13 @@ op_fn op_in, op_out;
  * instruction with an IO exit; a write queues an IO exit. */
 uint32_t io_read(struct cpu *c, uint16_t port, unsigned sz);
 void io_write(struct cpu *c, uint16_t port, unsigned sz, uint32_t v);
-/* Permission check for port access (none in this CPU: CPL is 0). */
+/* CPL > IOPL: the TSS's I/O permission bitmap decides; #GP(0) if denied. */
+void io_check_bitmap(struct cpu *c, uint16_t port, unsigned sz);
+/* Permission check for port access. */
 static inline void io_check(struct cpu *c, uint16_t port, unsigned sz)
 {
-	(void)c, (void)port, (void)sz;
+	if (unlikely(c->cpl > cpu_iopl(c)))
+		io_check_bitmap(c, port, sz);
 }
 
 #endif

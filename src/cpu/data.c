@@ -228,9 +228,13 @@ void op_flag_op(struct cpu *c, const struct insn *i)
 		c->flags |= FL_CF;
 		break;
 	case 0xfa:
+		if (c->cpl > cpu_iopl(c))
+			cpu_fault(c, EXC_GP, 0);
 		c->flags &= ~FL_IF;
 		break;
 	case 0xfb:
+		if (c->cpl > cpu_iopl(c))
+			cpu_fault(c, EXC_GP, 0);
 		if (!(c->flags & FL_IF))
 			cpu_shadow_next(c);
 		c->flags |= FL_IF;
@@ -244,7 +248,7 @@ void op_flag_op(struct cpu *c, const struct insn *i)
 	}
 }
 
-/* 0F A2: a plain i686 (Pentium Pro class) with TSC, CX8 and CMOV, no FPU
+/* 0F A2: a plain i686 (Pentium Pro class) with PSE, TSC, CX8 and CMOV, no FPU
  * (x87 instructions raise #NM), no MMX/SSE. */
 void op_cpuid(struct cpu *c, const struct insn *i)
 {
@@ -258,8 +262,8 @@ void op_cpuid(struct cpu *c, const struct insn *i)
 		memcpy(&d, "ineI", 4);
 		memcpy(&cx, "ntel", 4);
 	} else if (leaf == 1) {
-		a = 0x0611;                             /* family 6, model 1, stepping 1 */
-		d = (1u << 4) | (1u << 8) | (1u << 15); /* TSC, CX8, CMOV */
+		a = 0x0611; /* family 6, model 1, stepping 1 */
+		d = (1u << 3) | (1u << 4) | (1u << 8) | (1u << 15); /* PSE, TSC, CX8, CMOV */
 	}
 	c->r[GPR_EAX] = a;
 	c->r[GPR_EBX] = b;
@@ -276,10 +280,11 @@ void op_rdtsc(struct cpu *c, const struct insn *i)
 	c->r[GPR_EDX] = (uint32_t)(t >> 32);
 }
 
-/* F4: the exit reports EIP past the hlt. */
+/* F4: the exit reports EIP past the hlt.  Privileged. */
 void op_hlt(struct cpu *c, const struct insn *i)
 {
 	(void)i;
+	cpu_require_cpl0(c);
 	cpu_queue_exit(c, VCPU_EXIT_HLT);
 }
 

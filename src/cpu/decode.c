@@ -76,7 +76,7 @@ static const struct opdesc one_byte[256] = {
     [0x60] = {op_pusha, 0, 0},
     [0x61] = {op_popa, 0, 0},
     [0x62] = {op_bound, F_M, 0},
-    [0x63] = {op_ud, F_M, 0}, /* ARPL: protected mode only, not supported */
+    [0x63] = {op_arpl, F_M, 0},
     [0x68] = {op_push_imm, F_IZ, 0},
     [0x69] = {op_imul_r_rm_imm, F_M | F_IZ, 0},
     [0x6a] = {op_push_imm, F_IBS, 0},
@@ -197,8 +197,10 @@ static const struct opdesc two_byte[256] = {
     [0x00] = {op_grp6, F_M, 0},
     [0x01] = {op_grp7, F_M, 0},
     [0x06] = {op_clts, 0, 0},
-    [0x08] = {op_nop, 0, 0},
-    [0x09] = {op_nop, 0, 0},
+    [0x02] = {op_lar_lsl, F_M, 0},
+    [0x03] = {op_lar_lsl, F_M, 0},
+    [0x08] = {op_invd, 0, 0},
+    [0x09] = {op_invd, 0, 0},
     [0x0b] = {op_ud, 0, 0},
     [0x19] = {op_nop_modrm, F_M, 0},
     [0x1a] = {op_nop_modrm, F_M, 0},
@@ -255,8 +257,23 @@ struct fetch {
 	struct cpu *c;
 	uint32_t lin;
 	unsigned n, avail, limit_avail;
+	bool next_page; /* under paging: bytes from the next page were needed */
 	uint8_t b[16];
 };
+
+/* Copy the instruction bytes at physical pa into f->b from f->avail on, up
+ * to `want` bytes in all, as far as RAM goes. */
+static void fetch_fill(struct fetch *f, uint32_t pa, unsigned want)
+{
+	const struct cpu *c = f->c;
+	unsigned n = want - f->avail;
+	if (pa >= c->ram_size)
+		n = 0;
+	else if (c->ram_size - pa < n)
+		n = (unsigned)(c->ram_size - pa);
+	memcpy(f->b + f->avail, c->ram + pa, n);
+	f->avail += n;
+}
 
 static COLD NORETURN void fetch_fail(struct fetch *f)
 {
@@ -270,10 +287,26 @@ static COLD NORETURN void fetch_fail(struct fetch *f)
 	cpu_abort_exit(c, &e);
 }
 
+/* The instruction goes on into the next page: translate it (#PF there if
+ * it may not be fetched) and take its bytes. */
+static COLD void fetch_next_page(struct fetch *f)
+{
+	struct cpu *c = f->c;
+	uint32_t lin = f->lin + f->n;
+	uint32_t pa = translate(c, lin, access_need(c, false));
+	f->next_page = true;
+	fetch_fill(f, pa, f->limit_avail);
+}
+
 static inline uint8_t fetch8(struct fetch *f)
 {
-	if (unlikely(f->n >= f->avail))
-		fetch_fail(f);
+	if (unlikely(f->n >= f->avail)) {
+		if (f->c->paging && !f->next_page && f->n < f->limit_avail &&
+		    !((f->lin + f->n) & 0xfff))
+			fetch_next_page(f);
+		if (f->n >= f->avail)
+			fetch_fail(f);
+	}
 	return f->b[f->n++];
 }
 static uint32_t fetch16(struct fetch *f)
@@ -333,17 +366,18 @@ static void modrm32(struct fetch *f, struct insn *i)
 		i->seg = SREG_SS;
 }
 
-/* Mark the 64-byte blocks holding [lin, lin+len) as containing decoded code. */
-static void mark_code(struct cpu *c, uint32_t lin, unsigned len)
+/* Mark the 64-byte blocks holding physical [pa, pa+len) as containing
+ * decoded code. */
+static void mark_code(struct cpu *c, uint32_t pa, unsigned len)
 {
-	uint64_t end = (uint64_t)lin + len;
+	uint64_t end = (uint64_t)pa + len;
 	if (end > c->ram_size)
 		end = c->ram_size;
-	for (uint64_t b = lin >> CODE_SHIFT; (b << CODE_SHIFT) < end; b++)
+	for (uint64_t b = pa >> CODE_SHIFT; (b << CODE_SHIFT) < end; b++)
 		c->code_map[b] = 1;
 }
 
-void decode(struct cpu *c, uint32_t lin, struct insn *out)
+void decode(struct cpu *c, uint32_t lin, uint32_t phys, struct insn *out)
 {
 	struct fetch f = {.c = c, .lin = lin};
 	struct insn tmp, *i = &tmp; /* the cache entry is written only when complete */
@@ -356,12 +390,10 @@ void decode(struct cpu *c, uint32_t lin, struct insn *out)
 	if (c->eip > c->seg[SREG_CS].limit)
 		lim = 0;
 	f.limit_avail = lim < 15 ? (unsigned)lim : 15;
-	f.avail = f.limit_avail;
-	if (lin >= c->ram_size)
-		f.avail = 0;
-	else if (c->ram_size - lin < f.avail)
-		f.avail = (unsigned)(c->ram_size - lin);
-	memcpy(f.b, c->ram + (f.avail ? lin : 0), f.avail);
+	unsigned want = f.limit_avail;
+	if (c->paging && 0x1000 - (lin & 0xfff) < want)
+		want = 0x1000 - (lin & 0xfff); /* the next page only if needed */
+	fetch_fill(&f, phys, want);
 
 	memset(i, 0, sizeof(*i));
 	i->osz = i->asz = c->mode ? 4 : 2;
@@ -458,8 +490,11 @@ void decode(struct cpu *c, uint32_t lin, struct insn *out)
 		                                     : fetch32(&f);
 
 	i->len = (uint8_t)f.n;
-	i->lin = lin;
+	i->lin = phys;
 	i->mode = c->mode;
-	mark_code(c, lin, f.n);
+	if (f.next_page)
+		i->mode = 0xfe; /* two pages, mapped independently: decode each time */
+	else
+		mark_code(c, phys, f.n);
 	*out = tmp;
 }

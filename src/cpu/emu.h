@@ -2,7 +2,7 @@
  *
  * Used where /dev/kvm is missing.  It runs real mode as a 386-class CPU does
  * (plus the i686 integer instructions compilers emit) and 32-bit protected
- * mode without paging.  See doc/cpu.md for what it leaves out.
+ * mode with privilege levels 0 and 3 and 32-bit paging.  See doc/cpu.md for what it leaves out.
  */
 #ifndef KVM_GDBSTUB_CPU_EMU_H
 #define KVM_GDBSTUB_CPU_EMU_H
@@ -36,6 +36,15 @@ void emu_vcpu_set_icount_limit(struct vcpu *vcpu, uint64_t limit);
 /* Guest instructions retired so far (a rep string instruction counts once
  * per run slice it executes in).  For benchmarks and statistics. */
 uint64_t emu_vcpu_instructions(struct vcpu *vcpu);
+
+/* The guest-physical address of linear address lin under the guest's 32-bit
+ * paging (CR0.PG with PE; 4 KiB pages, 4 MiB pages with CR4.PSE), walking
+ * the tables in guest RAM [ram, ram + ram_size) as the CPU would but
+ * setting no accessed/dirty bits and checking no permission: the debugger's
+ * view.  Without paging *phys = lin.  0, or -EFAULT if lin is not mapped
+ * (a table entry outside RAM counts as not present). */
+int x86_translate(const uint8_t *ram, uint64_t ram_size, uint32_t cr0, uint32_t cr3, uint32_t cr4,
+                  uint32_t lin, uint32_t *phys);
 
 /* A string instruction with a REP, REPE or REPNE prefix, found in code bytes
  * (for the KVM backend, which cannot step one iteration on every host). */

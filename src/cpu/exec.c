@@ -73,16 +73,23 @@ void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len)
 	}
 }
 
-static inline struct insn *lookup(struct cpu *c, uint32_t lin)
+/* The decoded instruction at linear lin.  The cache is keyed by physical
+ * address, so a CR3 switch needs no flush and a store through any alias of
+ * a page finds the decodes of it; with paging every lookup translates
+ * (the TLB checks the fetch is allowed at this CPL). */
+static inline __attribute__((always_inline)) struct insn *lookup(struct cpu *c, uint32_t lin,
+                                                                 bool paged)
 {
-	struct insn *i = &c->icache[lin & (ICACHE_SIZE - 1)];
-	if (unlikely(i->lin != lin || i->mode != c->mode))
-		decode(c, lin, i);
+	uint32_t key = paged ? translate(c, lin, access_need(c, false)) : lin;
+	struct insn *i = &c->icache[key & (ICACHE_SIZE - 1)];
+	if (unlikely(i->lin != key || i->mode != c->mode))
+		decode(c, lin, key, i);
 	return i;
 }
 
-/* Up to FAST_BATCH instructions with no debug checks at all. */
-static void exec_fast(struct cpu *c)
+/* Up to FAST_BATCH instructions with no debug checks at all.  Paging
+ * turned on or off ends a batch, so each form serves a whole batch. */
+static inline __attribute__((always_inline)) void exec_batch(struct cpu *c, bool paged)
 {
 	uint64_t left = c->icount_limit - c->icount; /* > 0: the caller checked */
 	unsigned batch = left < FAST_BATCH ? (unsigned)left : FAST_BATCH;
@@ -90,7 +97,7 @@ static void exec_fast(struct cpu *c)
 
 	c->stop = 0;
 	do {
-		struct insn *i = lookup(c, c->seg[SREG_CS].base + c->eip);
+		struct insn *i = lookup(c, c->seg[SREG_CS].base + c->eip, paged);
 		c->next_eip = (c->eip + i->len) & c->ipmask;
 		i->op(c, i);
 		c->eip = c->next_eip;
@@ -98,6 +105,16 @@ static void exec_fast(struct cpu *c)
 	c->icount += batch - n;
 	if (unlikely(c->inhibit))
 		c->inhibit = 1; /* the batch ended at the STI / MOV SS / POP SS */
+}
+
+static void exec_fast(struct cpu *c)
+{
+	exec_batch(c, false);
+}
+
+static void exec_fast_paged(struct cpu *c)
+{
+	exec_batch(c, true);
 }
 
 static bool is_breakpoint(const struct cpu *c, uint32_t lin)
@@ -155,7 +172,7 @@ static void exec_one(struct cpu *c)
 	c->stop = 0;
 	c->wp_hit = 0;
 	c->replay_pos = 0;
-	struct insn *i = lookup(c, lin);
+	struct insn *i = lookup(c, lin, c->paging);
 	c->next_eip = (c->eip + i->len) & c->ipmask;
 	i->op(c, i);
 	c->bp_inhibit_on = c->next_eip == c->eip && i->rep;
@@ -183,6 +200,8 @@ static enum deliver_class fault_class(int vec)
 		return DELIVER_CONTRIBUTORY;
 	case EXC_DF:
 		return DELIVER_DOUBLE;
+	case EXC_PF:
+		return DELIVER_PAGE_FAULT;
 	default:
 		return DELIVER_BENIGN;
 	}
@@ -209,13 +228,16 @@ static void handle_fault(struct cpu *c)
 		cpu_queue_exit(c, VCPU_EXIT_SHUTDOWN);
 		return;
 	}
-	if (first == DELIVER_CONTRIBUTORY && fault_class(vec) == DELIVER_CONTRIBUTORY) {
+	enum deliver_class second = fault_class(vec);
+	if ((first == DELIVER_CONTRIBUTORY && second == DELIVER_CONTRIBUTORY) ||
+	    (first == DELIVER_PAGE_FAULT &&
+	     (second == DELIVER_CONTRIBUTORY || second == DELIVER_PAGE_FAULT))) {
 		vec = EXC_DF;
 		err = 0;
 	}
 	if (!cpu_pmode(c) || !has_error_code(vec))
 		err = -1;
-	cpu_deliver_event(c, (unsigned)vec, err, fault_class(vec));
+	cpu_deliver_event(c, (unsigned)vec, err, vec == EXC_DF ? DELIVER_DOUBLE : second);
 	c->icount++;
 	if (c->debug_slow)
 		after_step(c);
@@ -352,7 +374,10 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		if (unlikely(c->irq_pending | c->irq_window) && !c->replay_n && irq_check(c))
 			break;
 		if (!c->debug_slow && !(c->flags & FL_TF) && !c->replay_n && !c->inhibit) {
-			exec_fast(c);
+			if (c->paging)
+				exec_fast_paged(c);
+			else
+				exec_fast(c);
 			continue;
 		}
 		uint32_t lin = c->seg[SREG_CS].base + c->eip;

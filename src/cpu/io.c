@@ -3,7 +3,8 @@
  * An IN abandons the instruction with an IO exit; the caller puts the value
  * into exit->io.data and the next vcpu_run() executes the instruction again,
  * which then finds the value in the replay log (memory.c).  An OUT queues
- * an IO exit carrying the data and completes. */
+ * an IO exit carrying the data and completes.  Above IOPL the TSS's I/O
+ * permission bitmap decides (io_check_bitmap). */
 #include "cpu.h"
 
 uint32_t io_read(struct cpu *c, uint16_t port, unsigned sz)
@@ -46,4 +47,20 @@ void op_out(struct cpu *c, const struct insn *i)
 	uint16_t port = i->opc >= 0xec ? (uint16_t)c->r[GPR_EDX] : (uint16_t)(i->imm & 0xff);
 	io_check(c, port, sz);
 	io_write(c, port, sz, reg_read(c, GPR_EAX, sz));
+}
+
+/* CPL > IOPL: every bit of the port's bytes in the 32-bit TSS's I/O
+ * permission bitmap must be clear; a bitmap past the TSS limit (or a 16-bit
+ * TSS, which has none) denies. */
+void io_check_bitmap(struct cpu *c, uint16_t port, unsigned sz)
+{
+	const struct vcpu_segment *tr = &c->tr;
+	if (!tr->present || tr->s || (tr->type | 2) != 11 || tr->limit < 0x67) /* 32-bit TSS */
+		cpu_fault(c, EXC_GP, 0);
+	uint32_t at = (uint16_t)sys_read(c, tr->base + 0x66, 2) + port / 8u;
+	if (at + 1 > tr->limit)
+		cpu_fault(c, EXC_GP, 0);
+	uint32_t bits = sys_read(c, tr->base + at, 2) >> (port & 7);
+	if (bits & ((1u << sz) - 1))
+		cpu_fault(c, EXC_GP, 0);
 }

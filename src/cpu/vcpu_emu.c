@@ -17,6 +17,8 @@ static int emu_get_state(struct vcpu *v, struct vcpu_state *st)
 	memcpy(st->seg, c->seg, sizeof(st->seg));
 	st->gdt = c->gdt;
 	st->idt = c->idt;
+	st->tr = c->tr;
+	st->ldt = c->ldtr;
 	st->cr0 = c->cr0;
 	st->cr2 = c->cr2;
 	st->cr3 = c->cr3;
@@ -36,12 +38,17 @@ static int emu_set_state(struct vcpu *v, const struct vcpu_state *st)
 	memcpy(c->seg, st->seg, sizeof(c->seg));
 	c->gdt = st->gdt;
 	c->idt = st->idt;
+	c->tr = st->tr;
+	c->ldtr = st->ldt;
 	c->cr0 = st->cr0 | 0x10;
 	c->cr2 = st->cr2;
 	c->cr3 = st->cr3;
 	c->cr4 = st->cr4;
+	/* The CPL is SS.DPL, as KVM keeps it (CS.DPL differs in conforming code). */
+	c->cpl = cpu_pmode(c) ? c->seg[SREG_SS].dpl : 0;
 	for (unsigned s = 0; s < SREG_COUNT; s++)
 		seg_changed(c, s);
+	paging_changed(c);
 	if (moved) {
 		/* An instruction waiting for its input will not be re-executed. */
 		c->awaiting_input = 0;
@@ -162,6 +169,7 @@ void emu_vcpu_map_hole(struct vcpu *v, uint64_t start, uint64_t len)
 		return; /* past RAM, accesses are MMIO already */
 	c->hole_start = start;
 	c->hole_end = start + len;
+	tlb_flush(c); /* TLB_RAM depends on the hole */
 	cpu_update_fast(c);
 }
 

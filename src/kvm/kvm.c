@@ -253,6 +253,8 @@ static int kvm_get_state(struct vcpu *v, struct vcpu_state *st)
 	st->eflags = (uint32_t)regs.rflags;
 	for (int i = 0; i < SREG_COUNT; i++)
 		seg_from_kvm(&st->seg[i], kvm_sreg(&sregs, i));
+	seg_from_kvm(&st->tr, &sregs.tr);
+	seg_from_kvm(&st->ldt, &sregs.ldt);
 	st->gdt.base = (uint32_t)sregs.gdt.base;
 	st->gdt.limit = sregs.gdt.limit;
 	st->idt.base = (uint32_t)sregs.idt.base;
@@ -290,6 +292,10 @@ static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
 	bool real = !(st->cr0 & CR0_PE);
 	for (int i = 0; i < SREG_COUNT; i++)
 		seg_to_kvm(kvm_sreg(&sregs, i), &st->seg[i], real && i == SREG_CS);
+	/* VMX wants a usable TR: an absent one keeps KVM's. */
+	if (st->tr.present)
+		seg_to_kvm(&sregs.tr, &st->tr, false);
+	seg_to_kvm(&sregs.ldt, &st->ldt, false);
 	sregs.gdt.base = st->gdt.base;
 	sregs.gdt.limit = st->gdt.limit;
 	sregs.idt.base = st->idt.base;

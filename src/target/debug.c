@@ -110,34 +110,45 @@ static uint8_t patch_byte(const struct debug_point *p)
 	return p->mech == MECH_INT3 ? INT3_OPCODE : HLT_OPCODE;
 }
 
-static const struct debug_point *patch_at(const struct debug *d, uint32_t addr,
+/* The patch at physical address phys, other than `except`. */
+static const struct debug_point *patch_at(const struct debug *d, uint32_t phys,
                                           const struct debug_point *except)
 {
 	for (size_t i = 0; i < d->count; i++)
 		if (&d->points[i] != except && is_patch(d->points[i].mech) &&
-		    d->points[i].addr == addr)
+		    d->points[i].phys == phys)
 			return &d->points[i];
 	return NULL;
 }
 
 static void patch(struct debug *d, struct debug_point *p)
 {
-	const struct debug_point *other = patch_at(d, p->addr, p);
-	p->saved = other ? other->saved : d->ram[p->addr];
-	poke(d, p->addr, patch_byte(p));
+	const struct debug_point *other = patch_at(d, p->phys, p);
+	p->saved = other ? other->saved : d->ram[p->phys];
+	poke(d, p->phys, patch_byte(p));
 }
 
 static void unpatch_if_last(struct debug *d, const struct debug_point *p)
 {
-	if (is_patch(p->mech) && !patch_at(d, p->addr, p))
-		poke(d, p->addr, p->saved);
+	if (is_patch(p->mech) && !patch_at(d, p->phys, p))
+		poke(d, p->phys, p->saved);
+}
+
+/* Where linear addr is in guest RAM now (the guest's paging), addr itself
+ * without a translate hook; false if unmapped. */
+static bool to_phys(const struct debug *d, uint32_t addr, uint32_t *phys)
+{
+	*phys = addr;
+	return !d->translate || d->translate(d->translate_ctx, addr, phys) == 0;
 }
 
 int debug_insert(struct debug *d, enum target_point type, uint32_t addr, uint32_t len)
 {
+	uint32_t phys;
 	if (is_breakpoint(type))
 		len = 1;
-	if (len == 0 || len > 8 || addr >= d->ram_size || len > d->ram_size - addr)
+	if (len == 0 || len > 8 || !to_phys(d, addr, &phys) || phys >= d->ram_size ||
+	    len > d->ram_size - phys)
 		return -EINVAL;
 	if (d->count == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -148,7 +159,7 @@ int debug_insert(struct debug *d, enum target_point type, uint32_t addr, uint32_
 		d->cap = cap;
 	}
 	struct debug_point *p = &d->points[d->count];
-	*p = (struct debug_point){.type = type, .addr = addr, .len = len};
+	*p = (struct debug_point){.type = type, .addr = addr, .phys = phys, .len = len};
 	p->mech = choose(d, p);
 	if (is_patch(p->mech))
 		patch(d, p);
@@ -272,8 +283,8 @@ void debug_shadow(const struct debug *d, uint32_t addr, uint8_t *buf, size_t len
 {
 	for (size_t i = 0; i < d->count; i++) {
 		const struct debug_point *p = &d->points[i];
-		if (is_patch(p->mech) && p->addr >= addr && p->addr - addr < len)
-			buf[p->addr - addr] = p->saved;
+		if (is_patch(p->mech) && p->phys >= addr && p->phys - addr < len)
+			buf[p->phys - addr] = p->saved;
 	}
 }
 
@@ -281,10 +292,10 @@ void debug_after_write(struct debug *d, uint32_t addr, size_t len)
 {
 	for (size_t i = 0; i < d->count; i++) {
 		struct debug_point *p = &d->points[i];
-		if (!is_patch(p->mech) || p->addr < addr || p->addr - addr >= len)
+		if (!is_patch(p->mech) || p->phys < addr || p->phys - addr >= len)
 			continue;
-		p->saved = d->ram[p->addr];
-		poke(d, p->addr, patch_byte(p));
+		p->saved = d->ram[p->phys];
+		poke(d, p->phys, patch_byte(p));
 	}
 }
 
@@ -292,26 +303,26 @@ void debug_after_run(struct debug *d)
 {
 	for (size_t i = 0; i < d->count; i++) {
 		struct debug_point *p = &d->points[i];
-		if (!is_patch(p->mech) || d->ram[p->addr] == patch_byte(p))
+		if (!is_patch(p->mech) || d->ram[p->phys] == patch_byte(p))
 			continue;
 		/* Points sharing the address share the byte. */
 		for (size_t j = 0; j < d->count; j++)
-			if (d->points[j].addr == p->addr && is_patch(d->points[j].mech))
-				d->points[j].saved = d->ram[p->addr];
-		poke(d, p->addr, patch_byte(p));
+			if (d->points[j].phys == p->phys && is_patch(d->points[j].mech))
+				d->points[j].saved = d->ram[p->phys];
+		poke(d, p->phys, patch_byte(p));
 	}
 }
 
 void debug_unpatch(struct debug *d, const struct debug_point *p)
 {
 	if (is_patch(p->mech))
-		poke(d, p->addr, p->saved);
+		poke(d, p->phys, p->saved);
 }
 
 void debug_repatch(struct debug *d, const struct debug_point *p)
 {
 	if (is_patch(p->mech))
-		poke(d, p->addr, patch_byte(p));
+		poke(d, p->phys, patch_byte(p));
 }
 
 static const char *point_name(enum target_point t)

@@ -12,6 +12,9 @@
  *     instruction; a KVM that runs a stepped rep whole hands that step to
  *     the built-in CPU (gdb_target.c, step_needs_emulation()).
  *
+ * A patch goes to the guest-physical address its linear address has (the
+ * guest's paging) when the point is inserted.
+ *
  * Patched bytes are never visible to the debugger: reads are shadowed and
  * writes over a patch update the saved byte.
  */
@@ -35,7 +38,8 @@ enum debug_mech {
 
 struct debug_point {
 	enum target_point type;
-	uint32_t addr;
+	uint32_t addr; /* linear */
+	uint32_t phys; /* guest-physical at insertion: where a patch goes */
 	uint32_t len;
 	enum debug_mech mech;
 	uint8_t saved; /* patched mechanisms: the guest's own byte */
@@ -51,6 +55,10 @@ struct debug {
 	/* Told of every byte the layer patches or restores in guest RAM. */
 	void (*ram_changed)(void *ctx, uint32_t addr);
 	void *ram_changed_ctx;
+	/* Optional: linear -> guest-physical through the guest's paging, 0 or
+	 * -EFAULT if unmapped (without it linear = physical). */
+	int (*translate)(void *ctx, uint32_t lin, uint32_t *phys);
+	void *translate_ctx;
 	uint32_t *bp_buf; /* debug_apply()'s arrays for vcpu_set_debug() */
 	struct vcpu_watchpoint *wp_buf;
 	size_t buf_room;
@@ -90,11 +98,11 @@ int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t sk
 void debug_forget_applied(struct debug *d);
 
 /* Debugger view of memory: put saved bytes over patches in buf, which holds
- * guest memory [addr, addr+len). */
+ * guest-physical memory [addr, addr+len). */
 void debug_shadow(const struct debug *d, uint32_t addr, uint8_t *buf, size_t len);
 
-/* The debugger wrote [addr, addr+len): keep patches in place and remember
- * the new bytes as the guest's own. */
+/* The debugger wrote guest-physical [addr, addr+len): keep patches in place
+ * and remember the new bytes as the guest's own. */
 void debug_after_write(struct debug *d, uint32_t addr, size_t len);
 
 /* After the guest ran: a patch byte it overwrote is its new byte (kept as

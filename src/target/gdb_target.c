@@ -3,6 +3,9 @@
  * Address policy: every address from GDB is a guest linear address; with no
  * paging, linear is physical, so memory packets go straight to guest RAM
  * (with breakpoint patches hidden), and breakpoints match CS.base + EIP.
+ * With the guest's paging on, memory packets go page by page through its
+ * page tables (x86_translate: no accessed/dirty bits, an unmapped page is
+ * an error), for either backend.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -81,6 +84,7 @@ int gdb_target_settle(struct gdb_target *t)
 }
 
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
+static bool guest_paging(struct gdb_target *t);
 
 /* The REP string instruction at the pc with iterations left, if any. */
 static bool rep_at_pc(struct gdb_target *t, struct x86_rep_string *rs)
@@ -90,9 +94,12 @@ static bool rep_at_pc(struct gdb_target *t, struct x86_rep_string *rs)
 	if (get_state(t, &st) < 0)
 		return false;
 	uint32_t pc = vcpu_state_pc(&st);
-	if (pc >= t->vm->ram_size)
-		return false;
-	size_t n = t->vm->ram_size - pc < sizeof(code) ? t->vm->ram_size - pc : sizeof(code);
+	size_t n = sizeof(code);
+	if (!guest_paging(t)) { /* with paging read_mem() translates */
+		if (pc >= t->vm->ram_size)
+			return false;
+		n = t->vm->ram_size - pc < n ? t->vm->ram_size - pc : n;
+	}
 	return read_mem(t, pc, code, n) == 0 &&
 	       x86_rep_string_decode(code, n, st.seg[SREG_CS].db, rs) && x86_rep_count(rs, &st);
 }
@@ -127,9 +134,64 @@ static int choose_runner(struct gdb_target *t, bool stepping)
  * pc is readable, so a pc moved outside RAM changed frame 0's id, an outer
  * frame took the old id, and GDB re-selected that frame after a register
  * write (tests/gdb/frame-id.gdb). */
+/* Linear -> guest-physical through the guest's page tables now (CR0, CR3,
+ * CR4 from the vCPU's state); 0 or -EFAULT. */
+static int translate(void *ctx, uint32_t lin, uint32_t *phys)
+{
+	struct gdb_target *t = to_target(ctx);
+	struct vcpu_state st;
+	int r = get_state(t, &st);
+	if (r < 0)
+		return r;
+	return x86_translate(t->vm->ram, t->vm->ram_size, st.cr0, st.cr3, st.cr4, lin, phys);
+}
+
+static bool guest_paging(struct gdb_target *t)
+{
+	struct vcpu_state st;
+	return get_state(t, &st) == 0 && (st.cr0 & 0x80000001u) == 0x80000001u;
+}
+
+/* Do op on each piece of linear [addr, addr+len) within one page, at its
+ * physical address: 0, or the first error (-EFAULT: a page not mapped). */
+static int by_page(struct gdb_target *t, uint64_t addr, size_t len,
+                   int (*op)(struct gdb_target *t, uint64_t pa, size_t off, size_t n, void *arg),
+                   void *arg)
+{
+	for (size_t off = 0; off < len;) {
+		uint64_t lin = addr + off;
+		size_t n = 0x1000 - (lin & 0xfff);
+		uint32_t pa;
+		if (n > len - off)
+			n = len - off;
+		if (lin > UINT32_MAX || translate(t, (uint32_t)lin, &pa) < 0)
+			return -EFAULT;
+		int r = op(t, pa, off, n, arg);
+		if (r < 0)
+			return r;
+		off += n;
+	}
+	return 0;
+}
+
+static int read_phys(struct gdb_target *t, uint64_t addr, void *buf, size_t len);
+
+static int read_piece(struct gdb_target *t, uint64_t pa, size_t off, size_t n, void *buf)
+{
+	return read_phys(t, pa, (uint8_t *)buf + off, n);
+}
+
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	struct gdb_target *t = to_target(ctx);
+	if (guest_paging(t))
+		return by_page(t, addr, len, read_piece, buf);
+	return read_phys(t, addr, buf, len);
+}
+
+/* Guest-physical memory as the debugger sees it. */
+static int read_phys(struct gdb_target *t, uint64_t addr, void *buf, size_t len)
+{
 	uint64_t ram = t->vm->ram_size;
 	size_t in_ram = addr >= ram ? 0 : len < ram - addr ? len : (size_t)(ram - addr);
 	memset((uint8_t *)buf + in_ram, 0xff, len - in_ram);
@@ -141,9 +203,31 @@ static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 	return r;
 }
 
+static int write_phys(struct gdb_target *t, uint64_t addr, const void *buf, size_t len);
+
+static int check_piece(struct gdb_target *t, uint64_t pa, size_t off, size_t n, void *arg)
+{
+	(void)off, (void)arg;
+	return vm_ram_range(t->vm, pa, n) ? 0 : -EFAULT;
+}
+
+static int write_piece(struct gdb_target *t, uint64_t pa, size_t off, size_t n, void *buf)
+{
+	return write_phys(t, pa, (const uint8_t *)buf + off, n);
+}
+
+/* All or nothing: every page is checked before any is written. */
 static int write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	struct gdb_target *t = to_target(ctx);
+	if (!guest_paging(t))
+		return write_phys(t, addr, buf, len);
+	int r = by_page(t, addr, len, check_piece, NULL);
+	return r < 0 ? r : by_page(t, addr, len, write_piece, (void *)buf);
+}
+
+static int write_phys(struct gdb_target *t, uint64_t addr, const void *buf, size_t len)
+{
 	int r = vm_write_ram(t->vm, addr, buf, len);
 	if (r == 0) {
 		debug_after_write(&t->dbg, (uint32_t)addr, len);
@@ -619,6 +703,8 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	debug_init(&t->dbg, vm->ram, vm->ram_size, &caps, kvm);
 	t->dbg.ram_changed = patched;
 	t->dbg.ram_changed_ctx = t;
+	t->dbg.translate = translate;
+	t->dbg.translate_ctx = t;
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
 	return 0;
 }

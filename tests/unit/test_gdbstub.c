@@ -318,7 +318,10 @@ static unsigned long fake_interrupts(void)
 
 static void reset_fake(void)
 {
-	vcpu_state_reset(&F.st);
+	F.ncpus = 0;
+	fake_target_set_cpus(&F, 1);
+	F.start_cpus = 0;
+	F.halted[0] = false;
 	memset(F.ram, 0, FAKE_RAM_SIZE);
 	F.npoints = 0;
 	F.have_next_stop = false;
@@ -611,12 +614,12 @@ static void test_registers(void)
 	char g[2 * GDB_REGS_BYTES + 1];
 
 	reset_fake();
-	vcpu_segment_set_real(&F.st.seg[SREG_CS], 0x1000);
-	vcpu_segment_set_real(&F.st.seg[SREG_SS], 0x2000);
-	F.st.eip = 0x10;
-	F.st.gpr[GPR_ESP] = 0xfffe;
-	F.st.gpr[GPR_EBP] = 0x100;
-	F.st.gpr[GPR_EAX] = 0x11223344;
+	vcpu_segment_set_real(&F.st[0].seg[SREG_CS], 0x1000);
+	vcpu_segment_set_real(&F.st[0].seg[SREG_SS], 0x2000);
+	F.st[0].eip = 0x10;
+	F.st[0].gpr[GPR_ESP] = 0xfffe;
+	F.st[0].gpr[GPR_EBP] = 0x100;
+	F.st[0].gpr[GPR_EAX] = 0x11223344;
 	open_session(&c, false);
 
 	const char *r = xfer(&c, "g");
@@ -648,37 +651,37 @@ static void test_registers(void)
 
 	/* Linear eip inside CS: CS stays. */
 	CHECK_REPLY(&c, fmt("P8=%s", hex32(0x10020)), "OK");
-	CHECK(F.st.eip == 0x20 && F.st.seg[SREG_CS].selector == 0x1000);
+	CHECK(F.st[0].eip == 0x20 && F.st[0].seg[SREG_CS].selector == 0x1000);
 	/* Below CS.base: real mode moves CS. */
 	CHECK_REPLY(&c, fmt("P8=%s", hex32(0x500)), "OK");
-	CHECK(F.st.seg[SREG_CS].selector == 0x50 && F.st.seg[SREG_CS].base == 0x500 &&
-	      F.st.eip == 0);
+	CHECK(F.st[0].seg[SREG_CS].selector == 0x50 && F.st[0].seg[SREG_CS].base == 0x500 &&
+	      F.st[0].eip == 0);
 	CHECK_REPLY(&c, "p8", hex32(0x500));
 	CHECK_REPLY(&c, fmt("P8=%s", hex32(0x200000)), "E16");
 	/* esp linear, eip_off raw. */
 	CHECK_REPLY(&c, fmt("P4=%s", hex32(0x21000)), "OK");
-	CHECK(F.st.gpr[GPR_ESP] == 0x1000);
+	CHECK(F.st[0].gpr[GPR_ESP] == 0x1000);
 	CHECK_REPLY(&c, fmt("P20=%s", hex32(0x1234)), "OK");
-	CHECK(F.st.eip == 0x1234);
+	CHECK(F.st[0].eip == 0x1234);
 	CHECK_REPLY(&c, "p8", hex32(0x500 + 0x1234));
 	/* Real-mode selector writes load the base. */
 	CHECK_REPLY(&c, fmt("Pa=%s", hex32(0x2000)), "OK");
-	CHECK(F.st.seg[SREG_CS].selector == 0x2000 && F.st.seg[SREG_CS].base == 0x20000);
+	CHECK(F.st[0].seg[SREG_CS].selector == 0x2000 && F.st[0].seg[SREG_CS].base == 0x20000);
 	CHECK_REPLY(&c, fmt("Pf=%s", hex32(0xb800)), "OK");
-	CHECK(F.st.seg[SREG_GS].base == 0xb8000);
+	CHECK(F.st[0].seg[SREG_GS].base == 0xb8000);
 	CHECK_REPLY(&c, fmt("Pa=%s", hex32(0x10000)), "E16");
 	/* Protected mode: the selector only. */
 	CHECK_REPLY(&c, fmt("P29=%s", hex32(0x11)), "OK");
-	CHECK(F.st.cr0 == 0x11);
+	CHECK(F.st[0].cr0 == 0x11);
 	CHECK_REPLY(&c, fmt("Pa=%s", hex32(8)), "OK");
-	CHECK(F.st.seg[SREG_CS].selector == 8 && F.st.seg[SREG_CS].base == 0x20000);
+	CHECK(F.st[0].seg[SREG_CS].selector == 8 && F.st[0].seg[SREG_CS].base == 0x20000);
 	CHECK_REPLY(&c, fmt("P29=%s", hex32(0x10)), "OK");
 	/* Bases and tables. */
 	CHECK_REPLY(&c, fmt("P23=%s", hex32(0x30000)), "OK");
-	CHECK(F.st.seg[SREG_CS].base == 0x30000);
+	CHECK(F.st[0].seg[SREG_CS].base == 0x30000);
 	CHECK_REPLY(&c, fmt("P2b=%s", hex32(0x10000)), "E16");
 	CHECK_REPLY(&c, fmt("P2b=%s", hex32(0x27)), "OK");
-	CHECK(F.st.gdt.limit == 0x27);
+	CHECK(F.st[0].gdt.limit == 0x27);
 	/* x87: accepted, ignored; sizes must match. */
 	CHECK_REPLY(&c, "P10=0102030405060708090a", "OK");
 	CHECK_REPLY(&c, "P10=01020304", "E01");
@@ -689,14 +692,14 @@ static void test_registers(void)
 	CHECK_REPLY(&c, "P8", "E01");
 
 	/* G: change eax only. */
-	struct vcpu_state before = F.st;
+	struct vcpu_state before = F.st[0];
 	r = xfer(&c, "g");
 	snprintf(g, sizeof(g), "%s", r);
 	memcpy(g, "efbeadde", 8);
 	CHECK_REPLY(&c, fmt("G%s", g), "OK");
-	CHECK(F.st.gpr[GPR_EAX] == 0xdeadbeef);
+	CHECK(F.st[0].gpr[GPR_EAX] == 0xdeadbeef);
 	before.gpr[GPR_EAX] = 0xdeadbeef;
-	CHECK(memcmp(&before, &F.st, sizeof(before)) == 0);
+	CHECK(memcmp(&before, &F.st[0], sizeof(before)) == 0);
 	g[10] = 0;
 	CHECK_REPLY(&c, fmt("G%s", g), "E01");
 	CHECK_REPLY(&c, "G", "E01");
@@ -854,8 +857,8 @@ static void test_resume(void)
 	struct client c;
 
 	reset_fake();
-	vcpu_segment_set_real(&F.st.seg[SREG_CS], 0x100); /* base 0x1000 */
-	F.st.eip = 0;
+	vcpu_segment_set_real(&F.st[0].seg[SREG_CS], 0x100); /* base 0x1000 */
+	F.st[0].eip = 0;
 	open_session(&c, false);
 
 	/* Step: T05 with the linear pc. */
@@ -866,7 +869,7 @@ static void test_resume(void)
 	check_stop(xfer(&c, "S05"), "T05", 0x1004);
 	/* Step from an address. */
 	check_stop(xfer(&c, "s1100"), "T05", 0x1101);
-	CHECK(F.st.seg[SREG_CS].selector == 0x100 && F.st.eip == 0x101);
+	CHECK(F.st[0].seg[SREG_CS].selector == 0x100 && F.st[0].eip == 0x101);
 	check_stop(xfer(&c, "S05;1200"), "T05", 0x1201);
 
 	/* Continue to a software, then a hardware breakpoint. */
@@ -969,7 +972,7 @@ static void test_ctrl_c(void)
 	struct client c;
 
 	reset_fake();
-	F.st.eip = 0;
+	F.st[0].eip = 0;
 	open_session(&c, false);
 	unsigned long intr = fake_interrupts();
 	for (int round = 0; round < 3; round++) {
@@ -1265,10 +1268,10 @@ static void test_session_ends(void)
 	kills = F.kills;
 	open_session(&c, false);
 	CHECK_REPLY(&c, "!", "OK");
-	F.st.eip = 0x55;
+	F.st[0].eip = 0x55;
 	const char *r = xfer(&c, "vRun;;");
 	CHECK(strncmp(r, "T05", 3) == 0 && strstr(r, "thread:1;"));
-	CHECK(F.restarts == restarts + 1 && F.st.eip == 0);
+	CHECK(F.restarts == restarts + 1 && F.st[0].eip == 0);
 	send_pkt(&c, "k");
 	CHECK(quiet(&c, 50));
 	CHECK_REPLY(&c, "?", "W00"); /* its reply also orders the k before it */
@@ -1348,15 +1351,17 @@ static void test_multiprocess(void)
 	unsigned long steps = F.steps;
 	r = xfer(&c, "vCont;s:p1.1;c:p1.-1");
 	CHECK(F.steps == steps + 1 && ends_with(r, ";thread:p1.1;"));
-	r = xfer(&c, "vCont;c:p2.-1;s:p1.1;c");
-	CHECK(F.steps == steps + 2 && strncmp(r, "T05", 3) == 0);
 	r = xfer(&c, "vCont;s:p-1.-1");
+	CHECK(F.steps == steps + 2 && strncmp(r, "T05", 3) == 0);
+	r = xfer(&c, "vCont;s:p0.0");
 	CHECK(F.steps == steps + 3 && strncmp(r, "T05", 3) == 0);
-	r = xfer(&c, "vCont;c:p2.1;s:0");
-	CHECK(F.steps == steps + 4 && strncmp(r, "T05", 3) == 0);
-	CHECK_REPLY(&c, "vCont;c:p2.-1", "E03"); /* nothing for our thread */
+	/* Another process, or a thread that does not exist: nothing runs. */
+	CHECK_REPLY(&c, "vCont;c:p2.-1;s:p1.1;c", "E03");
+	CHECK_REPLY(&c, "vCont;c:p2.1;s:0", "E03");
+	CHECK_REPLY(&c, "vCont;c:p2.-1", "E03");
+	CHECK_REPLY(&c, "vCont;s:p1.2", "E03");
 	CHECK_REPLY(&c, "vCont;c:p1.", "E01");
-	CHECK(F.steps == steps + 4);
+	CHECK(F.steps == steps + 3);
 	/* The exit names the process: GDB prints "process 1". */
 	F.have_next_stop = true;
 	F.next_stop = (struct target_stop){.kind = TARGET_STOP_EXITED, .code = 0};
@@ -1429,8 +1434,8 @@ static void test_interrupt_race(void)
 	struct client c;
 
 	reset_fake();
-	vcpu_segment_set_real(&F.st.seg[SREG_CS], 0);
-	F.st.eip = 0x500;
+	vcpu_segment_set_real(&F.st[0].seg[SREG_CS], 0);
+	F.st[0].eip = 0x500;
 	open_session(&c, false);
 	unsigned long intr = fake_interrupts(), resumes = F.resumes;
 
@@ -1693,9 +1698,9 @@ static void load_demo_guest(void)
 
 	reset_fake();
 	memcpy(F.ram + 0x7c00, code, sizeof(code));
-	vcpu_segment_set_real(&F.st.seg[SREG_CS], 0x7c0);
-	vcpu_segment_set_real(&F.st.seg[SREG_SS], 0x9000);
-	F.st.gpr[GPR_ESP] = 0xfffe;
+	vcpu_segment_set_real(&F.st[0].seg[SREG_CS], 0x7c0);
+	vcpu_segment_set_real(&F.st[0].seg[SREG_SS], 0x9000);
+	F.st[0].gpr[GPR_ESP] = 0xfffe;
 }
 
 static void test_real_gdb(void)

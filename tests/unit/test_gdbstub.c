@@ -841,16 +841,24 @@ static void test_points(void)
 
 /* ---- resuming and stop replies ---- */
 
-static void check_stop(const char *r, const char *prefix, uint32_t pc)
+/* A T stop reply: prefix, the pc expedited, and the thread named last. */
+static void check_stop_at(int line, const char *r, const char *prefix, uint32_t pc,
+                          const char *thread)
 {
 	const char *want = fmt("%s08:%s;04:", prefix, hex32(pc));
+	const char *tail = fmt(";thread:%s;", thread);
+	size_t n = strlen(r), m = strlen(tail);
 
-	if (strncmp(r, want, strlen(want)) != 0 || !strstr(r, ";05:") ||
-	    strcmp(r + strlen(r) - 9, "thread:1;") != 0) {
-		fprintf(stderr, "stop reply \"%s\", wanted \"%s...;05:...;thread:1;\"\n", r, want);
+	if (strncmp(r, want, strlen(want)) != 0 || !strstr(r, ";05:") || n < m ||
+	    strcmp(r + n - m, tail) != 0) {
+		fprintf(stderr, "%s:%d: stop reply \"%s\", wanted \"%s...;05:...%s\"\n", __FILE__,
+		        line, r, want, tail);
 		failures++;
 	}
 }
+
+#define check_stop(r, prefix, pc)           check_stop_at(__LINE__, r, prefix, pc, "1")
+#define check_stop_t(r, prefix, pc, thread) check_stop_at(__LINE__, r, prefix, pc, thread)
 
 static void test_resume(void)
 {
@@ -1418,6 +1426,332 @@ static void test_multiprocess(void)
 	CHECK(close_session(&c, false) == GDBSTUB_END_KILL);
 }
 
+/* ---- threads: one per vCPU ---- */
+
+static const char *hexstr(const char *text)
+{
+	static char buf[2][256];
+	static int i;
+
+	i = (i + 1) % 2;
+	for (size_t k = 0; text[k] && 2 * k + 2 < sizeof(buf[i]); k++)
+		snprintf(buf[i] + 2 * k, 3, "%02x", (unsigned char)text[k]);
+	return buf[i];
+}
+
+/* Three CPUs: 1 at 0x1000, 2 at 0x2000 (eax 0x22), 3 waiting for its SIPI
+ * in protected mode.  Real mode, CS = 0, so the pc is EIP. */
+static void three_cpus(void)
+{
+	reset_fake();
+	fake_target_set_cpus(&F, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		vcpu_segment_set_real(&F.st[i].seg[SREG_CS], 0);
+		F.st[i].eip = 0x1000 * (i + 1);
+	}
+	F.st[1].gpr[GPR_EAX] = 0x22;
+	F.st[2].cr0 = 1;
+	F.waiting[2] = true;
+}
+
+static bool how_is(enum target_resume a, enum target_resume b, enum target_resume c)
+{
+	return F.last_req.nthreads == 3 && F.last_req.how[0] == a && F.last_req.how[1] == b &&
+	       F.last_req.how[2] == c;
+}
+
+static void test_thread_queries(void)
+{
+	struct client c;
+	char g[2 * GDB_REGS_BYTES + 1];
+
+	three_cpus();
+	open_session(&c, false);
+	CHECK_REPLY(&c, "qfThreadInfo", "m1,2,3");
+	CHECK_REPLY(&c, "qsThreadInfo", "l");
+	CHECK_REPLY(&c, "qC", "QC1");
+	CHECK_REPLY(&c, "qThreadExtraInfo,1", hexstr("CPU 0, real mode, running"));
+	CHECK_REPLY(&c, "qThreadExtraInfo,3", hexstr("CPU 2, protected mode, waiting for SIPI"));
+	CHECK_REPLY(&c, "qThreadExtraInfo,p1.2", hexstr("CPU 1, real mode, running"));
+	CHECK_REPLY(&c, "qThreadExtraInfo,4", "E01");
+	CHECK_REPLY(&c, "qThreadExtraInfo,0", "E01");
+	CHECK_REPLY(&c, "qThreadExtraInfo,-1", "E01");
+	CHECK_REPLY(&c, "qThreadExtraInfo,zz", "E01");
+	CHECK_REPLY(&c, "qThreadExtraInfo,1x", "E01");
+	CHECK_REPLY(&c, "qThreadExtraInfo", "E01");
+	/* Alive: the listed ones, also the one waiting for its SIPI. */
+	CHECK_REPLY(&c, "T1", "OK");
+	CHECK_REPLY(&c, "T3", "OK");
+	CHECK_REPLY(&c, "Tp1.2", "OK");
+	CHECK_REPLY(&c, "T4", "E01");
+	CHECK_REPLY(&c, "T0", "E01");
+	CHECK_REPLY(&c, "T-1", "E01");
+	CHECK_REPLY(&c, "T40", "E01");
+	CHECK_REPLY(&c, "Tffffffffffffffffff", "E01");
+
+	/* Hg2: registers and memory are thread 2's. */
+	CHECK_REPLY(&c, "Hg2", "OK");
+	CHECK_REPLY(&c, "qC", "QC2");
+	const char *r = xfer(&c, "g");
+	snprintf(g, sizeof(g), "%s", r);
+	CHECK(le32(g) == 0x22 && le32(g + 2 * gdb_reg_offset(GDB_REG_EIP)) == 0x2000);
+	CHECK_REPLY(&c, "p8", hex32(0x2000));
+	CHECK_REPLY(&c, "p0", hex32(0x22));
+	CHECK_REPLY(&c, fmt("P0=%s", hex32(0x2222)), "OK");
+	CHECK(F.st[1].gpr[GPR_EAX] == 0x2222 && F.st[0].gpr[GPR_EAX] == 0);
+	memcpy(g, "33330000", 8);
+	CHECK_REPLY(&c, fmt("G%s", g), "OK");
+	CHECK(F.st[1].gpr[GPR_EAX] == 0x3333 && F.st[0].gpr[GPR_EAX] == 0);
+	F.mem_tid = 0;
+	CHECK_REPLY(&c, "m0,1", "00");
+	CHECK(F.mem_tid == 2);
+	F.mem_tid = 0;
+	CHECK_REPLY(&c, "M0,1:00", "OK");
+	CHECK(F.mem_tid == 2);
+	/* Unknown ids: an error, and the selection stays. */
+	CHECK_REPLY(&c, "Hg4", "E01");
+	CHECK_REPLY(&c, "Hgp2.1", "E01");
+	CHECK_REPLY(&c, "Hgp1.9", "E01");
+	CHECK_REPLY(&c, "Hc4", "E01");
+	CHECK_REPLY(&c, "Hg-2", "E01");
+	CHECK_REPLY(&c, "p8", hex32(0x2000));
+	CHECK_REPLY(&c, "Hg0", "OK"); /* any thread: the selected one will do */
+	CHECK_REPLY(&c, "Hg-1", "OK");
+	CHECK_REPLY(&c, "p8", hex32(0x2000));
+	CHECK_REPLY(&c, "Hgp1.3", "OK");
+	CHECK_REPLY(&c, "p8", hex32(0x3000));
+	CHECK_REPLY(&c, "Hg1", "OK");
+	CHECK_REPLY(&c, "p0", hex32(0));
+	/* '?' names the thread that stopped last and selects it. */
+	F.last.tid = 3;
+	check_stop_t(xfer(&c, "?"), "T05", 0x3000, "3");
+	CHECK_REPLY(&c, "qC", "QC3");
+
+	/* Multiprocess ids. */
+	CHECK(strstr(xfer(&c, "qSupported:multiprocess+"), "multiprocess+") != NULL);
+	CHECK_REPLY(&c, "qfThreadInfo", "mp1.1,p1.2,p1.3");
+	CHECK_REPLY(&c, "qC", "QCp1.3");
+	CHECK_REPLY(&c, "Hgp1.2", "OK");
+	CHECK_REPLY(&c, "qC", "QCp1.2");
+	unsigned long steps = F.steps;
+	check_stop_t(xfer(&c, "vCont;s:p1.2"), "T05", 0x2001, "p1.2");
+	CHECK(F.steps == steps + 1 && how_is(TARGET_HOLD, TARGET_STEP, TARGET_HOLD));
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
+static void test_thread_resume(void)
+{
+	struct client c;
+	unsigned long steps;
+
+	three_cpus();
+	open_session(&c, false);
+	/* Step thread 2, the others continue (3 waits for its SIPI). */
+	steps = F.steps;
+	check_stop_t(xfer(&c, "vCont;s:2;c"), "T05", 0x2001, "2");
+	CHECK(how_is(TARGET_CONTINUE, TARGET_STEP, TARGET_CONTINUE) && F.steps == steps + 1);
+	CHECK(F.st[0].eip == 0x1001 && F.st[2].eip == 0x3000);
+	CHECK_REPLY(&c, "qC", "QC2"); /* the stop selected its thread */
+	/* Scheduler-locking: only thread 1 steps. */
+	check_stop(xfer(&c, "vCont;s:1"), "T05", 0x1002);
+	CHECK(how_is(TARGET_STEP, TARGET_HOLD, TARGET_HOLD) && F.st[1].eip == 0x2001);
+	/* Continue one thread only, to its breakpoint. */
+	CHECK_REPLY(&c, "Z0,1010,1", "OK");
+	check_stop(xfer(&c, "vCont;c:1"), "T05swbreak:;", 0x1010);
+	CHECK(how_is(TARGET_CONTINUE, TARGET_HOLD, TARGET_HOLD) && F.st[1].eip == 0x2001);
+	/* The leftmost action wins; 't' holds its thread.  Two steps end
+	 * together: thread 1's is told, thread 2's kept for later. */
+	check_stop(xfer(&c, "vCont;s:2;s:1;t:1;c"), "T05", 0x1011);
+	CHECK(how_is(TARGET_STEP, TARGET_STEP, TARGET_CONTINUE));
+	unsigned long resumes = F.resumes;
+	check_stop_t(xfer(&c, "vCont;t:1;s"), "T05", 0x2002, "2");
+	CHECK(F.resumes == resumes);
+	check_stop_t(xfer(&c, "vCont;t:1;s"), "T05", 0x2003, "2");
+	CHECK(how_is(TARGET_HOLD, TARGET_STEP, TARGET_STEP) && F.resumes == resumes + 1);
+	CHECK_REPLY(&c, "vCont;t:2", "T00thread:2;");
+	CHECK_REPLY(&c, "vCont;t", "T00thread:1;");
+	/* Range stepping thread 2 while thread 1 runs. */
+	F.st[0].eip = 0x1100;
+	F.st[1].eip = 0x2003;
+	check_stop_t(xfer(&c, "vCont;r2003,2006:2;c"), "T05", 0x2006, "2");
+	CHECK(F.st[0].eip == 0x1103);
+	/* Old-style c and s follow Hc: one thread, or the Hg one and all others. */
+	CHECK_REPLY(&c, "Hc1", "OK");
+	check_stop(xfer(&c, "s"), "T05", 0x1104);
+	CHECK(how_is(TARGET_STEP, TARGET_HOLD, TARGET_HOLD));
+	CHECK_REPLY(&c, "Hc-1", "OK");
+	CHECK_REPLY(&c, "Hg2", "OK");
+	check_stop_t(xfer(&c, "s"), "T05", 0x2007, "2");
+	CHECK(how_is(TARGET_CONTINUE, TARGET_STEP, TARGET_CONTINUE) && F.st[0].eip == 0x1105);
+	check_stop_t(xfer(&c, "s2100"), "T05", 0x2101, "2");
+	CHECK(F.st[0].eip == 0x1106);
+
+	/* Actions for threads that do not exist: an error, nothing runs. */
+	steps = F.steps;
+	resumes = F.resumes;
+	CHECK_REPLY(&c, "vCont;c:4", "E03");
+	CHECK_REPLY(&c, "vCont;s:2;c:9", "E03");
+	CHECK_REPLY(&c, "vCont;c:p1.5", "E03");
+	CHECK_REPLY(&c, "vCont;c:p3.-1", "E03");
+	CHECK_REPLY(&c, "vCont;s:ffffffffff", "E01");
+	CHECK_REPLY(&c, "vCont;s:2;", "E01");
+	CHECK_REPLY(&c, "vCont;s:2:1", "E01");
+	CHECK_REPLY(&c, "vCont;s:-2", "E01");
+	CHECK(F.steps == steps && F.resumes == resumes);
+
+	/* Ctrl-C: the stop names the thread last reported. */
+	F.st[0].eip = F.st[1].eip = 0xf0000; /* nothing to hit: they run off RAM */
+	send_pkt(&c, "vCont;c");
+	CHECK(quiet(&c, 50));
+	send_raw(&c, "\x03", 1);
+	const char *r = recv_reply(&c, 2000);
+	CHECK(strncmp(r, "T02", 3) == 0 && ends_with(r, ";thread:2;"));
+
+	/* Threads started while the guest ran appear in the list. */
+	F.start_cpus = 5;
+	F.st[0].eip = 0x1000;
+	CHECK_REPLY(&c, "Z0,1001,1", "OK");
+	check_stop(xfer(&c, "vCont;c:1"), "T05swbreak:;", 0x1001);
+	CHECK_REPLY(&c, "qfThreadInfo", "m1,2,3,4,5");
+	CHECK_REPLY(&c, "T5", "OK");
+	CHECK_REPLY(&c, "qThreadExtraInfo,5", hexstr("CPU 4, real mode, running"));
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
+/* Two CPUs hit breakpoints in the same round: one is reported, the other
+ * kept and reported at the next resume that runs its thread. */
+static void both_at_breakpoints(struct client *c)
+{
+	F.st[0].eip = 0x1000;
+	F.st[1].eip = 0x2000;
+	CHECK_REPLY(c, "Z0,1005,1", "OK");
+	CHECK_REPLY(c, "Z0,2005,1", "OK");
+	check_stop(xfer(c, "vCont;c"), "T05swbreak:;", 0x1005);
+}
+
+static void test_pending_stops(void)
+{
+	struct client c;
+	unsigned long resumes;
+
+	three_cpus();
+	open_session(&c, false);
+	both_at_breakpoints(&c);
+	check_stop(xfer(&c, "?"), "T05swbreak:;", 0x1005);
+	/* GDB takes its breakpoints out while stopped and back before going on. */
+	CHECK_REPLY(&c, "z0,1005,1", "OK");
+	CHECK_REPLY(&c, "z0,2005,1", "OK");
+	CHECK_REPLY(&c, "Z0,1005,1", "OK");
+	CHECK_REPLY(&c, "Z0,2005,1", "OK");
+	resumes = F.resumes;
+	check_stop_t(xfer(&c, "vCont;c"), "T05swbreak:;", 0x2005, "2");
+	CHECK(F.resumes == resumes); /* reported without running */
+	CHECK(F.st[0].eip == 0x1005 && F.st[1].eip == 0x2005);
+	check_stop_t(xfer(&c, "?"), "T05swbreak:;", 0x2005, "2");
+	CHECK_REPLY(&c, "qC", "QC2");
+	/* Nothing left pending: the next continue runs. */
+	CHECK_REPLY(&c, "Z0,1007,1", "OK");
+	check_stop(xfer(&c, "vCont;c"), "T05swbreak:;", 0x1007);
+	CHECK(F.resumes == resumes + 1);
+	CHECK_REPLY(&c, "z0,1007,1", "OK");
+
+	/* Scheduler-locking keeps it for later: thread 1 steps alone. */
+	both_at_breakpoints(&c);
+	check_stop(xfer(&c, "vCont;s:1"), "T05", 0x1006);
+	check_stop(xfer(&c, "vCont;s:1"), "T05", 0x1007);
+	resumes = F.resumes;
+	check_stop_t(xfer(&c, "vCont;c:2"), "T05swbreak:;", 0x2005, "2");
+	CHECK(F.resumes == resumes);
+
+	/* Dropped if the breakpoint is gone ... */
+	both_at_breakpoints(&c);
+	CHECK_REPLY(&c, "z0,2005,1", "OK");
+	CHECK_REPLY(&c, "Z0,1009,1", "OK");
+	resumes = F.resumes;
+	check_stop(xfer(&c, "vCont;c"), "T05swbreak:;", 0x1009);
+	CHECK(F.resumes == resumes + 1);
+	CHECK_REPLY(&c, "z0,1009,1", "OK");
+	/* ... or if GDB moved the thread. */
+	both_at_breakpoints(&c);
+	CHECK_REPLY(&c, "Hg2", "OK");
+	CHECK_REPLY(&c, fmt("P8=%s", hex32(0x2100)), "OK");
+	CHECK_REPLY(&c, "Z0,100a,1", "OK");
+	check_stop(xfer(&c, "vCont;c"), "T05swbreak:;", 0x100a);
+	CHECK(F.st[1].eip == 0x2100 + 5);
+	CHECK_REPLY(&c, "z0,100a,1", "OK");
+
+	/* A step ends as another thread hits a breakpoint: the step is told
+	 * first (GDB is stepping that thread), the breakpoint next. */
+	F.st[0].eip = 0x1200;
+	F.st[1].eip = 0x2200;
+	CHECK_REPLY(&c, "Z0,1201,1", "OK");
+	check_stop_t(xfer(&c, "vCont;s:2;c"), "T05", 0x2201, "2");
+	resumes = F.resumes;
+	check_stop(xfer(&c, "vCont;s:2;c"), "T05swbreak:;", 0x1201);
+	CHECK(F.resumes == resumes && F.st[1].eip == 0x2201);
+
+	/* A kill forgets what was pending. */
+	both_at_breakpoints(&c);
+	CHECK_REPLY(&c, "!", "OK");
+	CHECK_REPLY(&c, "vKill;1", "OK");
+	CHECK(strncmp(xfer(&c, "vRun;"), "T05", 3) == 0);
+	three_cpus();
+	CHECK_REPLY(&c, "Z0,1001,1", "OK");
+	CHECK_REPLY(&c, "Z0,2005,1", "OK");
+	resumes = F.resumes;
+	check_stop(xfer(&c, "vCont;c"), "T05swbreak:;", 0x1001);
+	CHECK(F.resumes == resumes + 1);
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
+/* A target without the thread ops: one thread, id 1, as before. */
+static void test_single_thread_target(void)
+{
+	struct client c;
+	struct gdbstub *keep = S;
+
+	reset_fake();
+	S = gdbstub_new(&fake_target_ops_1, &F);
+	if (!S)
+		fatal("gdbstub_new");
+	open_session(&c, false);
+	CHECK_REPLY(&c, "qfThreadInfo", "m1");
+	CHECK_REPLY(&c, "qC", "QC1");
+	CHECK_REPLY(&c, "qThreadExtraInfo,1", ""); /* no text: not supported */
+	CHECK_REPLY(&c, "qThreadExtraInfo,2", "E01");
+	CHECK_REPLY(&c, "Hg1", "OK");
+	CHECK_REPLY(&c, "Hg2", "E01");
+	CHECK_REPLY(&c, "T2", "E01");
+	CHECK_REPLY(&c, "vCont;s:2", "E03");
+	check_stop(xfer(&c, "vCont;s:1"), "T05", 1);
+	check_stop(xfer(&c, "s"), "T05", 2);
+	CHECK(F.last_req.nthreads == 1 && F.last_req.how[0] == TARGET_STEP);
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+	gdbstub_free(S);
+	S = keep;
+}
+
+/* LLDB: thread list and thread select (Hg, qThreadStopInfo). */
+static void test_lldb_threads(void)
+{
+	struct client c;
+
+	three_cpus();
+	open_session(&c, false);
+	CHECK_REPLY(&c, "Z0,2003,1", "OK");
+	check_stop_t(xfer(&c, "vCont;c:2"), "T05swbreak:;", 0x2003, "2");
+	check_stop_t(xfer(&c, "qThreadStopInfo2"), "T05swbreak:;", 0x2003, "2");
+	const char *r = xfer(&c, "qThreadStopInfo1");
+	CHECK(strncmp(r, fmt("T0008:%s;", hex32(0x1000)), 14) == 0 && ends_with(r, ";thread:1;"));
+	CHECK(strncmp(xfer(&c, "qThreadStopInfo3"), "T00", 3) == 0);
+	CHECK_REPLY(&c, "qThreadStopInfo4", "E01");
+	CHECK_REPLY(&c, "qThreadStopInfo0", "E01");
+	CHECK_REPLY(&c, "qThreadStopInfozz", "E01");
+	CHECK_REPLY(&c, "qThreadStopInfo1x", "E01");
+	CHECK_REPLY(&c, "qThreadStopInfoffffffffffff", "E01");
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
 /* ---- the interrupt contract ---- */
 
 /* The stub relies on no more than this (target.h): interrupt() leaves a
@@ -1889,6 +2223,11 @@ int main(int argc, char **argv)
 	test_lldb();
 	test_session_ends();
 	test_multiprocess();
+	test_thread_queries();
+	test_thread_resume();
+	test_pending_stops();
+	test_single_thread_target();
+	test_lldb_threads();
 	test_interrupt_race();
 	test_many();
 	test_pipes();

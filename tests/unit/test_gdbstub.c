@@ -2037,54 +2037,108 @@ static void load_demo_guest(void)
 	F.st[0].gpr[GPR_ESP] = 0xfffe;
 }
 
-static void test_real_gdb(void)
+/* The GDB to run, or NULL (none, or TEST_GDB=0). */
+static const char *real_gdb(void)
 {
 	const char *gdb = getenv("GDB");
 	const char *skip = getenv("TEST_GDB");
-	char err[128];
 
 	if (!gdb || !*gdb)
 		gdb = "/usr/bin/gdb";
-	if ((skip && strcmp(skip, "0") == 0) || access(gdb, X_OK) != 0) {
-		printf("test_gdbstub: real GDB check skipped\n");
-		return;
-	}
-	load_demo_guest();
+	if ((skip && strcmp(skip, "0") == 0) || access(gdb, X_OK) != 0)
+		return NULL;
+	return gdb;
+}
+
+/* Run gdb -batch on the stub with the commands cmds[] (NULL-terminated) after
+ * connecting; its output in out.  The stub's session result. */
+static int run_gdb(const char *gdb, const char *const *cmds, char *out, size_t cap)
+{
+	char err[128], target[64];
+	const char *argv[64];
+	size_t argc = 0;
 	struct gdb_server g = {.listen_fd = net_listen(NULL, 0, err, sizeof(err))};
+
 	if (g.listen_fd < 0)
 		fatal("net_listen: %s", err);
-	char target[64];
 	snprintf(target, sizeof(target), "target remote 127.0.0.1:%d", net_local_port(g.listen_fd));
+	argv[argc++] = gdb;
+	argv[argc++] = "-batch";
+	argv[argc++] = "-nx";
+	argv[argc++] = "-ex";
+	argv[argc++] = target;
+	for (size_t i = 0; cmds[i] && argc < 62; i++) {
+		argv[argc++] = "-ex";
+		argv[argc++] = cmds[i];
+	}
+	argv[argc] = NULL;
 	pthread_t th;
 	pthread_create(&th, NULL, gdb_server_main, &g);
 
-	int out[2];
-	if (pipe(out) < 0)
+	int pipefd[2];
+	if (pipe(pipefd) < 0)
 		fatal("pipe");
 	pid_t pid = fork();
 	if (pid == 0) {
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		execl(gdb, gdb, "-batch", "-nx", "-ex", target, "-ex", "info registers", "-ex",
-		      "x/4i $pc", "-ex", "stepi", "-ex", "p/x $eip_off", "-ex", "set $eip = 0x7c05",
-		      "-ex", "p/x $cs", "-ex", "break *0x7c20", "-ex", "continue", "-ex",
-		      "monitor echo monitor works", "-ex", "detach", (char *)NULL);
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		execv(gdb, (char *const *)argv);
 		_exit(127);
 	}
-	close(out[1]);
-	static char buf[16384];
+	close(pipefd[1]);
 	size_t n = 0;
 	ssize_t r;
-	while (n < sizeof(buf) - 1 && (r = read(out[0], buf + n, sizeof(buf) - 1 - n)) > 0)
+	while (n < cap - 1 && (r = read(pipefd[0], out + n, cap - 1 - n)) > 0)
 		n += (size_t)r;
-	buf[n] = 0;
-	close(out[0]);
+	out[n] = 0;
+	close(pipefd[0]);
 	int status;
 	waitpid(pid, &status, 0);
 	pthread_join(th, NULL);
 	close(g.listen_fd);
+	return g.result;
+}
 
+/* Every line of want[] in GDB's output buf. */
+static bool gdb_said(const char *buf, const char *const *want, size_t n)
+{
 	bool ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strstr(buf, want[i])) {
+			fprintf(stderr, "real GDB: missing \"%s\"\n", want[i]);
+			ok = false;
+		}
+	}
+	if (!ok)
+		fprintf(stderr, "--- GDB said:\n%s---\n", buf);
+	return ok;
+}
+
+static void test_real_gdb(void)
+{
+	static char buf[16384];
+	const char *gdb = real_gdb();
+
+	if (!gdb) {
+		printf("test_gdbstub: real GDB check skipped\n");
+		return;
+	}
+	load_demo_guest();
+	static const char *const cmds[] = {
+	    "info registers",
+	    "x/4i $pc",
+	    "stepi",
+	    "p/x $eip_off",
+	    "set $eip = 0x7c05",
+	    "p/x $cs",
+	    "break *0x7c20",
+	    "continue",
+	    "monitor echo monitor works",
+	    "detach",
+	    NULL,
+	};
+	int result = run_gdb(gdb, cmds, buf, sizeof(buf));
 	static const char *const want[] = {
 	    "eip            0x7c00",
 	    "esp            0x9fffe",
@@ -2102,23 +2156,79 @@ static void test_real_gdb(void)
 	    "monitor works",
 	    "[Inferior 1 (process 1) detached]", /* GDB offers multiprocess+ */
 	};
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		if (!strstr(buf, want[i])) {
-			fprintf(stderr, "real GDB: missing \"%s\"\n", want[i]);
-			ok = false;
-		}
-	}
 	CHECK(!strstr(buf, "warning: while parsing target description"));
 	CHECK(!strstr(buf, "too long"));
-	CHECK(g.result == GDBSTUB_END_DETACH);
-	CHECK(ok);
-	if (!ok)
-		fprintf(stderr, "--- GDB said:\n%s---\n", buf);
-	else
-		printf("test_gdbstub: real GDB check passed (%s)\n", gdb);
+	CHECK(result == GDBSTUB_END_DETACH);
+	CHECK(gdb_said(buf, want, sizeof(want) / sizeof(want[0])));
+	printf("test_gdbstub: real GDB check passed (%s)\n", gdb);
+}
+
+/* Threads as GDB shows them: info threads, thread N, two breakpoints hit in
+ * the same round (the second reported at the next continue), and stepi
+ * with scheduler-locking moving one thread only. */
+static void test_real_gdb_threads(void)
+{
+	static char buf[16384];
+	const char *gdb = real_gdb();
+
+	if (!gdb)
+		return;
+	load_demo_guest();
+	fake_target_set_cpus(&F, 3);
+	for (unsigned i = 1; i < 3; i++) {
+		F.st[i] = F.st[0];
+		F.st[i].eip = 0x100 * i;
+	}
+	F.waiting[2] = true;
+	static const char *const cmds[] = {
+	    "info threads",
+	    "thread 2",
+	    "p/x $pc",
+	    "break *0x7c05",
+	    "break *0x7d05",
+	    "continue",
+	    "continue",
+	    "thread 1",
+	    "set scheduler-locking on",
+	    "stepi",
+	    "info threads",
+	    "detach",
+	    NULL,
+	};
+	int result = run_gdb(gdb, cmds, buf, sizeof(buf));
+	static const char *const want[] = {
+	    "* 1    Thread 1.1 (CPU 0, real mode, running)          0x00007c00 in ?? ()",
+	    "  2    Thread 1.2 (CPU 1, real mode, running)          0x00007d00 in ?? ()",
+	    "  3    Thread 1.3 (CPU 2, real mode, waiting for SIPI) 0x00007e00 in ?? ()",
+	    "[Switching to thread 2 (Thread 1.2)]",
+	    "$1 = 0x7d00",
+	    "Thread 1 hit Breakpoint 1, 0x00007c05 in ?? ()",
+	    "Thread 2 hit Breakpoint 2, 0x00007d05 in ?? ()",
+	    "* 1    Thread 1.1 (CPU 0, real mode, running)          0x00007c07 in ?? ()",
+	    "  2    Thread 1.2 (CPU 1, real mode, running)          0x00007d05 in ?? ()",
+	    "[Inferior 1 (process 1) detached]",
+	};
+	CHECK(result == GDBSTUB_END_DETACH);
+	CHECK(gdb_said(buf, want, sizeof(want) / sizeof(want[0])));
+	CHECK(F.st[2].eip == 0x200); /* waiting for its SIPI: never ran */
 }
 
 /* ---- main ---- */
+
+/* $FAKE_CPUS CPUs for --serve: the demo guest on each, CPU n at 07C0:n. */
+static void serve_cpus(void)
+{
+	const char *env = getenv("FAKE_CPUS");
+	unsigned n = env ? (unsigned)atoi(env) : 1;
+
+	if (n < 2)
+		return;
+	fake_target_set_cpus(&F, n);
+	for (unsigned i = 1; i < F.ncpus; i++) {
+		F.st[i] = F.st[0];
+		F.st[i].eip = i;
+	}
+}
 
 static int serve_forever(const char *port)
 {
@@ -2129,6 +2239,7 @@ static int serve_forever(const char *port)
 		if (net_stdio_open(&in, &out) < 0)
 			return 1;
 		load_demo_guest();
+		serve_cpus();
 		F.stub = S;
 		printf("this goes to stderr, not to GDB\n");
 		fflush(stdout);
@@ -2142,6 +2253,7 @@ static int serve_forever(const char *port)
 		return 1;
 	}
 	load_demo_guest();
+	serve_cpus();
 	F.stub = S;
 	F.console = "console output from the guest\n"; /* at every continue */
 	gdbstub_set_listen_fd(S, l);
@@ -2233,6 +2345,7 @@ int main(int argc, char **argv)
 	test_pipes();
 	test_tcp();
 	test_real_gdb();
+	test_real_gdb_threads();
 	test_terminate();
 
 	gdbstub_free(S);

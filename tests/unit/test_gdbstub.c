@@ -1749,6 +1749,10 @@ static void test_lldb_threads(void)
 	CHECK_REPLY(&c, "qThreadStopInfozz", "E01");
 	CHECK_REPLY(&c, "qThreadStopInfo1x", "E01");
 	CHECK_REPLY(&c, "qThreadStopInfoffffffffffff", "E01");
+	/* thread select 3; thread step-inst: LLDB 14's ids have leading zeros. */
+	CHECK_REPLY(&c, "Hg0003", "OK");
+	check_stop_t(xfer(&c, "vCont;s:0002"), "T05", 0x2004, "2");
+	CHECK(how_is(TARGET_HOLD, TARGET_STEP, TARGET_HOLD));
 	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
 }
 

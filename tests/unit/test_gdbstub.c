@@ -2119,6 +2119,18 @@ static bool gdb_said(const char *buf, const char *const *want, size_t n)
 	return ok;
 }
 
+/* The demo guest on n CPUs, CPU i at 07C0:i*100 (in the same round they
+ * reach breakpoints 0x100 apart). */
+static void demo_cpus(unsigned n)
+{
+	load_demo_guest();
+	fake_target_set_cpus(&F, n);
+	for (unsigned i = 1; i < F.ncpus; i++) {
+		F.st[i] = F.st[0];
+		F.st[i].eip = 0x100 * i;
+	}
+}
+
 static void test_real_gdb(void)
 {
 	static char buf[16384];
@@ -2177,12 +2189,7 @@ static void test_real_gdb_threads(void)
 
 	if (!gdb)
 		return;
-	load_demo_guest();
-	fake_target_set_cpus(&F, 3);
-	for (unsigned i = 1; i < 3; i++) {
-		F.st[i] = F.st[0];
-		F.st[i].eip = 0x100 * i;
-	}
+	demo_cpus(3);
 	F.waiting[2] = true;
 	static const char *const cmds[] = {
 	    "info threads",
@@ -2219,19 +2226,13 @@ static void test_real_gdb_threads(void)
 
 /* ---- main ---- */
 
-/* $FAKE_CPUS CPUs for --serve: the demo guest on each, CPU n at 07C0:n. */
+/* $FAKE_CPUS CPUs for --serve. */
 static void serve_cpus(void)
 {
 	const char *env = getenv("FAKE_CPUS");
-	unsigned n = env ? (unsigned)atoi(env) : 1;
 
-	if (n < 2)
-		return;
-	fake_target_set_cpus(&F, n);
-	for (unsigned i = 1; i < F.ncpus; i++) {
-		F.st[i] = F.st[0];
-		F.st[i].eip = i;
-	}
+	if (env && atoi(env) > 1)
+		demo_cpus((unsigned)atoi(env));
 }
 
 static int serve_forever(const char *port)

@@ -137,9 +137,13 @@ static void reset_fake(void)
 	/* A hlt every 4 KiB: a continue ends soon without an interrupt too. */
 	for (uint32_t a = 0xfff; a < FAKE_RAM_SIZE; a += 0x1000)
 		F.ram[a] = 0xf4;
-	vcpu_state_reset(&F.st);
+	/* Two CPUs that hit the same breakpoints at once (pending stops), and a
+	 * third that starts at the first run. */
+	fake_target_set_cpus(&F, 2);
+	F.start_cpus = 3;
 	F.last.kind = TARGET_STOP_SIGNAL;
 	F.last.signal = 5;
+	F.last.tid = 1;
 	F.console = "fuzz console line\n";
 	F.console_repeat = 3;
 }

@@ -6,9 +6,10 @@
 # SRCDIR is the source tree, BUILDDIR the configured build (for config.h);
 # LIBRARY-SOURCES are the .c files of libvmm.a, relative to SRCDIR.
 # Environment: FUZZ_CC (clang), FUZZ_SECONDS per target (60), FUZZ_TARGETS
-# ("rsp loader int13"), FUZZ_JOBS parallel compiles (nproc), FUZZ_ARGS extra
-# libFuzzer options.  Everything goes to BUILDDIR/fuzz-out: the binaries, the
-# growing corpora (seeded from SRCDIR/fuzz/corpus, which is never written),
+# ("rsp loader int13 devices"), FUZZ_JOBS parallel compiles (nproc), FUZZ_ARGS
+# extra libFuzzer options; fuzz/rsp.dict is fuzz_rsp's dictionary.  Everything
+# goes to BUILDDIR/fuzz-out: the binaries, the growing corpora (seeded from
+# SRCDIR/fuzz/corpus, which is never written),
 # crash-* artifacts and NAME.log.  Exit 1 if any target found something.
 set -u
 [ $# -ge 2 ] || { echo "usage: $0 SRCDIR BUILDDIR LIBRARY-SOURCES..." >&2; exit 2; }
@@ -44,14 +45,15 @@ for t in $targets; do
 	$cc $cflags -fsanitize=fuzzer -o "$out/fuzz_$t" "$srcdir/fuzz/fuzz_$t.c" $extra \
 		"$out/libvmm-fuzz.a" -lpthread || { echo "fuzz: building fuzz_$t failed" >&2; exit 2; }
 	mkdir -p "$out/corpus-$t"
+	dict=
 	case $t in
-	rsp) max_len=16384 ;;
+	rsp) max_len=16384 dict=-dict=$srcdir/fuzz/rsp.dict ;;
 	*) max_len=65536 ;;
 	esac
 	echo "fuzz: fuzz_$t for $seconds s (log: $out/$t.log)"
 	# shellcheck disable=SC2086
 	(cd "$out" && ASAN_OPTIONS=detect_leaks=1 ./fuzz_$t -max_total_time="$seconds" \
-		-max_len=$max_len -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+		-max_len=$max_len $dict -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
 		-artifact_prefix="$out/$t-" ${FUZZ_ARGS:-} "corpus-$t" "$srcdir/fuzz/corpus/$t") \
 		> "$out/$t.log" 2>&1
 	rc=$?

@@ -43,6 +43,11 @@ BAD_COMMANDS = [
     "QStartNoAckMode", "C", "Czz", "C1ff", "C05;", "C05;zz", "c", "czz", "cffffffffff",
     "s", "s100000", "S05;10", "D;", "D;zz", "D;1x", "R00", "!", "?", "k", "\x00", "\xff",
     "vMustReplyEmpty", "qTStatus", "Q", "q", "v", "",
+    # Threads: unknown ids, malformed ids.
+    "Hg9", "Hgp1.9", "Hc-2", "Hcp2.1", "T9", "Tp2.1", "T-1", "vCont;c:9", "vCont;s:2;c:9",
+    "vCont;c:p2.-1", "vCont;s:p1.", "qThreadExtraInfo", "qThreadExtraInfo,",
+    "qThreadExtraInfo,zz", "qThreadExtraInfo,9", "qThreadStopInfo", "qThreadStopInfozz",
+    "qThreadStopInfo99999999999",
 ]
 
 
@@ -93,6 +98,20 @@ def rsp_seeds():
         "write-regs": pkt("G" + "00" * 40) + pkt("P8=10000000") + pkt("P29=01000000") +
         pkt("p8") + pkt("p29") + pkt("c"),
         "monitor-big": pkt("qRcmd,626967") + pkt("qRcmd,68656c70") + pkt("qRcmd,6563686f206869"),
+        # fuzz_rsp.c's fake has two CPUs at the same pc (breakpoints hit in
+        # the same round: pending stops) and starts a third at the first run.
+        "threads-queries": b"".join(pkt(c) for c in (
+            "qfThreadInfo", "qsThreadInfo", "qC", "Hg2", "qC", "g", "p8", "P8=10000000", "m0,4",
+            "Hg1", "Hc-1", "Hc2", "T1", "T2", "T3", "qThreadExtraInfo,1", "qThreadExtraInfo,2",
+            "qThreadStopInfo1", "qThreadStopInfo2", "c", "qfThreadInfo", "T3", "Hg3", "g")),
+        "threads-vcont": b"".join(pkt(c) for c in (
+            "Z0,10,1", "vCont;c", "?", "z0,10,1", "Z0,10,1", "vCont;c", "vCont;s:2;c",
+            "vCont;s:1", "vCont;c:1", "Z0,30,1", "vCont;r0,20:2;c", "vCont;t:2", "Hc2", "s",
+            "Hc0", "s", "c", "vCont;c:9", "?")),
+        "threads-multiprocess": b"".join(pkt(c) for c in (
+            "qSupported:multiprocess+", "qfThreadInfo", "Hgp1.2", "qC", "Tp1.2",
+            "qThreadExtraInfo,p1.2", "Z0,8,1", "vCont;s:p1.2;c:p1.-1", "vCont;c:p1.-1",
+            "vCont;c:p1.1", "vCont;c:p2.1", "k")),
     }
     for name, data in framing.items():
         write("rsp", name, data)

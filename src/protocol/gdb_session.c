@@ -399,10 +399,16 @@ static void disarm(struct gdbstub *s)
  * interrupt() at most once per resume() call, and only between arm() and
  * disarm(), so after disarm() s->fired tells whether a request is pending:
  * it is unless resume() returned an INTERRUPT stop. */
-int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r,
-                struct target_stop *stop)
+static bool has_interrupt(const struct target_stop *stops, unsigned n)
 {
-	struct vcpu_state st;
+	for (unsigned i = 0; i < n; i++)
+		if (stops[i].kind == TARGET_STOP_INTERRUPT)
+			return true;
+	return false;
+}
+
+int stub_resume(struct gdbstub *s, const struct resume_plan *p, struct target_stop *stop)
+{
 	int rc;
 
 	console_running(s, true);
@@ -414,7 +420,7 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 		}
 		s->stats.resumes++;
 		arm(s);
-		rc = s->ops->resume(s->ctx, how, stop);
+		rc = s->ops->resume(s->ctx, &p->req, s->stops, TARGET_MAX_THREADS);
 		disarm(s);
 		/* Whatever stopped the guest, it is gone now (a request the
 		 * termination left pending does not matter any more). */
@@ -422,39 +428,35 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 			rc = 0;
 			break;
 		}
+		if (rc == 0 || rc > TARGET_MAX_THREADS)
+			rc = -EIO; /* a target that broke the contract */
 		bool fired = __atomic_load_n(&s->fired, __ATOMIC_RELAXED);
-		if (fired && (rc < 0 || stop->kind != TARGET_STOP_INTERRUPT)) {
+		bool consumed = rc > 0 && has_interrupt(s->stops, (unsigned)rc);
+		unsigned n = rc > 0 ? stub_sift_stops(s, p, (unsigned)rc) : 0;
+		/* Settle first: the stops' texts live in the target's buffers,
+		 * which the next call may reuse. */
+		if (n)
+			stub_settle_stops(s, p, n, stop);
+		if (fired && !consumed) {
 			/* The guest stopped for another reason (or failed) as the
 			 * request came: it is still pending and would stop the
 			 * next run at once.  Consume it now, while nothing else
-			 * can happen in between: this resume returns at once.
-			 * The text of the stop may live in the target's buffer,
-			 * which that call may reuse: keep a copy (s->mon is free
-			 * while running). */
-			struct target_stop tmp = {0};
-			if (rc == 0 && stop->why) {
-				snprintf(s->mon, MON_CAP, "%s", stop->why);
-				stop->why = s->mon;
-			}
+			 * can happen in between: this resume returns at once. */
 			s->stats.resumes++;
-			s->ops->resume(s->ctx, TARGET_STEP, &tmp);
-			/* A range step was cut short by the request: say so. */
-			if (rc == 0 && r && stop->kind == TARGET_STOP_STEP)
+			s->ops->resume(s->ctx, &p->req, s->stops, TARGET_MAX_THREADS);
+			/* A range step cut short by the request: say so. */
+			if (rc > 0 && n == 0)
 				*stop = (struct target_stop){.kind = TARGET_STOP_INTERRUPT,
-				                             .signal = GDB_SIGINT};
+				                             .signal = GDB_SIGINT,
+				                             .tid = p->focus};
 			break;
 		}
-		if (rc < 0 || !r || stop->kind != TARGET_STOP_STEP)
+		if (rc < 0 || n)
 			break;
-		/* Range stepping: on while pc stays in [start, end). */
-		if (s->ops->get_state(s->ctx, &st) < 0)
-			break;
-		uint32_t pc = vcpu_state_pc(&st);
-		if (pc < r->start || pc >= r->end)
-			break;
+		/* Only range steps that stayed inside: on. */
 	}
 	console_running(s, false);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- the session ---- */
@@ -629,6 +631,7 @@ static int session_begin(struct gdbstub *s, int in_fd, int out_fd)
 	}
 	s->noack = s->noack_next = s->extended = s->no_process = s->ack_pending = false;
 	s->multiprocess = s->created = s->have_stop = false;
+	stub_threads_reset(s);
 	s->in_pos = s->in_len = 0;
 	s->parser.state = RSP_IDLE;
 	s->last_valid = false;
@@ -741,5 +744,6 @@ void gdbstub_free(struct gdbstub *s)
 	free(s->in);
 	free(s->txq);
 	free(s->pend);
+	free(s->bps);
 	free(s);
 }

@@ -4,10 +4,13 @@
  * target, and builds the reply in s->reply; gdb_session.c reads the packets,
  * sends the replies and runs the target (see gdbstub_internal.h).
  *
- * Thread ids: one process (pid 1) with one thread (tid 1).  With GDB's
- * multiprocess extensions (offered in qSupported) ids are written "p1.1" and
- * the exit reply names the process, so GDB shows "process 1"; without them,
- * plain "1".  Ids are accepted in both forms either way.
+ * Thread ids: one process (pid 1) whose threads are the vCPUs, ids
+ * 1..thread_count() (gdb_threads.c).  With GDB's multiprocess extensions
+ * (offered in qSupported) ids are written "p1.2" and the exit reply names
+ * the process, so GDB shows "process 1"; without them, plain "2".  Ids are
+ * accepted in both forms either way.  Hg picks the thread of registers and
+ * memory, Hc the one of c and s; every stop reply names its thread and makes
+ * it the Hg thread, as gdbserver does.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -24,7 +27,6 @@
 #define MEM_MAX_READ (GDBSTUB_PACKET_SIZE / 2) /* hex doubles it */
 
 #define STUB_PID 1
-#define STUB_TID 1
 
 /* A cursor over a packet's arguments; never reads past end. */
 struct cur {
@@ -120,11 +122,30 @@ static bool parse_ptid(struct cur *c, struct ptid *id)
 	return parse_id(c, &id->tid);
 }
 
-/* Whether id names our one thread, or a set that includes it. */
-static bool ptid_ours(const struct ptid *id)
+/* Whether id's process is ours: none named, any (0), all (-1) or pid 1. */
+static bool pid_matches(const struct ptid *id)
 {
-	return (id->pid == 0 || id->pid == -1 || id->pid == STUB_PID) &&
-	       (id->tid == 0 || id->tid == -1 || id->tid == STUB_TID);
+	return id->pid == 0 || id->pid == -1 || id->pid == STUB_PID;
+}
+
+/* The one existing thread id names, or 0 (a set, or no such thread). */
+static unsigned ptid_thread(struct gdbstub *s, const struct ptid *id)
+{
+	if (!pid_matches(id) || id->tid <= 0 || !stub_thread_exists(s, (unsigned)id->tid))
+		return 0;
+	return (unsigned)id->tid;
+}
+
+/* Whether id names existing threads: one, or a set ("0", "-1", "p1"). */
+static bool ptid_valid(struct gdbstub *s, const struct ptid *id)
+{
+	return pid_matches(id) && (id->tid <= 0 || ptid_thread(s, id));
+}
+
+/* The Hg thread, or thread 1 if it went away (a restart). */
+static unsigned g_thread(struct gdbstub *s)
+{
+	return stub_thread_exists(s, s->g_tid) ? s->g_tid : 1;
 }
 
 /* ---- replies ---- */
@@ -145,15 +166,15 @@ enum act stub_reply_err(struct gdbstub *s, int err)
 	return ACT_REPLY;
 }
 
-/* Our thread's id, in the form the debugger expects. */
-static void put_tid(struct gdbstub *s)
+/* A thread id, in the form the debugger expects. */
+static void put_tid(struct gdbstub *s, unsigned tid)
 {
 	if (s->multiprocess) {
 		rsp_put_char(&s->reply, 'p');
 		rsp_put_hexnum(&s->reply, STUB_PID);
 		rsp_put_char(&s->reply, '.');
 	}
-	rsp_put_hexnum(&s->reply, STUB_TID);
+	rsp_put_hexnum(&s->reply, tid);
 }
 
 /* ---- registers and stop replies ---- */
@@ -187,12 +208,14 @@ static bool stop_ends_process(const struct target_stop *stop)
 	return stop->kind == TARGET_STOP_EXITED || stop->kind == TARGET_STOP_TERMINATED;
 }
 
-/* T/W/X stop reply for stop, with pc, sp and fp expedited in a T. */
+/* T/W/X stop reply for stop, with the thread's pc, sp and fp expedited in
+ * a T. */
 static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 {
 	struct rsp_buf *b = &s->reply;
 	struct vcpu_state st;
 	int sig = GDB_SIGTRAP;
+	unsigned tid = stub_thread_exists(s, stop->tid) ? stop->tid : g_thread(s);
 
 	if (stop_ends_process(stop)) {
 		bool exited = stop->kind == TARGET_STOP_EXITED;
@@ -226,55 +249,104 @@ static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 	default:
 		break;
 	}
-	if (s->ops->get_state(s->ctx, &st) == 0) {
+	if (s->ops->get_state(s->ctx, tid, &st) == 0) {
 		put_reg(s, &st, GDB_REG_EIP);
 		put_reg(s, &st, GDB_REG_ESP);
 		put_reg(s, &st, GDB_REG_EBP);
 	}
 	rsp_put_str(b, "thread:");
-	put_tid(s);
+	put_tid(s, tid);
 	rsp_put_char(b, ';');
 }
 
 /* The stop '?' reports from now on: the target's last one may differ after
- * a resume that consumed an interrupt request (gdb_session.c). */
+ * a resume that consumed an interrupt request (gdb_session.c).  Its thread
+ * becomes the Hg thread, as in gdbserver. */
 static void remember_stop(struct gdbstub *s, const struct target_stop *stop)
 {
 	s->stop = *stop;
 	s->stop.why = NULL; /* the target's buffer: not ours to keep */
+	if (!stub_thread_exists(s, s->stop.tid))
+		s->stop.tid = g_thread(s);
+	s->g_tid = s->stop.tid;
 	s->have_stop = true;
+}
+
+/* The stop the target is in now, as '?' tells it. */
+static void current_stop(struct gdbstub *s, struct target_stop *stop)
+{
+	*stop = (struct target_stop){.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP};
+	if (s->no_process)
+		*stop = (struct target_stop){.kind = TARGET_STOP_EXITED};
+	else if (s->have_stop)
+		*stop = s->stop;
+	else
+		s->ops->last_stop(s->ctx, stop);
+	if (!stub_thread_exists(s, stop->tid))
+		stop->tid = g_thread(s);
 }
 
 /* ---- resuming ---- */
 
-/* Resume (repeatedly for a range step) and build the stop reply. */
-static enum act resume(struct gdbstub *s, enum target_resume how, const struct range *r)
+/* The thread a stop without a tid is about: the (first) stepping one, else
+ * the one last reported if it runs, else the first that runs. */
+static unsigned plan_focus(struct gdbstub *s, const struct resume_plan *p)
+{
+	unsigned first = 0, cur = g_thread(s);
+
+	for (unsigned tid = 1; tid <= p->req.nthreads; tid++) {
+		enum target_resume how = p->req.how[tid - 1];
+		if (how == TARGET_STEP)
+			return tid;
+		if (how == TARGET_CONTINUE && !first)
+			first = tid;
+	}
+	return cur <= p->req.nthreads && p->req.how[cur - 1] != TARGET_HOLD ? cur : first;
+}
+
+/* Every thread does how. */
+static void plan_init(struct resume_plan *p, unsigned nthreads, enum target_resume how)
+{
+	memset(p, 0, sizeof(*p));
+	p->req.nthreads = nthreads;
+	for (unsigned i = 0; i < nthreads; i++)
+		p->req.how[i] = how;
+}
+
+/* Report a pending stop of a thread p runs, or resume (repeatedly for a
+ * range step), and build the stop reply. */
+static enum act resume(struct gdbstub *s, struct resume_plan *p)
 {
 	struct target_stop stop;
-	int rc;
+	int rc = 0;
 
 	if (s->no_process)
 		return stub_reply_err(s, ESRCH);
 	if (stub_flush_ack(s) < 0)
 		return ACT_DISCONNECT;
-	s->have_stop = false;
-	rc = stub_resume(s, how, r, &stop);
-	if (s->disconnected)
-		return ACT_DISCONNECT;
+	p->focus = plan_focus(s, p);
+	if (!stub_take_pending(s, p, &stop)) {
+		s->have_stop = false;
+		rc = stub_resume(s, p, &stop);
+		if (s->disconnected)
+			return ACT_DISCONNECT;
+	}
 	stub_reply_reset(s);
 	if (rc < 0)
 		return stub_reply_err(s, rc);
 	if (stop.why && stub_send_output(s, stop.why, strlen(stop.why)) < 0)
 		return ACT_DISCONNECT;
 	remember_stop(s, &stop);
-	if (stop_ends_process(&stop))
+	if (stop_ends_process(&stop)) {
 		s->no_process = true;
+		stub_pending_clear(s);
+	}
 	put_stop(s, &stop);
 	return stop.kind == TARGET_STOP_TERMINATED ? ACT_TERMINATED : ACT_REPLY;
 }
 
-/* Optional new linear pc, as in "c addr". */
-static int set_pc(struct gdbstub *s, uint64_t pc)
+/* Optional new linear pc of thread tid, as in "c addr". */
+static int set_pc(struct gdbstub *s, unsigned tid, uint64_t pc)
 {
 	struct vcpu_state st;
 	uint8_t v[4] = {(uint8_t)pc, (uint8_t)(pc >> 8), (uint8_t)(pc >> 16), (uint8_t)(pc >> 24)};
@@ -282,18 +354,23 @@ static int set_pc(struct gdbstub *s, uint64_t pc)
 
 	if (pc > 0xffffffffu)
 		return -EINVAL;
-	rc = s->ops->get_state(s->ctx, &st);
+	rc = s->ops->get_state(s->ctx, tid, &st);
 	if (rc == 0)
 		rc = gdb_reg_set(&st, GDB_REG_EIP, v);
 	if (rc == 0)
-		rc = s->ops->set_state(s->ctx, &st);
+		rc = s->ops->set_state(s->ctx, tid, &st);
 	return rc;
 }
 
-/* c/s [addr] and C/S sig[;addr].  Signals cannot be delivered to a bare
- * x86 guest: the number is checked and ignored. */
+/* c/s [addr] and C/S sig[;addr], as gdbserver reads them: with an Hc
+ * thread, only that thread moves; otherwise the Hg thread does how and the
+ * others continue.  Signals cannot be delivered to a bare x86 guest: the
+ * number is checked and ignored. */
 static enum act resume_cmd(struct gdbstub *s, struct cur *c, enum target_resume how, bool sig)
 {
+	struct resume_plan p;
+	bool only = stub_thread_exists(s, s->c_tid);
+	unsigned tid = only ? s->c_tid : g_thread(s);
 	uint64_t v;
 
 	if (sig) {
@@ -305,13 +382,14 @@ static enum act resume_cmd(struct gdbstub *s, struct cur *c, enum target_resume 
 	if (!cur_eof(c)) {
 		if (!cur_hex(c, &v) || !cur_eof(c))
 			return stub_reply_err(s, ERR_PACKET);
-		int rc = set_pc(s, v);
+		int rc = set_pc(s, tid, v);
 		if (rc < 0)
 			return stub_reply_err(s, rc);
 	}
-	return resume(s, how, NULL);
+	plan_init(&p, stub_nthreads(s), only ? TARGET_HOLD : TARGET_CONTINUE);
+	p.req.how[tid - 1] = how;
+	return resume(s, &p);
 }
-
 static enum act cmd_c(struct gdbstub *s, struct cur *c)
 {
 	return resume_cmd(s, c, TARGET_CONTINUE, false);
@@ -334,17 +412,15 @@ static enum act cmd_S(struct gdbstub *s, struct cur *c)
 
 /* ---- registers ---- */
 
+/* ?: the stop again; its thread becomes the Hg thread. */
 static enum act cmd_stop_reason(struct gdbstub *s, struct cur *c)
 {
 	(void)c;
-	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP};
+	struct target_stop stop;
 
-	if (s->no_process)
-		stop = (struct target_stop){.kind = TARGET_STOP_EXITED};
-	else if (s->have_stop)
-		stop = s->stop;
-	else
-		s->ops->last_stop(s->ctx, &stop);
+	current_stop(s, &stop);
+	if (!stop_ends_process(&stop))
+		s->g_tid = stop.tid;
 	put_stop(s, &stop);
 	return ACT_REPLY;
 }
@@ -357,7 +433,7 @@ static enum act cmd_g(struct gdbstub *s, struct cur *c)
 
 	if (!cur_eof(c))
 		return stub_reply_err(s, ERR_PACKET);
-	rc = s->ops->get_state(s->ctx, &st);
+	rc = s->ops->get_state(s->ctx, g_thread(s), &st);
 	if (rc < 0)
 		return stub_reply_err(s, rc);
 	gdb_regs_get_all(&st, buf);
@@ -373,11 +449,11 @@ static enum act cmd_G(struct gdbstub *s, struct cur *c)
 
 	if (cur_left(c) != 2 * sizeof(buf) || rsp_unhex(buf, c->p, sizeof(buf)) < 0)
 		return stub_reply_err(s, ERR_PACKET);
-	rc = s->ops->get_state(s->ctx, &st);
+	rc = s->ops->get_state(s->ctx, g_thread(s), &st);
 	if (rc == 0)
 		rc = gdb_regs_set_all(&st, buf);
 	if (rc == 0)
-		rc = s->ops->set_state(s->ctx, &st);
+		rc = s->ops->set_state(s->ctx, g_thread(s), &st);
 	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
 
@@ -390,7 +466,7 @@ static enum act cmd_p(struct gdbstub *s, struct cur *c)
 
 	if (!cur_hex(c, &regno) || !cur_eof(c) || regno >= GDB_REG_COUNT)
 		return stub_reply_err(s, ERR_PACKET);
-	rc = s->ops->get_state(s->ctx, &st);
+	rc = s->ops->get_state(s->ctx, g_thread(s), &st);
 	if (rc < 0)
 		return stub_reply_err(s, rc);
 	rc = gdb_reg_get(&st, (unsigned)regno, v);
@@ -410,11 +486,11 @@ static enum act cmd_P(struct gdbstub *s, struct cur *c)
 	size_t size = gdb_reg_size((unsigned)regno);
 	if (cur_left(c) != 2 * size || rsp_unhex(v, c->p, size) < 0)
 		return stub_reply_err(s, ERR_PACKET);
-	rc = s->ops->get_state(s->ctx, &st);
+	rc = s->ops->get_state(s->ctx, g_thread(s), &st);
 	if (rc == 0)
 		rc = gdb_reg_set(&st, (unsigned)regno, v);
 	if (rc == 0)
-		rc = s->ops->set_state(s->ctx, &st);
+		rc = s->ops->set_state(s->ctx, g_thread(s), &st);
 	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
 
@@ -428,7 +504,7 @@ static enum act cmd_m(struct gdbstub *s, struct cur *c)
 	if (rc == 0 && (!cur_eof(c) || len == 0))
 		rc = -ERR_PACKET;
 	if (rc == 0)
-		rc = s->ops->read_mem(s->ctx, addr, s->mem, len);
+		rc = s->ops->read_mem(s->ctx, g_thread(s), addr, s->mem, len);
 	if (rc < 0)
 		return stub_reply_err(s, rc);
 	rsp_put_hex(&s->reply, s->mem, len);
@@ -437,7 +513,7 @@ static enum act cmd_m(struct gdbstub *s, struct cur *c)
 
 static enum act write_mem(struct gdbstub *s, uint64_t addr, uint64_t len)
 {
-	int rc = len ? s->ops->write_mem(s->ctx, addr, s->mem, len) : 0;
+	int rc = len ? s->ops->write_mem(s->ctx, g_thread(s), addr, s->mem, len) : 0;
 
 	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
@@ -493,6 +569,11 @@ static enum act point_cmd(struct gdbstub *s, struct cur *c, bool insert)
 		rc = s->ops->remove_point(s->ctx, (enum target_point)type, addr, (unsigned)kind);
 	if (rc == -ENOTSUP)
 		return ACT_REPLY;
+	if (rc == 0 && stub_note_point(s, (enum target_point)type, (uint32_t)addr, insert) < 0) {
+		/* Unnoted, it would hide its pending stops: not inserted either. */
+		s->ops->remove_point(s->ctx, (enum target_point)type, addr, (unsigned)kind);
+		rc = -ENOMEM;
+	}
 	return rc < 0 ? stub_reply_err(s, rc) : reply_str(s, "OK");
 }
 
@@ -508,15 +589,24 @@ static enum act cmd_z(struct gdbstub *s, struct cur *c)
 
 /* ---- threads and session ---- */
 
+/* Hg id / Hc id: the thread of registers and memory, of c and s.  "0"
+ * (any) keeps the Hg thread; "-1" (all) is only meaningful for Hc.  Other
+ * operations are accepted and change nothing.  Unknown threads: E01. */
 static enum act cmd_H(struct gdbstub *s, struct cur *c)
 {
 	struct ptid id;
+	char op;
 
 	if (cur_eof(c))
 		return stub_reply_err(s, ERR_PACKET);
-	c->p++; /* g, c, or anything: there is one thread */
-	if (!parse_ptid(c, &id) || !cur_eof(c) || !ptid_ours(&id))
+	op = *c->p++;
+	if (!parse_ptid(c, &id) || !cur_eof(c) || !ptid_valid(s, &id))
 		return stub_reply_err(s, ERR_PACKET);
+	unsigned tid = ptid_thread(s, &id);
+	if (op == 'g' && tid)
+		s->g_tid = tid;
+	else if (op == 'c')
+		s->c_tid = tid;
 	return reply_str(s, "OK");
 }
 
@@ -525,7 +615,7 @@ static enum act cmd_T(struct gdbstub *s, struct cur *c)
 {
 	struct ptid id;
 
-	if (!parse_ptid(c, &id) || !cur_eof(c) || id.tid == 0 || !ptid_ours(&id) || s->no_process)
+	if (!parse_ptid(c, &id) || !cur_eof(c) || s->no_process || !ptid_thread(s, &id))
 		return stub_reply_err(s, ERR_PACKET);
 	return reply_str(s, "OK");
 }
@@ -535,6 +625,7 @@ static void killed(struct gdbstub *s)
 	s->ops->kill(s->ctx);
 	s->no_process = true;
 	s->have_stop = false;
+	stub_threads_reset(s);
 }
 
 /* k has no reply in GDB's protocol, but LLDB waits for one ("failed to send
@@ -598,8 +689,10 @@ static int restart(struct gdbstub *s)
 {
 	int rc = s->ops->restart(s->ctx);
 
-	if (rc == 0)
+	if (rc == 0) {
 		s->no_process = s->have_stop = false;
+		stub_threads_reset(s);
+	}
 	return rc;
 }
 
@@ -619,7 +712,7 @@ static enum act cmd_R(struct gdbstub *s, struct cur *c)
 static enum act cmd_vRun(struct gdbstub *s, struct cur *c)
 {
 	(void)c;
-	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP};
+	struct target_stop stop = {.kind = TARGET_STOP_SIGNAL, .signal = GDB_SIGTRAP, .tid = 1};
 	int rc;
 
 	if (!s->extended)
@@ -632,71 +725,100 @@ static enum act cmd_vRun(struct gdbstub *s, struct cur *c)
 	return ACT_REPLY;
 }
 
-/* vCont;action[:id]...: the leftmost action whose id includes our one
- * thread (or that has no id) is the one for it; all are checked. */
+/* One vCont action: its letter and, for 'r', the range. */
+struct vcont_action {
+	char op;
+	struct range range;
+};
+
+static bool parse_action(struct cur *c, struct vcont_action *a)
+{
+	uint64_t v, lo, hi;
+
+	if (cur_eof(c))
+		return false;
+	*a = (struct vcont_action){.op = *c->p++};
+	switch (a->op) {
+	case 'c':
+	case 's':
+	case 't':
+		return true;
+	case 'C':
+	case 'S':
+		return cur_hex(c, &v) && v <= 0xff;
+	case 'r':
+		if (!cur_hex(c, &lo) || !cur_eat(c, ',') || !cur_hex(c, &hi) || lo > 0xffffffffu ||
+		    hi > 0xffffffffu)
+			return false;
+		a->range = (struct range){(uint32_t)lo, (uint32_t)hi};
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Give action a to thread tid unless an earlier action took it. */
+static void plan_action(struct resume_plan *p, bool *taken, unsigned tid,
+                        const struct vcont_action *a)
+{
+	static const enum target_resume how[128] = {
+	    ['c'] = TARGET_CONTINUE, ['C'] = TARGET_CONTINUE, ['s'] = TARGET_STEP,
+	    ['S'] = TARGET_STEP,     ['r'] = TARGET_STEP,     ['t'] = TARGET_HOLD,
+	};
+
+	if (taken[tid - 1])
+		return;
+	taken[tid - 1] = true;
+	p->req.how[tid - 1] = how[(unsigned char)a->op];
+	if (a->op == 'r')
+		p->range[tid - 1] = a->range;
+}
+
+/* vCont;action[:id]...: each thread takes the leftmost action whose id
+ * includes it (no id: every thread); threads no action names stay stopped,
+ * as with scheduler-locking.  An id naming a thread or process that does
+ * not exist fails the whole packet (E03) and nothing runs. */
 static enum act cmd_vCont(struct gdbstub *s, struct cur *c)
 {
-	bool any = false, have = false;
-	char act = 0;
-	struct range r = {0, 0};
+	bool any = false, taken[TARGET_MAX_THREADS] = {false};
+	unsigned n = stub_nthreads(s), held = 0;
+	struct resume_plan p;
+	struct vcont_action a;
 	struct ptid id;
-	uint64_t v, lo = 0, hi = 0;
 
+	plan_init(&p, n, TARGET_HOLD);
 	while (cur_eat(c, ';')) {
-		if (cur_eof(c))
+		unsigned lo = 1, hi = n;
+		if (!parse_action(c, &a))
 			return stub_reply_err(s, ERR_PACKET);
-		char a = *c->p++;
-		switch (a) {
-		case 'c':
-		case 's':
-		case 't':
-			break;
-		case 'C':
-		case 'S':
-			if (!cur_hex(c, &v) || v > 0xff)
-				return stub_reply_err(s, ERR_PACKET);
-			break;
-		case 'r':
-			if (!cur_hex(c, &lo) || !cur_eat(c, ',') || !cur_hex(c, &hi) ||
-			    lo > 0xffffffffu || hi > 0xffffffffu)
-				return stub_reply_err(s, ERR_PACKET);
-			break;
-		default:
-			return stub_reply_err(s, ERR_PACKET);
-		}
-		bool ours = true;
 		if (cur_eat(c, ':')) {
 			if (!parse_ptid(c, &id))
 				return stub_reply_err(s, ERR_PACKET);
-			ours = ptid_ours(&id);
+			if (!ptid_valid(s, &id))
+				return stub_reply_err(s, ESRCH);
+			if (id.tid == 0)
+				lo = hi = g_thread(s); /* any thread: the current one */
+			else if (id.tid > 0)
+				lo = hi = (unsigned)id.tid;
 		}
+		for (unsigned tid = lo; tid <= hi; tid++)
+			plan_action(&p, taken, tid, &a);
+		if (a.op == 't' && !held)
+			held = lo;
 		any = true;
-		if (ours && !have) {
-			act = a;
-			r = (struct range){(uint32_t)lo, (uint32_t)hi};
-			have = true;
-		}
 	}
 	if (!any || !cur_eof(c))
 		return stub_reply_err(s, ERR_PACKET);
-	if (!have)
-		return stub_reply_err(s, ESRCH); /* nothing for our thread to do */
-	switch (act) {
-	case 'c':
-	case 'C':
-		return resume(s, TARGET_CONTINUE, NULL);
-	case 's':
-	case 'S':
-		return resume(s, TARGET_STEP, NULL);
-	case 'r':
-		return resume(s, TARGET_STEP, &r);
-	default:
-		/* t: only meaningful in non-stop mode; the thread is stopped. */
-		rsp_put_str(&s->reply, "T00thread:");
-		put_tid(s);
-		rsp_put_char(&s->reply, ';');
-		return ACT_REPLY;
-	}
+	for (unsigned i = 0; i < n; i++)
+		if (p.req.how[i] != TARGET_HOLD)
+			return resume(s, &p);
+	if (!held)
+		return stub_reply_err(s, ESRCH); /* nothing to do */
+	/* Only t: meaningful in non-stop mode; the thread is stopped. */
+	rsp_put_str(&s->reply, "T00thread:");
+	put_tid(s, held);
+	rsp_put_char(&s->reply, ';');
+	return ACT_REPLY;
 }
 
 static enum act cmd_vCont_query(struct gdbstub *s, struct cur *c)
@@ -775,21 +897,28 @@ static enum act cmd_qAttached(struct gdbstub *s, struct cur *c)
 	return reply_str(s, s->created ? "0" : "1");
 }
 
+/* qC: the current thread, the Hg one. */
 static enum act cmd_qC(struct gdbstub *s, struct cur *c)
 {
 	(void)c;
 	rsp_put_str(&s->reply, "QC");
-	put_tid(s);
+	put_tid(s, g_thread(s));
 	return ACT_REPLY;
 }
 
+/* qfThreadInfo: every thread in one reply; qsThreadInfo ends the list. */
 static enum act cmd_qfThreadInfo(struct gdbstub *s, struct cur *c)
 {
 	(void)c;
 	if (s->no_process)
 		return reply_str(s, "l");
+	unsigned n = stub_nthreads(s);
 	rsp_put_char(&s->reply, 'm');
-	put_tid(s);
+	for (unsigned tid = 1; tid <= n; tid++) {
+		if (tid > 1)
+			rsp_put_char(&s->reply, ',');
+		put_tid(s, tid);
+	}
 	return ACT_REPLY;
 }
 
@@ -797,6 +926,26 @@ static enum act cmd_qsThreadInfo(struct gdbstub *s, struct cur *c)
 {
 	(void)c;
 	return reply_str(s, "l");
+}
+
+/* qThreadExtraInfo,id: the target's line about the thread, in hex; empty
+ * (not supported) if the target has none. */
+static enum act cmd_qThreadExtraInfo(struct gdbstub *s, struct cur *c)
+{
+	struct ptid id;
+	unsigned tid;
+
+	if (!cur_eat(c, ',') || !parse_ptid(c, &id) || !cur_eof(c) || !(tid = ptid_thread(s, &id)))
+		return stub_reply_err(s, ERR_PACKET);
+	if (!s->ops->thread_info)
+		return ACT_REPLY;
+	s->mon[0] = 0;
+	int rc = s->ops->thread_info(s->ctx, tid, s->mon, MON_CMD_MAX);
+	if (rc < 0)
+		return stub_reply_err(s, rc);
+	s->mon[MON_CMD_MAX - 1] = 0; /* whatever the target did */
+	rsp_put_hex(&s->reply, s->mon, strlen(s->mon));
+	return ACT_REPLY;
 }
 
 /* ---- LLDB's queries (lldb-gdb-remote.txt); GDB sends none of them ---- */
@@ -827,6 +976,24 @@ static enum act cmd_qProcessInfo(struct gdbstub *s, struct cur *c)
 	rsp_put_hexnum(&s->reply, STUB_PID);
 	rsp_put_char(&s->reply, ';');
 	put_arch(s);
+	return ACT_REPLY;
+}
+
+/* qThreadStopInfoTID (hex): why that thread stopped, as a stop reply.  The
+ * thread of the last stop tells its stop; the others "T00" (no reason of
+ * their own: a pending stop is reported at the next resume, not here). */
+static enum act cmd_qThreadStopInfo(struct gdbstub *s, struct cur *c)
+{
+	struct target_stop stop;
+	uint64_t tid;
+
+	if (!cur_hex(c, &tid) || !cur_eof(c) || tid > TARGET_MAX_THREADS ||
+	    !stub_thread_exists(s, (unsigned)tid))
+		return stub_reply_err(s, ERR_PACKET);
+	current_stop(s, &stop);
+	if (!stop_ends_process(&stop) && stop.tid != tid)
+		stop = (struct target_stop){.kind = TARGET_STOP_SIGNAL, .tid = (unsigned)tid};
+	put_stop(s, &stop);
 	return ACT_REPLY;
 }
 
@@ -919,6 +1086,7 @@ static const struct named_cmd named_cmds[] = {
     {"qC", cmd_qC},
     {"qfThreadInfo", cmd_qfThreadInfo},
     {"qsThreadInfo", cmd_qsThreadInfo},
+    {"qThreadExtraInfo", cmd_qThreadExtraInfo},
     {"qRcmd", cmd_qRcmd},
     {"qSymbol", cmd_OK},
     {"qHostInfo", cmd_qHostInfo},
@@ -928,6 +1096,11 @@ static const struct named_cmd named_cmds[] = {
     {"vCont", cmd_vCont},
     {"vKill", cmd_vKill},
     {"vRun", cmd_vRun},
+};
+
+/* Packets whose argument follows the name directly. */
+static const struct named_cmd prefixed_cmds[] = {
+    {"qThreadStopInfo", cmd_qThreadStopInfo}, /* LLDB's */
 };
 
 static enum act cmd_named(struct gdbstub *s, struct cur *c)
@@ -943,8 +1116,16 @@ static enum act cmd_named(struct gdbstub *s, struct cur *c)
 			return named_cmds[i].fn(s, c);
 		}
 	}
+	for (size_t i = 0; i < sizeof(prefixed_cmds) / sizeof(prefixed_cmds[0]); i++) {
+		size_t len = strlen(prefixed_cmds[i].name);
+		if (len < n && memcmp(prefixed_cmds[i].name, name, len) == 0) {
+			c->p = name + len;
+			return prefixed_cmds[i].fn(s, c);
+		}
+	}
 	/* Unknown (qTStatus, qOffsets, vMustReplyEmpty; LLDB's QThreadSuffixSupported,
-	 * jThreadsInfo, qMemoryRegionInfo...): empty, and each debugger does without. */
+	 * jThreadsInfo, qMemoryRegionInfo...): empty, and each debugger does without
+	 * (LLDB then selects threads with Hg and asks qThreadStopInfo). */
 	return ACT_REPLY;
 }
 

@@ -1,9 +1,11 @@
-/* What the two halves of the GDB stub share; nothing outside them includes it.
+/* What the parts of the GDB stub share; nothing outside them includes it.
  *
  *   gdb_session.c  the connection: reading and framing, replies and acks,
  *                  console output, the watcher thread that interrupts the
  *                  target, the resume core, gdbstub_serve() and the life cycle
  *   gdbstub.c      the protocol: one handler per packet, the dispatch tables
+ *   gdb_threads.c  threads: which exist, the stops kept for later (pending),
+ *                  the breakpoints GDB has inserted (to check those stops)
  */
 #ifndef KVM_GDBSTUB_GDBSTUB_INTERNAL_H
 #define KVM_GDBSTUB_GDBSTUB_INTERNAL_H
@@ -21,6 +23,34 @@
 #define MON_CAP   65536 /* monitor command output */
 #define CON_CHUNK 1024  /* console bytes per O packet */
 #define TXQ_CAP   65536 /* console frames waiting for a slow reader */
+
+struct range {
+	uint32_t start, end;
+};
+
+/* A resume as the debugger asked for it. */
+struct resume_plan {
+	struct target_resume_req req;
+	/* 'r' (range stepping): a stepping thread steps on while its pc stays
+	 * in [start, end); start == end: a plain step. */
+	struct range range[TARGET_MAX_THREADS];
+	unsigned focus; /* the thread a stop without a tid is about */
+};
+
+/* A stop kept for a later resume (gdbserver's "pending status"). */
+struct pending_stop {
+	bool valid;
+	struct target_stop stop; /* .why points into why */
+	uint32_t pc;             /* the thread's linear pc when it stopped */
+	char why[160];
+};
+
+/* A breakpoint GDB inserted (Z0/Z1): a pending breakpoint stop is reported
+ * only while its breakpoint is still there. */
+struct stub_point {
+	enum target_point type;
+	uint32_t addr;
+};
 
 /* Error replies: "E01" for anything the debugger got wrong in the packet,
  * otherwise the errno the target returned. */
@@ -48,6 +78,14 @@ struct gdbstub {
 	bool have_stop;    /* stop: the last stop reported, for '?' */
 	struct target_stop stop;
 	uint8_t *in; /* bytes read, not parsed yet; the watcher appends while armed */
+
+	/* Threads (gdb_threads.c), touched by the serving thread only. */
+	unsigned g_tid; /* Hg: the thread of registers and memory */
+	unsigned c_tid; /* Hc: the thread of c and s; 0 = all of them */
+	struct pending_stop pending[TARGET_MAX_THREADS]; /* [tid - 1] */
+	struct target_stop stops[TARGET_MAX_THREADS];    /* what resume() filled */
+	struct stub_point *bps;                          /* inserted breakpoints */
+	size_t nbps, bps_cap;
 	size_t in_pos, in_len;
 
 	/* The watcher: everything below is under lock. */
@@ -76,12 +114,12 @@ struct gdbstub {
 
 /* What a command handler wants done after it returns. */
 enum act {
-	ACT_REPLY,       /* send the reply built in s->reply */
-	ACT_SILENT,      /* no reply (only the ack) */
-	ACT_DETACH,      /* send the reply, end the session: detached */
-	ACT_KILL,        /* send the reply, end the session: killed */
-	ACT_TERMINATED,  /* send the reply (an X stop), end the session: terminated */
-	ACT_DISCONNECT,  /* the debugger is gone */
+	ACT_REPLY,      /* send the reply built in s->reply */
+	ACT_SILENT,     /* no reply (only the ack) */
+	ACT_DETACH,     /* send the reply, end the session: detached */
+	ACT_KILL,       /* send the reply, end the session: killed */
+	ACT_TERMINATED, /* send the reply (an X stop), end the session: terminated */
+	ACT_DISCONNECT, /* the debugger is gone */
 };
 
 /* ---- gdb_session.c, for the handlers ---- */
@@ -94,15 +132,38 @@ int stub_flush_ack(struct gdbstub *s);
  * reply or a qRcmd reply).  Leaves the reply reset.  0 or -EPIPE. */
 int stub_send_output(struct gdbstub *s, const char *text, size_t len);
 
-struct range {
-	uint32_t start, end;
-};
-/* Resume the target until it stops, console output flowing and the watcher
- * armed; with a range [start, end), step while the pc stays inside it.
- * *stop is the stop to report.  0 or -errno (from the target).  Relies on
- * the interrupt contract of target.h and on nothing more (see the code). */
-int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r,
-                struct target_stop *stop);
+/* Resume the target as p says until it stops, console output flowing and
+ * the watcher armed; range-stepping threads step on while inside their
+ * range.  *stop is the stop to report (its tid filled in); the other stops
+ * of that instant are kept pending.  0 or -errno (from the target).  Relies
+ * on the contract of target.h and on nothing more (see the code). */
+int stub_resume(struct gdbstub *s, const struct resume_plan *p, struct target_stop *stop);
+
+/* ---- gdb_threads.c ---- */
+
+/* The threads that exist: ids 1..stub_nthreads(). */
+unsigned stub_nthreads(struct gdbstub *s);
+/* Whether thread tid exists (whatever the process's state). */
+bool stub_thread_exists(struct gdbstub *s, unsigned tid);
+/* A new session, guest or process: thread 1 selected, nothing pending, no
+ * breakpoints known. */
+void stub_threads_reset(struct gdbstub *s);
+/* Forget every pending stop. */
+void stub_pending_clear(struct gdbstub *s);
+/* Note a Z0/Z1 the target accepted (insert) or a z0/z1 (remove); other
+ * types are ignored.  0, or -ENOMEM (nothing noted). */
+int stub_note_point(struct gdbstub *s, enum target_point type, uint32_t addr, bool insert);
+/* The pending stop of the first thread p runs whose stop still stands,
+ * taken out into *stop; false if there is none (then p must really run). */
+bool stub_take_pending(struct gdbstub *s, const struct resume_plan *p, struct target_stop *stop);
+/* s->stops[0..n) as resume() filled them: name the thread of each (0 or
+ * unknown: p->focus), drop the steps of range-stepping threads still inside
+ * their range.  Returns how many remain (at the front). */
+unsigned stub_sift_stops(struct gdbstub *s, const struct resume_plan *p, unsigned n);
+/* Choose the stop to report from s->stops[0..n) (n >= 1) into *report (its
+ * text copied to s->mon) and keep the others pending. */
+void stub_settle_stops(struct gdbstub *s, const struct resume_plan *p, unsigned n,
+                       struct target_stop *report);
 
 /* ---- gdbstub.c, for the session ---- */
 

@@ -53,44 +53,90 @@ struct target_stop {
 	int code;                /* EXITED: exit status */
 	enum target_point point; /* WATCH: which kind of watchpoint */
 	uint32_t addr;           /* WATCH: the watched address that was hit */
-	const char *why;         /* optional human text for the console */
+	const char *why;         /* optional human text for the console; valid
+	                          * until the next call into the target */
+	unsigned tid;            /* the thread that stopped; 0: the target does
+	                          * not say (the stub picks, see resume) */
 };
 
-enum target_resume { TARGET_CONTINUE, TARGET_STEP };
+/* Threads: every vCPU is a thread, id = vCPU index + 1, ids 1..thread_count().
+ * The stub passes only ids that exist now. */
+#define TARGET_MAX_THREADS 64
+
+/* What one thread does when the target resumes (GDB's vCont actions). */
+enum target_resume {
+	TARGET_CONTINUE, /* run until the target stops */
+	TARGET_STEP,     /* execute one instruction; its end stops the target */
+	TARGET_HOLD,     /* stay stopped (GDB's scheduler-locking) */
+};
+
+/* One resume: what each thread does.  At least one thread continues or steps. */
+struct target_resume_req {
+	unsigned nthreads;                          /* thread_count() when asked */
+	enum target_resume how[TARGET_MAX_THREADS]; /* how[tid - 1] */
+};
 
 struct target_ops {
-	/* Whole architectural state.  0 or -errno. */
-	int (*get_state)(void *ctx, struct vcpu_state *st);
-	int (*set_state)(void *ctx, const struct vcpu_state *st);
+	/* Threads.  thread_count: the highest id; ids 1..count all exist (a vCPU
+	 * waiting for its SIPI is listed too; thread_info says so).  It may grow
+	 * while the guest runs and change at restart(); at most
+	 * TARGET_MAX_THREADS.  NULL: one thread, id 1, and every tid below is 1. */
+	unsigned (*thread_count)(void *ctx);
+	/* qThreadExtraInfo: one line about thread tid for `info threads`
+	 * ("CPU 1, real mode, halted"), NUL-terminated in buf of len bytes.
+	 * 0, or -ESRCH if there is no such thread.  NULL: no extra text. */
+	int (*thread_info)(void *ctx, unsigned tid, char *buf, size_t len);
 
-	/* Linear guest memory as the debugger sees it (breakpoints hidden).
-	 * 0, or -EFAULT if any byte is outside guest memory. */
-	int (*read_mem)(void *ctx, uint64_t addr, void *buf, size_t len);
-	int (*write_mem)(void *ctx, uint64_t addr, const void *buf, size_t len);
+	/* Whole architectural state of thread tid.  0 or -errno. */
+	int (*get_state)(void *ctx, unsigned tid, struct vcpu_state *st);
+	int (*set_state)(void *ctx, unsigned tid, const struct vcpu_state *st);
 
-	/* Z/z.  0, -ENOSPC (out of resources), -EINVAL (bad kind/address),
-	 * -ENOTSUP (type not supported: GDB then gets the empty reply). */
+	/* Linear guest memory as thread tid sees it (breakpoints hidden; the
+	 * thread matters once a vCPU pages).  0, or -EFAULT if any byte is
+	 * outside guest memory. */
+	int (*read_mem)(void *ctx, unsigned tid, uint64_t addr, void *buf, size_t len);
+	int (*write_mem)(void *ctx, unsigned tid, uint64_t addr, const void *buf, size_t len);
+
+	/* Z/z, for every thread.  0, -ENOSPC (out of resources), -EINVAL (bad
+	 * kind/address), -ENOTSUP (type not supported: GDB then gets the empty
+	 * reply). */
 	int (*insert_point)(void *ctx, enum target_point type, uint64_t addr, unsigned kind);
 	int (*remove_point)(void *ctx, enum target_point type, uint64_t addr, unsigned kind);
 
-	/* Run the guest until it stops; blocks.  The stub calls interrupt()
-	 * (from another thread or a signal handler) to make it stop early.
-	 * interrupt() leaves a request pending; a resume() that starts with a
-	 * request pending returns TARGET_STOP_INTERRUPT at once; the request is
-	 * cleared only by the INTERRUPT stop it causes.  While the guest runs,
-	 * the target sends console output with gdbstub_console_output().
-	 * 0 with *stop filled, or -errno. */
-	int (*resume)(void *ctx, enum target_resume how, struct target_stop *stop);
+	/* Run the threads as req says until something stops one of them; blocks.
+	 * All-stop: before returning, the target stops every thread.
+	 *
+	 * Fills stops[0..n-1] and returns n (1 <= n <= max), or -errno.  Each
+	 * entry is a thread that stopped for a reason of its own in that same
+	 * instant (say two vCPUs that hit breakpoints in one round), with its
+	 * .tid, at most one entry per thread.  The stub reports one of them and
+	 * keeps the others pending, as gdbserver does: each is reported at a
+	 * later resume that would run its thread, instead of running anything
+	 * (a breakpoint stop is dropped if GDB moved that thread's pc or removed
+	 * the breakpoint meanwhile).  So the target forgets them once returned.
+	 * A stepping thread that another thread's stop cut short is just
+	 * stopped: no entry.  EXITED and TERMINATED concern the whole guest: one
+	 * entry is enough, and any others are dropped.  .tid 0 lets the stub
+	 * name the thread (the stepping one, else the one last reported).
+	 *
+	 * Interrupts: the stub calls interrupt() (from another thread or a
+	 * signal handler) to make it stop early.  interrupt() leaves a request
+	 * pending; a resume() that starts with a request pending returns one
+	 * TARGET_STOP_INTERRUPT at once, running nothing; the request is cleared
+	 * only by the INTERRUPT stop it causes.  While the guest runs, the
+	 * target sends console output with gdbstub_console_output(). */
+	int (*resume)(void *ctx, const struct target_resume_req *req, struct target_stop *stops,
+	              unsigned max);
 	void (*interrupt)(void *ctx);
 
-	/* Why the target is stopped now (for '?'). */
+	/* Why the target is stopped now (for '?' before any resume). */
 	void (*last_stop)(void *ctx, struct target_stop *stop);
 
 	/* qRcmd: run a monitor command, append its text to out (NUL-terminated,
 	 * at most outlen bytes).  0, or -ENOENT for an unknown command. */
 	int (*monitor)(void *ctx, const char *cmd, char *out, size_t outlen);
 
-	/* vRun / R: reload the guest image and reset the CPU.  0 or -errno. */
+	/* vRun / R: reload the guest image and reset every CPU.  0 or -errno. */
 	int (*restart)(void *ctx);
 	/* k / vKill / D: the debugger goes away; remove every point. */
 	void (*kill)(void *ctx);

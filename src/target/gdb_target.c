@@ -652,14 +652,50 @@ static int monitor(void *ctx, const char *cmd, char *out, size_t outlen)
 	return monitor_run(to_target(ctx), cmd, out, outlen);
 }
 
+/* ---- target_ops with one thread ------------------------------------
+ * One vCPU: no thread ops, so the stub only ever names thread 1 and
+ * resumes it alone (how[0]); one stop per resume. */
+
+static int get_state_1(void *ctx, unsigned tid, struct vcpu_state *st)
+{
+	(void)tid;
+	return get_state(ctx, st);
+}
+
+static int set_state_1(void *ctx, unsigned tid, const struct vcpu_state *st)
+{
+	(void)tid;
+	return set_state(ctx, st);
+}
+
+static int read_mem_1(void *ctx, unsigned tid, uint64_t addr, void *buf, size_t len)
+{
+	(void)tid;
+	return read_mem(ctx, addr, buf, len);
+}
+
+static int write_mem_1(void *ctx, unsigned tid, uint64_t addr, const void *buf, size_t len)
+{
+	(void)tid;
+	return write_mem(ctx, addr, buf, len);
+}
+
+static int resume_1(void *ctx, const struct target_resume_req *req, struct target_stop *stops,
+                    unsigned max)
+{
+	(void)max;
+	int r = resume(ctx, req->how[0], stops);
+	return r < 0 ? r : 1;
+}
+
 const struct target_ops gdb_target_ops = {
-    .get_state = get_state,
-    .set_state = set_state,
-    .read_mem = read_mem,
-    .write_mem = write_mem,
+    .get_state = get_state_1,
+    .set_state = set_state_1,
+    .read_mem = read_mem_1,
+    .write_mem = write_mem_1,
     .insert_point = insert_point,
     .remove_point = remove_point,
-    .resume = resume,
+    .resume = resume_1,
     .interrupt = interrupt_guest,
     .last_stop = last_stop,
     .monitor = monitor,

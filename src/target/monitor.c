@@ -44,7 +44,7 @@ static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
 	struct vcpu_state st;
-	int r = gdb_target_ops.get_state(t, &st);
+	int r = gdb_target_ops.get_state(t, 1, &st);
 	if (r < 0) {
 		say(o, "cannot read registers: %s\n", strerror(-r));
 		return r;

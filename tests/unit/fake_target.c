@@ -7,19 +7,49 @@
 
 #include "fake_target.h"
 
-static int fake_get_state(void *ctx, struct vcpu_state *st)
+static bool cpu_listed(const struct fake_target *f, unsigned tid)
+{
+	return tid >= 1 && tid <= f->ncpus;
+}
+
+static unsigned fake_thread_count(void *ctx)
 {
 	struct fake_target *f = ctx;
 
-	*st = f->st;
+	return f->ncpus;
+}
+
+static int fake_thread_info(void *ctx, unsigned tid, char *buf, size_t len)
+{
+	struct fake_target *f = ctx;
+
+	if (!cpu_listed(f, tid))
+		return -ESRCH;
+	snprintf(buf, len, "CPU %u, %s, %s", tid - 1,
+	         f->st[tid - 1].cr0 & 1 ? "protected mode" : "real mode",
+	         f->waiting[tid - 1]  ? "waiting for SIPI"
+	         : f->halted[tid - 1] ? "halted"
+	                              : "running");
 	return 0;
 }
 
-static int fake_set_state(void *ctx, const struct vcpu_state *st)
+static int fake_get_state(void *ctx, unsigned tid, struct vcpu_state *st)
 {
 	struct fake_target *f = ctx;
 
-	f->st = *st;
+	if (!cpu_listed(f, tid))
+		return -ESRCH;
+	*st = f->st[tid - 1];
+	return 0;
+}
+
+static int fake_set_state(void *ctx, unsigned tid, const struct vcpu_state *st)
+{
+	struct fake_target *f = ctx;
+
+	if (!cpu_listed(f, tid))
+		return -ESRCH;
+	f->st[tid - 1] = *st;
 	return 0;
 }
 
@@ -28,20 +58,26 @@ static bool in_ram(uint64_t addr, size_t len)
 	return addr <= FAKE_RAM_SIZE && len <= FAKE_RAM_SIZE - addr;
 }
 
-static int fake_read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+static int fake_read_mem(void *ctx, unsigned tid, uint64_t addr, void *buf, size_t len)
 {
 	struct fake_target *f = ctx;
 
+	if (!cpu_listed(f, tid))
+		return -ESRCH;
+	f->mem_tid = tid;
 	if (!in_ram(addr, len))
 		return -EFAULT;
 	memcpy(buf, f->ram + addr, len);
 	return 0;
 }
 
-static int fake_write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
+static int fake_write_mem(void *ctx, unsigned tid, uint64_t addr, const void *buf, size_t len)
 {
 	struct fake_target *f = ctx;
 
+	if (!cpu_listed(f, tid))
+		return -ESRCH;
+	f->mem_tid = tid;
 	if (!in_ram(addr, len))
 		return -EFAULT;
 	memcpy(f->ram + addr, buf, len);
@@ -98,11 +134,12 @@ static int bp_at(struct fake_target *f, uint32_t pc)
 
 static bool interrupted(struct fake_target *f);
 
-static void set_stop(struct target_stop *stop, enum target_stop_kind kind, int sig)
+static void set_stop(struct target_stop *stop, enum target_stop_kind kind, int sig, unsigned tid)
 {
 	memset(stop, 0, sizeof(*stop));
 	stop->kind = kind;
 	stop->signal = sig;
+	stop->tid = tid;
 }
 
 /* Wait for interrupt(): a short sleep loop is enough for a test double. */
@@ -124,64 +161,113 @@ static void emit_console(struct fake_target *f)
 	__atomic_store_n(&f->console_done, 1, __ATOMIC_SEQ_CST);
 }
 
-static void run(struct fake_target *f, struct target_stop *stop)
+/* One instruction of a continuing CPU: true with *stop if it stopped. */
+static bool run_one(struct fake_target *f, unsigned tid, struct target_stop *stop)
 {
-	emit_console(f);
-	for (uint32_t n = 0; n < FAKE_RAM_SIZE; n++) {
-		if (interrupted(f))
-			break;
-		f->st.eip++;
-		uint32_t pc = vcpu_state_pc(&f->st);
-		if (pc >= FAKE_RAM_SIZE)
-			break;
-		int bp = bp_at(f, pc);
-		if (bp >= 0) {
-			set_stop(stop,
-			         f->points[bp].type == TARGET_BP_SW ? TARGET_STOP_SWBREAK
-			                                            : TARGET_STOP_HWBREAK,
-			         5);
-			return;
-		}
-		if (f->ram[pc] == 0xf4) {
-			f->st.eip++;
-			set_stop(stop, TARGET_STOP_HALTED, 5);
-			stop->why = "the guest executed hlt";
-			return;
-		}
+	struct vcpu_state *st = &f->st[tid - 1];
+
+	st->eip++;
+	uint32_t pc = vcpu_state_pc(st);
+	int bp = bp_at(f, pc);
+	if (bp >= 0) {
+		set_stop(stop,
+		         f->points[bp].type == TARGET_BP_SW ? TARGET_STOP_SWBREAK
+		                                            : TARGET_STOP_HWBREAK,
+		         5, tid);
+		return true;
 	}
-	wait_interrupt(f);
-	set_stop(stop, TARGET_STOP_INTERRUPT, 2);
+	if (f->ram[pc] == 0xf4) {
+		st->eip++;
+		f->halted[tid - 1] = true;
+		set_stop(stop, TARGET_STOP_HALTED, 5, tid);
+		stop->why = "the guest executed hlt";
+		return true;
+	}
+	return false;
 }
 
-static int fake_resume(void *ctx, enum target_resume how, struct target_stop *stop)
+/* How CPU tid moves in this round: HOLD if it does not (told to stay, waiting
+ * for its SIPI, or a continuing CPU that ran off RAM). */
+static enum target_resume moves(struct fake_target *f, const struct target_resume_req *req,
+                                unsigned tid)
+{
+	enum target_resume how = req->how[tid - 1];
+
+	if (f->waiting[tid - 1])
+		return TARGET_HOLD;
+	if (how == TARGET_CONTINUE && vcpu_state_pc(&f->st[tid - 1]) >= FAKE_RAM_SIZE - 1)
+		return TARGET_HOLD;
+	return how;
+}
+
+/* Rounds of one instruction per running CPU, until some stop (all of that
+ * round's are returned) or none can run (then wait for an interrupt). */
+static unsigned run(struct fake_target *f, const struct target_resume_req *req,
+                    struct target_stop *stops, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned tid = 1; tid <= req->nthreads; tid++)
+		if (req->how[tid - 1] == TARGET_CONTINUE) {
+			emit_console(f);
+			break;
+		}
+	for (uint32_t round = 0; round < FAKE_RAM_SIZE && !interrupted(f); round++) {
+		bool any = false;
+		for (unsigned tid = 1; tid <= req->nthreads && n < max; tid++) {
+			enum target_resume how = moves(f, req, tid);
+			if (how == TARGET_HOLD)
+				continue;
+			any = true;
+			f->halted[tid - 1] = false;
+			if (how == TARGET_STEP) {
+				f->steps++;
+				f->st[tid - 1].eip++;
+				set_stop(&stops[n++], TARGET_STOP_STEP, 5, tid);
+			} else if (run_one(f, tid, &stops[n])) {
+				n++;
+			}
+		}
+		if (n || !any)
+			break;
+	}
+	if (n)
+		return n;
+	wait_interrupt(f);
+	set_stop(&stops[0], TARGET_STOP_INTERRUPT, 2, 0); /* the stub names the thread */
+	return 1;
+}
+
+static int fake_resume(void *ctx, const struct target_resume_req *req, struct target_stop *stops,
+                       unsigned max)
 {
 	struct fake_target *f = ctx;
+	unsigned n = 1;
 
 	f->resumes++;
+	f->last_req = *req;
 	if (interrupted(f)) {
 		/* A pending request: stop at once, without running. */
-		set_stop(stop, TARGET_STOP_INTERRUPT, 2);
+		set_stop(&stops[0], TARGET_STOP_INTERRUPT, 2, 0);
 	} else if (f->race) {
 		f->race = false;
 		wait_interrupt(f);
 		if (f->race_rc < 0)
 			return f->race_rc; /* the request stays pending */
-		*stop = f->next_stop;
+		stops[0] = f->next_stop;
 	} else if (f->have_next_stop) {
 		f->have_next_stop = false;
-		*stop = f->next_stop;
-	} else if (how == TARGET_STEP) {
-		f->steps++;
-		f->st.eip++;
-		set_stop(stop, TARGET_STOP_STEP, 5);
+		stops[0] = f->next_stop;
 	} else {
-		run(f, stop);
+		if (f->start_cpus > f->ncpus) /* CPUs started while the guest ran */
+			fake_target_set_cpus(f, f->start_cpus);
+		n = run(f, req, stops, max);
 	}
 	/* The request is consumed only by the INTERRUPT stop it caused. */
-	if (stop->kind == TARGET_STOP_INTERRUPT)
+	if (stops[0].kind == TARGET_STOP_INTERRUPT)
 		__atomic_store_n(&f->interrupted, 0, __ATOMIC_SEQ_CST);
-	f->last = *stop;
-	return 0;
+	f->last = stops[0];
+	return (int)n;
 }
 
 /* Async-signal-safe: lock-free atomic stores only. */
@@ -241,9 +327,12 @@ static int fake_restart(void *ctx)
 	struct fake_target *f = ctx;
 
 	f->restarts++;
-	vcpu_state_reset(&f->st);
+	for (unsigned i = 0; i < FAKE_MAX_CPUS; i++) {
+		vcpu_state_reset(&f->st[i]);
+		f->halted[i] = false;
+	}
 	f->npoints = 0;
-	set_stop(&f->last, TARGET_STOP_SIGNAL, 5);
+	set_stop(&f->last, TARGET_STOP_SIGNAL, 5, 1);
 	return 0;
 }
 
@@ -263,21 +352,20 @@ static void fake_detach(void *ctx)
 	f->npoints = 0;
 }
 
+#define FAKE_OPS_COMMON                                                                            \
+	.get_state = fake_get_state, .set_state = fake_set_state, .read_mem = fake_read_mem,       \
+	.write_mem = fake_write_mem, .insert_point = fake_insert_point,                            \
+	.remove_point = fake_remove_point, .resume = fake_resume, .interrupt = fake_interrupt,     \
+	.last_stop = fake_last_stop, .monitor = fake_monitor, .restart = fake_restart,             \
+	.kill = fake_kill, .detach = fake_detach
+
 const struct target_ops fake_target_ops = {
-    .get_state = fake_get_state,
-    .set_state = fake_set_state,
-    .read_mem = fake_read_mem,
-    .write_mem = fake_write_mem,
-    .insert_point = fake_insert_point,
-    .remove_point = fake_remove_point,
-    .resume = fake_resume,
-    .interrupt = fake_interrupt,
-    .last_stop = fake_last_stop,
-    .monitor = fake_monitor,
-    .restart = fake_restart,
-    .kill = fake_kill,
-    .detach = fake_detach,
+    .thread_count = fake_thread_count,
+    .thread_info = fake_thread_info,
+    FAKE_OPS_COMMON,
 };
+
+const struct target_ops fake_target_ops_1 = {FAKE_OPS_COMMON};
 
 int fake_target_init(struct fake_target *f)
 {
@@ -285,9 +373,21 @@ int fake_target_init(struct fake_target *f)
 	f->ram = calloc(1, FAKE_RAM_SIZE);
 	if (!f->ram)
 		return -ENOMEM;
-	vcpu_state_reset(&f->st);
-	set_stop(&f->last, TARGET_STOP_SIGNAL, 5);
+	f->ncpus = 1;
+	vcpu_state_reset(&f->st[0]);
+	set_stop(&f->last, TARGET_STOP_SIGNAL, 5, 1);
 	return 0;
+}
+
+void fake_target_set_cpus(struct fake_target *f, unsigned n)
+{
+	if (n > FAKE_MAX_CPUS)
+		n = FAKE_MAX_CPUS;
+	for (unsigned i = f->ncpus; i < n; i++) {
+		vcpu_state_reset(&f->st[i]);
+		f->waiting[i] = f->halted[i] = false;
+	}
+	f->ncpus = n;
 }
 
 void fake_target_free(struct fake_target *f)

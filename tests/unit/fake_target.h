@@ -1,8 +1,11 @@
-/* A target_ops in memory for the GDB stub's tests: 1 MiB of RAM, one
- * vcpu_state, a list of points.  Its "CPU" executes one byte per
- * instruction: a step advances EIP by one; a continue advances until the
- * linear pc reaches a breakpoint, runs into a 0xf4 byte (hlt: a HALTED stop),
- * or leaves RAM, and otherwise blocks until interrupt() is called. */
+/* A target_ops in memory for the GDB stub's tests: 1 MiB of RAM, up to
+ * FAKE_MAX_CPUS CPUs (threads 1..ncpus, one vcpu_state each), a list of
+ * points.  Its "CPUs" execute one byte per instruction: a step advances EIP
+ * by one; a continue advances every running CPU by one per round until a
+ * linear pc reaches a breakpoint, runs into a 0xf4 byte (hlt: a HALTED
+ * stop), or leaves RAM, and otherwise blocks until interrupt() is called.
+ * CPUs that stop in the same round are reported together (resume() returns
+ * several stops); a stepping CPU stops the round it steps in. */
 #ifndef KVM_GDBSTUB_FAKE_TARGET_H
 #define KVM_GDBSTUB_FAKE_TARGET_H
 
@@ -22,15 +25,23 @@ struct fake_point {
 	unsigned kind;
 };
 
+#define FAKE_MAX_CPUS 8
+
 struct fake_target {
 	uint8_t *ram;
-	struct vcpu_state st;
+	struct vcpu_state st[FAKE_MAX_CPUS]; /* thread tid: st[tid - 1] */
+	unsigned ncpus;                      /* threads listed: 1..ncpus */
+	bool waiting[FAKE_MAX_CPUS];         /* waiting for SIPI: listed, never runs */
+	bool halted[FAKE_MAX_CPUS];          /* its last stop was a hlt */
 	struct fake_point points[FAKE_MAX_POINTS];
 	int npoints;
 	int interrupted; /* interrupt() was called: atomic accesses only */
 	struct target_stop last;
+	struct target_resume_req last_req; /* what the last resume asked */
+	unsigned mem_tid;                  /* the thread of the last memory access */
 
 	/* Test knobs. */
+	unsigned start_cpus; /* the next run starts CPUs up to this many (ncpus grows) */
 	bool have_next_stop; /* the next resume returns next_stop at once */
 	struct target_stop next_stop;
 	/* The next resume waits for interrupt(), then returns next_stop (or
@@ -48,10 +59,15 @@ struct fake_target {
 	unsigned long steps, resumes, restarts, kills, detaches, interrupts;
 };
 
+/* With the thread ops. */
 extern const struct target_ops fake_target_ops;
+/* The same without them: a single-CPU target as the stub sees one. */
+extern const struct target_ops fake_target_ops_1;
 
-/* Power-on state, zeroed RAM, no points.  0 or -ENOMEM. */
+/* One CPU at power-on state, zeroed RAM, no points.  0 or -ENOMEM. */
 int fake_target_init(struct fake_target *f);
 void fake_target_free(struct fake_target *f);
+/* CPUs 1..n (n <= FAKE_MAX_CPUS) listed, those not yet listed at power-on. */
+void fake_target_set_cpus(struct fake_target *f, unsigned n);
 
 #endif

@@ -21,17 +21,7 @@
 	out	%al, $CMOS_DATA
 	.endm
 
-	.section .text.start, "ax"
-	.globl _start
-_start:
-	jmp	main
-	.org	0x400
-main:
-	cli
-	xor	%ax, %ax
-	mov	%ax, %ds
-	mov	%ax, %ss
-	mov	$0x7000, %sp
+	PC_GUEST_START
 	SET_VECTOR 0x70, irq8
 
 1:	CMOS_READ 0x0a			/* wait while an update is in progress */

@@ -5,17 +5,7 @@
 	.code16
 	.include "com1.inc"
 	.include "pc.inc"
-	.section .text.start, "ax"
-	.globl _start
-_start:
-	jmp	main
-	.org	0x400
-main:
-	cli
-	xor	%ax, %ax
-	mov	%ax, %ds
-	mov	%ax, %ss
-	mov	$0x7000, %sp
+	PC_GUEST_START
 	SET_VECTOR 0x08, irq0
 	mov	$0x34, %al		/* channel 0, lo/hi, mode 2 */
 	out	%al, $0x43

@@ -6,17 +6,7 @@
 	.include "hypercall.inc"
 	.include "com1.inc"
 	.include "pc.inc"
-	.section .text.start, "ax"
-	.globl _start
-_start:
-	jmp	main
-	.org	0x400			/* past the IVT */
-main:
-	cli
-	xor	%ax, %ax
-	mov	%ax, %ds
-	mov	%ax, %ss
-	mov	$0x7000, %sp
+	PC_GUEST_START
 	SET_VECTOR 0x08, irq0
 
 	HCALL	HC_TIME

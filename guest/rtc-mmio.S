@@ -14,17 +14,7 @@
 	.set	ALARM_STATUS, 0x18
 	.set	CLEAR_INTERRUPT, 0x1c
 
-	.section .text.start, "ax"
-	.globl _start
-_start:
-	jmp	main
-	.org	0x400
-main:
-	cli
-	xor	%ax, %ax
-	mov	%ax, %ds
-	mov	%ax, %ss
-	mov	$0x7000, %sp
+	PC_GUEST_START
 	mov	$RTC_SEG, %ax
 	mov	%ax, %es
 	SET_VECTOR 0x72, irq10

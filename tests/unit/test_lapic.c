@@ -318,6 +318,23 @@ static void test_spurious_and_svr(void)
 	CHECK(esr(0) == LAPIC_ESR_SEND_VECTOR);
 }
 
+/* The CPUs (a bit each) whose IRR has vec. */
+static unsigned irr_on(unsigned vec)
+{
+	unsigned set = 0;
+	for (unsigned i = 0; i < rig.lb.count; i++)
+		set |= (unsigned)irr_has(i, vec) << i;
+	return set;
+}
+
+/* The logical IDs of CPUs 1, 2 and 3. */
+static void set_ldrs(uint8_t ldr1, uint8_t ldr2, uint8_t ldr3)
+{
+	wr(1, LAPIC_LDR, (uint32_t)ldr1 << 24);
+	wr(2, LAPIC_LDR, (uint32_t)ldr2 << 24);
+	wr(3, LAPIC_LDR, (uint32_t)ldr3 << 24);
+}
+
 static void test_fixed_ipis(void)
 {
 	rig_up(NCPUS);
@@ -360,21 +377,15 @@ static void test_fixed_ipis(void)
 		CHECK(!irr_has(i, 0x57));
 	CHECK(rig.lb.ipis_dropped == 1);
 	/* Logical, flat model: the LDR bits. */
-	wr(1, LAPIC_LDR, 0x01000000);
-	wr(2, LAPIC_LDR, 0x02000000);
-	wr(3, LAPIC_LDR, 0x04000000);
+	set_ldrs(0x01, 0x02, 0x04);
 	ipi(0, 0x05, LAPIC_ICR_LOGICAL | 0x60);
-	for (unsigned i = 0; i < NCPUS; i++)
-		CHECK(irr_has(i, 0x60) == (i == 1 || i == 3));
+	CHECK(irr_on(0x60) == (1u << 1 | 1u << 3));
 	/* Logical, cluster model: cluster in the high nibble. */
 	for (unsigned i = 0; i < NCPUS; i++)
 		wr(i, LAPIC_DFR, 0x0fffffff);
-	wr(1, LAPIC_LDR, 0x11000000);
-	wr(2, LAPIC_LDR, 0x21000000);
-	wr(3, LAPIC_LDR, 0x12000000);
+	set_ldrs(0x11, 0x21, 0x12);
 	ipi(0, 0x13, LAPIC_ICR_LOGICAL | 0x61);
-	for (unsigned i = 0; i < NCPUS; i++)
-		CHECK(irr_has(i, 0x61) == (i == 1 || i == 3));
+	CHECK(irr_on(0x61) == (1u << 1 | 1u << 3));
 	/* Lowest priority: the lowest TPR of the destinations. */
 	wr(1, LAPIC_TPR, 0x20);
 	wr(2, LAPIC_TPR, 0x10);

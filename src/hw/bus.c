@@ -84,6 +84,19 @@ int bus_register_mmio(struct bus *bus, const char *name, uint64_t base, uint64_t
 	return r < 0 ? r : 0;
 }
 
+int bus_unregister_mmio(struct bus *bus, uint64_t base)
+{
+	struct bus_space *s = &bus->mmio;
+	for (unsigned i = 0; i < s->count; i++) {
+		if (s->dev[i].base != base)
+			continue;
+		memmove(&s->dev[i], &s->dev[i + 1], (s->count - i - 1) * sizeof(*s->dev));
+		s->count--;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static const struct bus_device *dispatch(const struct bus_device *d, struct vcpu *vcpu,
                                          uint64_t addr, uint8_t *data, unsigned size,
                                          bool is_write)

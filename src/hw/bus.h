@@ -50,6 +50,10 @@ int bus_register_pio(struct bus *bus, const char *name, uint16_t base, uint32_t 
 int bus_register_mmio(struct bus *bus, const char *name, uint64_t base, uint64_t len,
                       bus_handler handler, void *opaque);
 
+/* Remove the MMIO range that starts at base (a device that moves, such as
+ * a relocated local APIC page).  0, or -ENOENT if no range starts there. */
+int bus_unregister_mmio(struct bus *bus, uint64_t base);
+
 /* Dispatch one access.  Returns the device, or NULL if nothing is there: a
  * read then returns all ones (an open bus), a write is dropped. */
 const struct bus_device *bus_pio(struct bus *bus, struct vcpu *vcpu, uint16_t port, uint8_t *data,

@@ -131,6 +131,13 @@ static void test_devices(void)
 	CHECK(bus_mmio(&d, NULL, 0xd100f, v, 1, false)->base == 0xd1000);
 	CHECK(bus_mmio(&d, NULL, 0xd1010, v, 4, false) == NULL && v[3] == 0xff);
 	CHECK(bus_find_mmio(&d, 0xcffff) == NULL);
+	/* Unregister: only a range's exact base; the others stay found. */
+	CHECK(bus_unregister_mmio(&d, 0xd0010) == -ENOENT);
+	CHECK(bus_unregister_mmio(&d, 0xd0000) == 0);
+	CHECK(bus_find_mmio(&d, 0xd0000) == NULL && bus_find_mmio(&d, 0xd1000)->base == 0xd1000);
+	CHECK(bus_unregister_mmio(&d, 0xd0000) == -ENOENT);
+	CHECK(bus_register_mmio(&d, "m3", 0xd0ff0, 0x10, probe_handler, NULL) == 0);
+	CHECK(bus_find_mmio(&d, 0xd0fff)->base == 0xd0ff0);
 	bus_destroy(&d);
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Write the hand-made seeds of fuzz/corpus: malformed RSP streams and
-valid, truncated and corrupted guest images.  The GDB transcripts in
+"""Write the hand-made seeds of fuzz/corpus: malformed RSP streams,
+valid, truncated and corrupted guest images, and int 13h call sequences.  The GDB transcripts in
 corpus/rsp/gdb-* were recorded with fuzz/capture.py and are not rewritten.
 
     fuzz/seeds.py GUEST_DIR      (a build's guest/ directory, for the ELFs)
@@ -155,11 +155,61 @@ def loader_seeds(guests):
         write("loader", name, data)
 
 
+# int 13h: 32-byte records, AX BX CX DX SI DI ES DS then 16 bytes stored at
+# DS:SI (see fuzz/fuzz_int13.c).  DL 0 = floppy 0x00, 1 = disk 0x80,
+# 2 = one-sector disk 0x81, 3 = missing drive 0x01.
+def call13(ax, bx=0, cx=0, dx=0, si=0x600, di=0, es=0, ds=0, mem=b""):
+    return struct.pack("<8H", ax, bx, cx, dx, si, di, es, ds) + mem.ljust(16, b"\0")[:16]
+
+
+def dap(count, seg, off, lba, size=0x10):
+    return struct.pack("<BBHHHQ", size, 0, count, off, seg, lba)
+
+
+def int13_seeds():
+    seeds = {
+        "read-across-tracks": call13(0x0204, cx=0x0008, es=0x1000)
+        + call13(0x0202, cx=0x0009, dx=0x0100, es=0x1100),
+        "params-and-types": b"".join(call13(ah << 8, dx=dl) for ah in (0x08, 0x15, 0x16, 0x41)
+                                     for dl in range(4)),
+        "ext-read-write": call13(0x4100, bx=0x55AA, dx=1)
+        + call13(0x4200, dx=1, mem=dap(4, 0x2000, 0, 2))
+        + call13(0x4300, dx=1, mem=dap(2, 0x2000, 0, 100))
+        + call13(0x4400, dx=1, mem=dap(2, 0x2000, 0, 100))
+        + call13(0x4800, dx=1, mem=struct.pack("<H", 0x1E))
+        + call13(0x4800, dx=2, mem=struct.pack("<H", 0x1A)),
+        "ext-flat-buffer": call13(0x4200, dx=1, mem=dap(1, 0xFFFF, 0xFFFF, 0, 0x18))
+        + call13(0x4200, dx=1, si=0x5F8, mem=b"\0" * 8 + dap(1, 0xFFFF, 0xFFFF, 0, 0x18)[:8]),
+        "errors": call13(0x0204, cx=0x2708, dx=0x0100, es=0x1000)
+        + call13(0x0100, dx=0)
+        + call13(0x0200, cx=0x0001, es=0x1000)
+        + call13(0x0281, cx=0x0001, dx=1, es=0x1000)
+        + call13(0x0202, cx=0x0001, es=0x0FF0)
+        + call13(0x4200, dx=1, mem=dap(129, 0x1000, 0, 0))
+        + call13(0x4200, dx=1, mem=dap(1, 0x1000, 0, 128))
+        + call13(0x4200, dx=1, ds=0x5000)
+        + call13(0x4200, dx=1, mem=dap(2, 0x3FFF, 0xFF0, 0))
+        + call13(0x7700, dx=1)
+        + call13(0x0100, dx=1)
+        + call13(0x0201, cx=0x0001, dx=3, es=0x1000),
+        "write-through": call13(0x0302, cx=0x0001, dx=1, es=0x1000)
+        + call13(0x0202, cx=0x0001, dx=1, es=0x2000)
+        + call13(0x0301, cx=0x0001, dx=2, es=0x1000)
+        + call13(0x0302, cx=0x0001, dx=2, es=0x1000),
+        "format": call13(0x0509, cx=0x0100, dx=0x0100) + call13(0x0209, cx=0x0101, dx=0x0100,
+                                                                es=0x1000),
+    }
+    for name, data in seeds.items():
+        write("int13", name, data)
+
+
 def main():
     os.makedirs(os.path.join(HERE, "corpus", "rsp"), exist_ok=True)
     os.makedirs(os.path.join(HERE, "corpus", "loader"), exist_ok=True)
+    os.makedirs(os.path.join(HERE, "corpus", "int13"), exist_ok=True)
     rsp_seeds()
     loader_seeds(sys.argv[1])
+    int13_seeds()
 
 
 if __name__ == "__main__":

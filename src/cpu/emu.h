@@ -24,6 +24,10 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size);
  * reads there still see RAM: nothing runs code from a device page. */
 void emu_vcpu_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
 
+/* The A20 gate: off, data accesses at 1 MiB and up wrap to address bit 20
+ * clear, as on a PC (instruction fetches do not wrap).  On at creation. */
+void emu_vcpu_set_a20(struct vcpu *vcpu, bool on);
+
 /* Guest instructions retired so far (a rep string instruction counts once
  * per run slice it executes in).  For benchmarks and statistics. */
 uint64_t emu_vcpu_instructions(struct vcpu *vcpu);

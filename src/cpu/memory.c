@@ -59,8 +59,14 @@ static bool in_hole(const struct cpu *c, uint64_t lin, uint64_t end)
 	return lin < c->hole_end && end > c->hole_start;
 }
 
+/* With the A20 gate off, bit 20 of every address is 0 (the fast path
+ * stops at 1 MiB then, so only slow accesses need this). */
+#define A20_BIT (1u << 20)
+
 uint32_t phys_read_slow(struct cpu *c, uint32_t lin, unsigned sz)
 {
+	if (c->a20_off)
+		lin &= ~A20_BIT;
 	uint64_t end = (uint64_t)lin + sz;
 
 	if (c->n_wp)
@@ -81,6 +87,8 @@ uint32_t phys_read_slow(struct cpu *c, uint32_t lin, unsigned sz)
 
 void phys_write_slow(struct cpu *c, uint32_t lin, unsigned sz, uint32_t v)
 {
+	if (c->a20_off)
+		lin &= ~A20_BIT;
 	uint64_t end = (uint64_t)lin + sz;
 
 	if (c->n_wp)
@@ -108,5 +116,7 @@ void cpu_update_fast(struct cpu *c)
 	c->fast_limit = c->n_wp                           ? 0
 	                : c->hole_start < c->hole_end ? c->hole_start
 	                                                : c->ram_size;
+	if (c->a20_off && c->fast_limit > A20_BIT)
+		c->fast_limit = A20_BIT;
 	c->debug_slow = c->singlestep || c->n_bp || c->n_wp;
 }

@@ -146,15 +146,23 @@ static int map_ram(struct vcpu_kvm *k)
 	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
 }
 
-static int set_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size)
+/* Slot `slot` maps guest [gpa, gpa + size) to RAM from host_off (size 0
+ * deletes it). */
+static int map_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size,
+                    uint64_t host_off)
 {
 	struct kvm_userspace_memory_region region = {
 	    .slot = slot,
 	    .guest_phys_addr = gpa,
 	    .memory_size = size,
-	    .userspace_addr = size ? (uintptr_t)(k->ram + gpa) : 0,
+	    .userspace_addr = size ? (uintptr_t)(k->ram + host_off) : 0,
 	};
 	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
+}
+
+static int set_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size)
+{
+	return map_slot(k, slot, gpa, size, gpa);
 }
 
 /* Slot 0 becomes RAM below the hole, slot 1 RAM above it: accesses in the
@@ -170,6 +178,34 @@ int kvm_map_hole(struct vcpu *v, uint64_t start, uint64_t len)
 		r = set_slot(k, 0, 0, start);
 	if (r == 0 && end < k->ram_size)
 		r = set_slot(k, 1, end, k->ram_size - end);
+	return r;
+}
+
+/* The A20 gate for the layout kvm_map_hole made (RAM in slot 0 below the
+ * hole, slot 1 above it).  Off: guest 1-2 MiB shows host RAM 0-1 MiB
+ * (slots 2 and 3, around the hole's alias, which is no RAM), RAM from
+ * 2 MiB on is slot 4 and slot 1 ends at 1 MiB.  On: slot 1 again. */
+#define MIB (1ull << 20)
+#define A20_SLOTS 5
+int kvm_set_a20(struct vcpu *v, bool on, uint64_t hole_start, uint64_t hole_len)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	uint64_t hole_end = hole_start + hole_len;
+	if (k->ram_size <= hole_end || hole_end > MIB)
+		return -EINVAL; /* no layout this knows */
+	for (uint32_t slot = 1; slot < A20_SLOTS; slot++)
+		map_slot(k, slot, 0, 0, 0); /* EINVAL for the slots that do not exist */
+	int r;
+	if (on)
+		return set_slot(k, 1, hole_end, k->ram_size - hole_end);
+	uint64_t low_end = k->ram_size < MIB ? k->ram_size : MIB;
+	r = set_slot(k, 1, hole_end, low_end - hole_end);
+	if (r == 0)
+		r = map_slot(k, 2, MIB, hole_start, 0);
+	if (r == 0 && low_end > hole_end)
+		r = map_slot(k, 3, MIB + hole_end, low_end - hole_end, hole_end);
+	if (r == 0 && k->ram_size > 2 * MIB)
+		r = set_slot(k, 4, 2 * MIB, k->ram_size - 2 * MIB);
 	return r;
 }
 

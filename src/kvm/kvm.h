@@ -28,6 +28,11 @@ struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t 
  * there exit as MMIO (a device's page).  0 or -errno. */
 int kvm_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
 
+/* The A20 gate, after kvm_map_hole(vcpu, hole_start, hole_len) with a hole
+ * below 1 MiB: off, guest 1-2 MiB is an alias of 0-1 MiB (as a PC wraps
+ * addresses), on, plain RAM again.  0 or -errno. */
+int kvm_set_a20(struct vcpu *vcpu, bool on, uint64_t hole_start, uint64_t hole_len);
+
 /* Can this process use KVM at all?  0, or -errno with a message in err. */
 int kvm_available(char *err, size_t errlen);
 

@@ -59,7 +59,7 @@ static void print_screen(struct vm *vm)
 {
 	static char text[VGA_ROWS * (VGA_COLS * 3 + 1) + 1];
 	fflush(stdout);
-	vga_screen_text(&vm->board.vga, text, sizeof(text));
+	boot_screen_text(vm, text, sizeof(text));
 	fputs(text, stdout);
 }
 

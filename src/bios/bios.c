@@ -15,7 +15,7 @@
 #define EOI_MASTER_OFF 0xff00u
 #define EOI_SLAVE_OFF  0xff10u
 #define TIMER_TAIL_OFF 0xff20u
-#define RESET_OFF      0xfff0u
+#define RESET_OFF      BIOS_RESET_IP
 #define DATE_OFF       0xfff5u
 #define MODEL_OFF      0xfffeu
 #define RESET_VECTOR   256 /* the reset vector's trap: a pseudo-vector */
@@ -252,6 +252,7 @@ void bios_post(struct bios *b, uint8_t boot_drive)
 	bios_wr16(b, BIOS_BOOT_SP, stub_off(0x18));
 	bios_wr16(b, BIOS_BOOT_SP + 2, BIOS_SEG);
 	b->wait_armed = false;
+	b->booted = false;
 	b->calls = 0;
 	memset(b->log, 0, sizeof(b->log));
 	b->host.ram_written(b->host.ctx, 0, 0x100000);
@@ -294,7 +295,10 @@ static enum bios_outcome dispatch(struct bios *b, int vector, struct bios_call *
 	case 0x16:
 		return bios_keyboard(b, c);
 	case RESET_VECTOR:
-		return BIOS_RESET;
+		if (b->booted)
+			return BIOS_RESET;
+		b->booted = true;
+		return BIOS_BOOT;
 	default:
 		return bios_system(b, vector, c);
 	}
@@ -302,7 +306,8 @@ static enum bios_outcome dispatch(struct bios *b, int vector, struct bios_call *
 
 static bool logged(int vector)
 {
-	return vector != 0x08 && vector != 0x09; /* interrupts would flood the log */
+	/* interrupts would flood the log; the boot is no call */
+	return vector != 0x08 && vector != 0x09 && vector != RESET_VECTOR;
 }
 
 enum bios_outcome bios_call(struct bios *b, int vector, struct bios_call *c)

@@ -17,7 +17,10 @@
  * Fixed places, as on PC BIOSes: the diskette parameter table at
  * F000:EFC7 (int 1Eh), the configuration table of int 15h AH=C0 at
  * F000:E6F5, the date at F000:FFF5, the model byte 0xFC at F000:FFFE and
- * the reset vector at F000:FFF0.  The BDA is filled as SeaBIOS leaves it
+ * the reset vector at F000:FFF0, where the CPU starts: its first pass
+ * (BIOS_BOOT) enters the boot sector at 0000:7C00, as a BIOS's POST ends,
+ * so that a debugger attached at the start sees the jump to 0x7C00;
+ * later ones are a reset (BIOS_RESET).  The BDA is filled as SeaBIOS leaves it
  * for the boot sector (see bios_post).
  *
  * The services (video.c, keyboard.c, system.c, int 13h through int13.c)
@@ -48,6 +51,7 @@
 #define BIOS_EBDA_SEG   0x9fc0u /* 639 KiB of base memory, then the EBDA */
 #define BIOS_BOOT_SP    0x6f2cu /* SeaBIOS's SP at the boot sector's entry */
 #define BIOS_BOOT_ADDR  0x7c00u
+#define BIOS_RESET_IP   0xfff0u
 #define BIOS_LOG_SIZE   32
 #define BIOS_TICKS_PER_DAY 0x1800b0u
 
@@ -82,6 +86,7 @@ enum bios_outcome {
 	BIOS_WAIT,      /* nothing yet: sleep in the wait tail, then call again */
 	BIOS_EXIT,      /* the guest is over (int 18h/19h): exit status in *status */
 	BIOS_RESET,     /* the guest jumped to the reset vector */
+	BIOS_BOOT,      /* the reset vector's first pass: go to 0000:7C00 */
 };
 
 /* The registers a service sees: the shared block plus BP (int 10h AH=13
@@ -128,6 +133,7 @@ struct bios {
 	struct bios_host host;
 	struct int13 *int13; /* heap: its bounce buffer is 64 KiB */
 	uint8_t boot_drive;
+	bool booted;            /* the reset vector was passed once */
 	bool wait_armed;        /* int 15h AH=86: a wait in progress ... */
 	uint64_t wait_deadline; /* ... until this virtual time */
 	uint8_t noted[256][32]; /* (vector, AH) pairs reported unsupported */

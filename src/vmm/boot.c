@@ -246,13 +246,16 @@ static int open_disks(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+/* The registers SeaBIOS's call_boot_entry leaves for the boot sector, at
+ * the reset vector whose first pass jumps to 0000:7C00 (see bios.h). */
 static void boot_state(struct vcpu_state *st, uint8_t drive)
 {
 	vcpu_state_reset(st);
 	for (int s = 0; s < SREG_COUNT; s++)
 		vcpu_segment_set_real(&st->seg[s], 0);
+	vcpu_segment_set_real(&st->seg[SREG_CS], BIOS_SEG);
 	st->seg[SREG_CS].type = 0xb;
-	st->eip = BIOS_BOOT_ADDR;
+	st->eip = BIOS_RESET_IP;
 	st->gpr[GPR_ESP] = BIOS_BOOT_SP;
 	st->gpr[GPR_EAX] = BOOT_AX;
 	st->gpr[GPR_EDX] = drive;
@@ -264,6 +267,7 @@ int boot_reset(struct vm *vm, char *err, size_t errlen)
 	struct pc_boot *pb = vm->boot;
 	if (pb->n_disks == 0 && open_disks(vm, err, errlen) < 0)
 		return -1;
+
 	struct disk *d = &pb->disks[0];
 	uint8_t drive = d->drive;
 	bios_post(&pb->bios, drive);
@@ -325,6 +329,23 @@ void boot_stop_io(struct vm *vm)
 		pb->display_on = false;
 	}
 	terminal_restore();
+}
+
+void boot_save_screen(struct vm *vm)
+{
+	struct pc_boot *pb = vm->boot;
+	if (pb->bios.booted && !pb->screen_saved) {
+		vga_screen_text(&vm->board.vga, pb->saved_screen, sizeof(pb->saved_screen));
+		pb->screen_saved = true;
+	}
+}
+
+void boot_screen_text(struct vm *vm, char *buf, size_t len)
+{
+	if (vm->boot && vm->boot->screen_saved)
+		snprintf(buf, len, "%s", vm->boot->saved_screen);
+	else
+		vga_screen_text(&vm->board.vga, buf, len);
 }
 
 void boot_destroy(struct vm *vm)

@@ -36,6 +36,10 @@ struct pc_boot {
 	bool in_tty, ctrl_a;
 	bool display_on;
 	struct display display;
+	/* The screen a run ended with, kept over the resets that follow it
+	 * (a debugger restarts an ended guest) until the next boot. */
+	bool screen_saved;
+	char saved_screen[VGA_ROWS * (VGA_COLS * 3 + 1) + 1];
 };
 
 /* Set up the BIOS for vm (cfg.boot_path set, RAM >= 1 MiB).  0, or -1
@@ -55,6 +59,14 @@ void boot_start_io(struct vm *vm, int in_fd, bool display_text);
 
 /* Give the terminal back (display closed, modes restored).  Idempotent. */
 void boot_stop_io(struct vm *vm);
+
+/* Before RAM is cleared for a reset: keep the screen of a run that
+ * booted, for boot_screen_text. */
+void boot_save_screen(struct vm *vm);
+
+/* The screen the last run left, as plain text (vga_screen_text): the
+ * live one, or the one saved when a reset followed the run. */
+void boot_screen_text(struct vm *vm, char *buf, size_t len);
 
 void boot_destroy(struct vm *vm);
 

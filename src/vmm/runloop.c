@@ -168,6 +168,14 @@ static int serve_bios(struct vm *vm)
 	case BIOS_RESET:
 		vm->reset_requested = true;
 		return RUN_EXITED;
+	case BIOS_BOOT:
+		vm->boot->screen_saved = false; /* a new run's screen from here */
+		vcpu_segment_set_real(&st.seg[SREG_CS], 0);
+		st.seg[SREG_CS].type = 0xb;
+		st.eip = BIOS_BOOT_ADDR;
+		if (vcpu_set_state(vm->vcpu, &st) < 0)
+			return RUN_ERROR;
+		break;
 	case BIOS_WAIT:
 		st.eip = bios_wait_tail(vector) - st.seg[SREG_CS].base;
 		if (vcpu_set_state(vm->vcpu, &st) < 0)

@@ -319,6 +319,8 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 {
 	/* Fresh anonymous memory is zero; later, give the pages back to the
 	 * kernel (zero again on next touch) instead of writing every byte. */
+	if (vm->boot)
+		boot_save_screen(vm);
 	if (vm->ram_used && madvise(vm->ram, vm->ram_size, MADV_DONTNEED) < 0)
 		memset(vm->ram, 0, vm->ram_size);
 	vm->ram_used = true;

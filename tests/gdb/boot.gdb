@@ -1,0 +1,40 @@
+# boot: pc/boot.img
+# gdb-file: pc/boot.elf
+# stub-args: --screen
+# stub-stdout: Halting.
+# mechanism-kvm: 1=debug register
+# mechanism-vtx: 1=int3 patch
+# --boot under GDB: the CPU starts at the reset vector f000:fff0, whose
+# jump enters the boot sector, so `break *0x7c00` then `continue` stops at
+# its first instruction, with the registers SeaBIOS leaves.  A stepi on
+# `int $0x10` enters the BIOS stub (f000:1080, `out %al,$0xec`); the next
+# stepi runs the service and returns behind the `int`.  monitor screen and
+# monitor bios show the results.
+echo == reset ==\n
+p/x $pc
+p/x $cs
+break *0x7c00
+mechanisms
+continue
+echo == boot sector ==\n
+p/x $pc
+p/x $cs
+p/x $sp
+p/x $ax
+p/x $dl
+p/x $ds
+p/x $eflags
+delete
+advance *0x7c50
+x/i $pc
+p/x $al
+stepi
+echo == in the stub ==\n
+p/x $pc
+x/i $pc
+stepi
+echo == back ==\n
+p/x $pc
+monitor screen
+monitor bios
+continue

@@ -1,5 +1,6 @@
 /* The system services: int 11h (equipment), 12h (base memory), 15h (memory
- * map, extended memory, wait, configuration table, A20), 18h/19h (no boot
+ * map, extended memory, wait, configuration table, A20), 14h (COM1),
+ * 18h/19h (no boot
  * device: the guest ends), 1Ah (ticks and the CMOS clock), and IRQ 0's
  * tick count. */
 #include <stdio.h>
@@ -192,6 +193,40 @@ static enum bios_outcome int15(struct bios *b, struct bios_call *c)
 	return bios_unsupported(b, 0x15, c);
 }
 
+/* ---- int 14h ------------------------------------------------------------ */
+
+#define COM1_PORT       0x3f8
+#define COM_LSR         5
+#define COM_MSR         6
+#define COM_TIMEOUT     0x80
+
+/* The serial port services on COM1 (DX=0), the one port the BDA lists:
+ * AH=00 initialise and AH=03 status return the line and modem status;
+ * AH=01 sends AL; AH=02 has nothing to receive (timeout).  Other ports
+ * time out. */
+static enum bios_outcome int14(struct bios *b, struct bios_call *c)
+{
+	struct bios_regs *r = &c->r;
+	uint8_t ah = bios_hi(r->eax);
+	if (ah > 3)
+		return bios_unsupported(b, 0x14, c);
+	if (bios_x(r->edx) != 0) {
+		bios_set_hi(&r->eax, COM_TIMEOUT);
+		return BIOS_DONE;
+	}
+	if (ah == 1)
+		b->host.outb(b->host.ctx, COM1_PORT, bios_lo(r->eax));
+	uint8_t lsr = b->host.inb(b->host.ctx, COM1_PORT + COM_LSR);
+	uint8_t msr = b->host.inb(b->host.ctx, COM1_PORT + COM_MSR);
+	if (ah == 2)
+		bios_set_hi(&r->eax, lsr | COM_TIMEOUT);
+	else if (ah == 1)
+		bios_set_hi(&r->eax, lsr);
+	else
+		bios_set_x(&r->eax, (uint16_t)(lsr << 8 | msr));
+	return BIOS_DONE;
+}
+
 /* ---- int 1Ah ------------------------------------------------------------ */
 
 static uint8_t cmos_read(struct bios *b, uint8_t reg)
@@ -295,7 +330,9 @@ enum bios_outcome bios_system(struct bios *b, int vector, struct bios_call *c)
 		return no_boot(b, vector);
 	case 0x1a:
 		return int1a(b, c);
-	default: /* int 14h (serial) and 17h (printer): not here */
+	case 0x14:
+		return int14(b, c);
+	default: /* int 17h (printer): none here */
 		return bios_unsupported(b, vector, c);
 	}
 }

@@ -300,6 +300,12 @@ enum bios_outcome bios_video(struct bios *b, struct bios_call *c)
 	case 0x13:
 		write_string(b, c);
 		break;
+	case 0x12: /* BL=10h: EGA information: colour, 256 KiB, switches 9 */
+		if (bios_lo(r->ebx) != 0x10)
+			return bios_unsupported(b, 0x10, c);
+		bios_set_x(&r->ebx, 0x0003);
+		bios_set_x(&r->ecx, 0x0009);
+		break;
 	case 0x1a: /* display combination: a VGA with a colour monitor */
 		if (bios_lo(r->eax) == 0) {
 			bios_set_lo(&r->eax, 0x1a);

@@ -33,6 +33,13 @@ printf 'Type: The quick brown fox jumps over the lazy dog!\nGot 002c keys\n' > w
 expect_same want out "keys typed on stdin, echoed by int 16h and int 10h"
 expect_empty err "echo.bin's stderr"
 
+# A20: on at boot, switched by int 15h AX=2400-2402, port 0x92, the 8042.
+printf '0011\r\n0022\r\n0000\r\n0011\r\n0022\r\n0011\r\n0001\r\n' | tr -d '\r' > want
+vmm --boot "$GUESTS/pc/a20.bin" --mem 2M < /dev/null > out 2> err
+expect_status 0 $? "a20.bin"
+expect_same want out "addresses wrap at 1 MiB exactly while A20 is off"
+expect_empty err "a20.bin's stderr"
+
 # A boot sector that calls int 18h: no bootable disk, status 5.
 { printf '\315\030'; head -c 508 /dev/zero; printf '\125\252'; } > int18.img
 vmm --boot int18.img < /dev/null > out 2> err

@@ -323,12 +323,13 @@ void boot_stop_io(struct vm *vm)
 		return;
 	vtimer_disarm(&pb->frame_timer);
 	vtimer_disarm(&pb->key_timer);
-	if (pb->display_on) {
+	if (pb->display_on)
 		display_frame(&pb->display, &vm->board.vga);
-		display_close(&pb->display);
-		pb->display_on = false;
-	}
+	bool left = terminal_is_raw() && pb->display_on; /* the restore leaves the display */
 	terminal_restore();
+	if (pb->display_on && !left)
+		display_close(&pb->display);
+	pb->display_on = false;
 }
 
 void boot_save_screen(struct vm *vm)

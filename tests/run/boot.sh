@@ -40,6 +40,15 @@ expect_status 0 $? "a20.bin"
 expect_same want out "addresses wrap at 1 MiB exactly while A20 is off"
 expect_empty err "a20.bin's stderr"
 
+# int 15h AH=86h: wait CX:DX = 500000 us in the wait tail, then halt.
+{ printf '\271\007\000\272\040\241\264\206\315\025\372\364'; head -c 498 /dev/zero
+  printf '\125\252'; } > wait.img
+start=$(date +%s%N)
+vmm --boot wait.img < /dev/null > out 2> err
+expect_status 0 $? "int 15h AH=86h"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -ge 490 ] && [ "$ms" -lt 3000 ] || fail "int 15h AH=86h waited $ms ms for 500"
+
 # A boot sector that calls int 18h: no bootable disk, status 5.
 { printf '\315\030'; head -c 508 /dev/zero; printf '\125\252'; } > int18.img
 vmm --boot int18.img < /dev/null > out 2> err

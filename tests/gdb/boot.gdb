@@ -7,9 +7,9 @@
 # --boot under GDB: the CPU starts at the reset vector f000:fff0, whose
 # jump enters the boot sector, so `break *0x7c00` then `continue` stops at
 # its first instruction, with the registers SeaBIOS leaves.  A stepi on
-# `int $0x10` enters the BIOS stub (f000:1080, `out %al,$0xec`); the next
-# stepi runs the service and returns behind the `int`.  monitor screen and
-# monitor bios show the results.
+# `int $0x10` runs the whole service (the stub's `out %al,$0xec` enters host
+# code) and stops behind the `int`; the stub itself can be looked at.
+# monitor screen and monitor bios show the results.
 echo == reset ==\n
 p/x $pc
 p/x $cs
@@ -29,12 +29,9 @@ advance *0x7c50
 x/i $pc
 p/x $al
 stepi
-echo == in the stub ==\n
-p/x $pc
-x/i $pc
-stepi
 echo == back ==\n
 p/x $pc
+x/2i 0xf1080
 monitor screen
 monitor bios
 continue

@@ -18,19 +18,10 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 reps=${BENCH_REPS:-5}
-if [ -z "${KVM_GDBSTUB:-}" ]; then
-	if [ -x ./kvm-gdbstub ]; then KVM_GDBSTUB=$PWD/kvm-gdbstub; else KVM_GDBSTUB=kvm-gdbstub; fi
-fi
-if [ -n "${BENCH_OUT:-}" ]; then
-	out=$BENCH_OUT/exit
-	mkdir -p "$out"
-else
-	out=$(mktemp -d)
-	trap 'rm -rf "$out"' EXIT
-fi
+. "$here/lib.sh"
+bench_setup exit
 "$here/guests/build.sh" "$out/guests" || exit 1
 
-. "$here/lib.sh"
 find_raw_loop "$out"
 kvm=yes
 "$KVM_GDBSTUB" --accel kvm "$out/guests/halt.bin" >/dev/null 2>&1 || kvm=

@@ -15,3 +15,18 @@ find_raw_loop() {
 		raw=$1/kvm_raw_loop
 	fi
 }
+
+# bench_setup NAME: $KVM_GDBSTUB defaults to ./kvm-gdbstub, then PATH; $out
+# is $BENCH_OUT/NAME (kept), or a temporary directory removed at exit.
+bench_setup() {
+	if [ -z "${KVM_GDBSTUB:-}" ]; then
+		if [ -x ./kvm-gdbstub ]; then KVM_GDBSTUB=$PWD/kvm-gdbstub; else KVM_GDBSTUB=kvm-gdbstub; fi
+	fi
+	if [ -n "${BENCH_OUT:-}" ]; then
+		out=$BENCH_OUT/$1
+		mkdir -p "$out" || exit 1
+	else
+		out=$(mktemp -d) || exit 1
+		trap 'rm -rf "$out"' EXIT
+	fi
+}

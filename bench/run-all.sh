@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every benchmark (`make bench` calls this): the GDB stub against the
-# null stub and QEMU, the exit path, console throughput, start-up, and
+# null stub and QEMU, the exit path, console throughput, start-up, the
+# machine (timer, interrupts, MMIO RTC: machine_bench.sh), and
 # bench/cpu_speed.sh (guest speed) where it is there.  About 5 minutes on a
 # 2-core machine.  Never part of `make check`.
 #
@@ -28,7 +29,7 @@ else
 fi
 echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(${GDB:-gdb} --version | head -1); $(${QEMU:-qemu-system-i386} --version 2>/dev/null | head -1)"
-for b in gdb_bench exit_bench console_bench startup_bench watch_bench cpu_speed; do
+for b in gdb_bench exit_bench console_bench startup_bench watch_bench machine_bench cpu_speed; do
 	case " ${BENCH_SKIP:-} " in *" $b "*) continue ;; esac
 	[ -f "$here/$b.sh" ] || continue
 	echo

@@ -17,7 +17,7 @@ builddir=$(cd "$2" && pwd) || exit 2
 shift 2
 cc=${FUZZ_CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-rsp loader int13}
+targets=${FUZZ_TARGETS:-rsp loader int13 devices}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 out=$builddir/fuzz-out
 command -v "$cc" >/dev/null 2>&1 || { echo "fuzz: $cc not found (set FUZZ_CC)" >&2; exit 77; }

@@ -7,7 +7,6 @@
 
 #include "config.h"
 #include "target/debugger.h"
-#include "kvm/kvm.h"
 #include "vmm/boot.h"
 #include "vmm/options.h"
 #include "vmm/report.h"
@@ -67,7 +66,7 @@ static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 {
 	for (;;) {
 		struct run_result res;
-		char what[200];
+		char what[200], reason[160];
 		runloop_run(vm, &res);
 		fflush(stdout);
 		switch (res.outcome) {
@@ -93,11 +92,8 @@ static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 			return EXIT_TIMEOUT;
 		case RUN_DEBUG:
 		case RUN_FAULT:
-			runloop_describe_exit(&res.exit, what, sizeof(what));
-			if (res.exit.reason == VCPU_EXIT_SHUTDOWN)
-				snprintf(what, sizeof(what), "guest shut down (triple fault)");
-			else
-				strcat(what, ": guest stopped");
+			report_fault_reason(&res.exit, reason, sizeof(reason));
+			snprintf(what, sizeof(what), "guest stopped: %s", reason);
 			report_stop(vm->vcpu, what);
 			return EXIT_GUEST_FAULT;
 		case RUN_ERROR:
@@ -144,7 +140,7 @@ int main(int argc, char **argv)
 		vm_destroy(&vm);
 		return EXIT_HOST;
 	}
-	if (o.vm.accel == ACCEL_AUTO && !vcpu_is_kvm(vm.vcpu))
+	if (o.vm.accel == ACCEL_AUTO && vm.vcpu->caps.builtin)
 		fprintf(stderr, "kvm-gdbstub: using the %s\n", vm.accel_note);
 	int status;
 	if (vm_reset(&vm, err, sizeof(err)) < 0) {

@@ -17,6 +17,7 @@
 #ifndef KVM_GDBSTUB_VCPU_H
 #define KVM_GDBSTUB_VCPU_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -167,9 +168,13 @@ struct vcpu_debug {
 	bool sw_breakpoints; /* trap int3 into the debugger (KVM_GUESTDBG_USE_SW_BP) */
 };
 
+/* x86 has four debug address registers, DR0-DR3. */
+#define VCPU_DEBUG_REGS 4
+
 /* What a backend can do, probed once.  UINT32_MAX means "no limit". */
 struct vcpu_caps {
 	const char *backend;          /* "kvm" or "emu" */
+	bool builtin;                 /* the built-in CPU (nothing to hand over to) */
 	uint32_t max_breakpoints;     /* instruction breakpoints set_debug takes */
 	uint32_t max_watchpoints;     /* data watchpoints set_debug takes */
 	bool watchpoints_fire;        /* false: accepted but never reported */
@@ -198,7 +203,38 @@ struct vcpu_ops {
 	bool (*interrupt_ready)(struct vcpu *vcpu);
 	int (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
 	void (*request_interrupt_window)(struct vcpu *vcpu, bool on);
+	/* Optional: a debugger is attached (on) or gone: it reads the state at
+	 * every stop, which a backend may make cheaper at some cost per exit. */
+	void (*debugger_attached)(struct vcpu *vcpu, bool on);
+	/* Optional: find out (once per process) what this backend really does
+	 * for a debugger and update caps; a one-line summary, or NULL. */
+	const char *(*probe_debug)(struct vcpu *vcpu);
 	void (*destroy)(struct vcpu *vcpu);
+};
+
+/* A backend's virtual machine: guest memory (the caller's RAM buffer) and
+ * the vCPUs that run on it.  kvm_vm_create() and emu_vm_create() make one;
+ * everything else goes through these operations. */
+struct vcpu_vm;
+
+struct vcpu_vm_ops {
+	/* vCPU number index (0 = the bootstrap processor first), in the reset
+	 * state of vcpu_state_reset().  NULL with a message in err. */
+	struct vcpu *(*create_vcpu)(struct vcpu_vm *vm, unsigned index, char *err, size_t errlen);
+	/* Leave guest-physical [start, start + len) out of RAM, so that data
+	 * accesses there are MMIO exits (a device's page).  0 or -errno. */
+	int (*map_hole)(struct vcpu_vm *vm, uint64_t start, uint64_t len);
+	/* Optional (NULL: not available): queue guest `out`s to [port, port +
+	 * len) instead of exiting for each; they come back as IO exits, in
+	 * order, before the next real exit.  0 or -errno. */
+	int (*coalesce_pio)(struct vcpu_vm *vm, uint16_t port, uint16_t len, bool on);
+	/* After the vCPUs are destroyed. */
+	void (*destroy)(struct vcpu_vm *vm);
+};
+
+struct vcpu_vm {
+	const struct vcpu_vm_ops *ops;
+	const char *backend; /* "kvm" or "emu" */
 };
 
 /* Every backend embeds this as its first member. */
@@ -275,6 +311,41 @@ static inline int vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
 static inline void vcpu_request_interrupt_window(struct vcpu *v, bool on)
 {
 	v->ops->request_interrupt_window(v, on);
+}
+
+static inline void vcpu_debugger_attached(struct vcpu *v, bool on)
+{
+	if (v->ops->debugger_attached)
+		v->ops->debugger_attached(v, on);
+}
+
+/* The backend's debug probe summary (running it the first time), or NULL
+ * where there is nothing to probe (the built-in CPU). */
+static inline const char *vcpu_probe_debug(struct vcpu *v)
+{
+	return v->ops->probe_debug ? v->ops->probe_debug(v) : NULL;
+}
+
+static inline struct vcpu *vcpu_vm_create_vcpu(struct vcpu_vm *vm, unsigned index, char *err,
+                                               size_t errlen)
+{
+	return vm->ops->create_vcpu(vm, index, err, errlen);
+}
+
+static inline int vcpu_vm_map_hole(struct vcpu_vm *vm, uint64_t start, uint64_t len)
+{
+	return vm->ops->map_hole(vm, start, len);
+}
+
+static inline int vcpu_vm_coalesce_pio(struct vcpu_vm *vm, uint16_t port, uint16_t len, bool on)
+{
+	return vm->ops->coalesce_pio ? vm->ops->coalesce_pio(vm, port, len, on) : -ENOTSUP;
+}
+
+static inline void vcpu_vm_destroy(struct vcpu_vm *vm)
+{
+	if (vm)
+		vm->ops->destroy(vm);
 }
 
 static inline void vcpu_destroy(struct vcpu *v)

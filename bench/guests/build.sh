@@ -12,7 +12,7 @@ mkdir -p "$out"
 for src in "$here"/*.S; do
 	name=$(basename "$src" .S)
 	[ "$out/$name.bin" -nt "$src" ] && continue
-	$CC -m16 -g -c -o "$out/$name.o" "$src"
+	$CC -m16 -g -c -Wa,-I"$here/../../guest" -o "$out/$name.o" "$src"
 	$LD -m elf_i386 -T "$here/../../guest/guest.ld" --build-id=none \
 		--no-warn-rwx-segments -o "$out/$name.elf" "$out/$name.o"
 	$OBJCOPY -O binary "$out/$name.elf" "$out/$name.bin"

@@ -344,37 +344,42 @@ typedef void access_fn(struct int13 *s, struct bios_regs *r, struct disk *d, enu
 enum { ON_FLOPPY = 1, ON_DISK = 2, ON_BOTH = 3 };
 
 /* A service is fn, or access with op (the sector transfers). */
+/* clang-format off */
+#define SERVICE(f, drives)           {.fn = f, .on = drives}
+#define ACCESS(f, operation, drives) {.access = f, .op = operation, .on = drives}
+/* clang-format on */
+
 static const struct service {
 	service_fn *fn;
 	uint8_t on;
 	access_fn *access;
 	enum xfer op;
 } services[256] = {
-    [0x00] = {svc_success, ON_BOTH},                   /* reset */
-    [0x01] = {svc_status, ON_BOTH},                    /* last status */
-    [0x02] = {NULL, ON_BOTH, chs_access, XFER_READ},   /* read CHS */
-    [0x03] = {NULL, ON_BOTH, chs_access, XFER_WRITE},  /* write CHS */
-    [0x04] = {NULL, ON_BOTH, chs_access, XFER_VERIFY}, /* verify CHS */
-    [0x05] = {svc_format, ON_BOTH},                    /* format track */
-    [0x08] = {svc_params, ON_BOTH},                    /* drive parameters */
-    [0x09] = {svc_success, ON_DISK},                   /* initialise parameters */
-    [0x0C] = {svc_success, ON_DISK},                   /* seek */
-    [0x0D] = {svc_success, ON_DISK},                   /* alternate reset */
-    [0x10] = {svc_success, ON_DISK},                   /* drive ready */
-    [0x11] = {svc_success, ON_DISK},                   /* recalibrate */
-    [0x14] = {svc_success, ON_DISK},                   /* controller diagnostic */
-    [0x15] = {svc_type, ON_BOTH},                      /* disk type */
-    [0x16] = {svc_change_line, ON_FLOPPY},             /* change line status */
-    [0x41] = {svc_edd_check, ON_DISK},                 /* extensions present? */
-    [0x42] = {NULL, ON_DISK, ext_access, XFER_READ},   /* extended read */
-    [0x43] = {NULL, ON_DISK, ext_access, XFER_WRITE},  /* extended write */
-    [0x44] = {NULL, ON_DISK, ext_access, XFER_VERIFY}, /* extended verify */
-    [0x45] = {svc_success, ON_DISK},                   /* lock/unlock: fixed disk */
-    [0x46] = {svc_eject, ON_DISK},                     /* eject: not removable */
-    [0x47] = {NULL, ON_DISK, ext_access, XFER_SEEK},   /* extended seek */
-    [0x48] = {svc_edd_params, ON_DISK},                /* extended parameters */
-    [0x49] = {svc_success, ON_DISK},                   /* media changed? never */
-    [0x4E] = {svc_hw_config, ON_DISK},                 /* hardware configuration */
+    [0x00] = SERVICE(svc_success, ON_BOTH),            /* reset */
+    [0x01] = SERVICE(svc_status, ON_BOTH),             /* last status */
+    [0x02] = ACCESS(chs_access, XFER_READ, ON_BOTH),   /* read CHS */
+    [0x03] = ACCESS(chs_access, XFER_WRITE, ON_BOTH),  /* write CHS */
+    [0x04] = ACCESS(chs_access, XFER_VERIFY, ON_BOTH), /* verify CHS */
+    [0x05] = SERVICE(svc_format, ON_BOTH),             /* format track */
+    [0x08] = SERVICE(svc_params, ON_BOTH),             /* drive parameters */
+    [0x09] = SERVICE(svc_success, ON_DISK),            /* initialise parameters */
+    [0x0C] = SERVICE(svc_success, ON_DISK),            /* seek */
+    [0x0D] = SERVICE(svc_success, ON_DISK),            /* alternate reset */
+    [0x10] = SERVICE(svc_success, ON_DISK),            /* drive ready */
+    [0x11] = SERVICE(svc_success, ON_DISK),            /* recalibrate */
+    [0x14] = SERVICE(svc_success, ON_DISK),            /* controller diagnostic */
+    [0x15] = SERVICE(svc_type, ON_BOTH),               /* disk type */
+    [0x16] = SERVICE(svc_change_line, ON_FLOPPY),      /* change line status */
+    [0x41] = SERVICE(svc_edd_check, ON_DISK),          /* extensions present? */
+    [0x42] = ACCESS(ext_access, XFER_READ, ON_DISK),   /* extended read */
+    [0x43] = ACCESS(ext_access, XFER_WRITE, ON_DISK),  /* extended write */
+    [0x44] = ACCESS(ext_access, XFER_VERIFY, ON_DISK), /* extended verify */
+    [0x45] = SERVICE(svc_success, ON_DISK),            /* lock/unlock: fixed disk */
+    [0x46] = SERVICE(svc_eject, ON_DISK),              /* eject: not removable */
+    [0x47] = ACCESS(ext_access, XFER_SEEK, ON_DISK),   /* extended seek */
+    [0x48] = SERVICE(svc_edd_params, ON_DISK),         /* extended parameters */
+    [0x49] = SERVICE(svc_success, ON_DISK),            /* media changed? never */
+    [0x4E] = SERVICE(svc_hw_config, ON_DISK),          /* hardware configuration */
 };
 
 static void note_unsupported(struct int13 *s, uint8_t ah)

@@ -141,6 +141,7 @@ struct cpu {
 	int stop;            /* leave the inner loop after this instruction */
 	jmp_buf jb;
 	uint64_t icount;
+	uint64_t icount_limit; /* exit INTR once icount reaches it (UINT64_MAX: never) */
 	uint32_t tsc_base;
 
 	/* Fault being raised, and delivery nesting. */

@@ -13,6 +13,10 @@
 
 #include "vcpu.h"
 
+/* The built-in CPU's VM over guest RAM [ram, ram + ram_size): its vCPUs
+ * (vcpu_vm_create_vcpu) share the RAM.  NULL on ENOMEM. */
+struct vcpu_vm *emu_vm_create(uint8_t *ram, uint64_t ram_size);
+
 /* Create a CPU over guest RAM [ram, ram + ram_size), guest physical 0 up.
  * The buffer stays owned by the caller and must outlive the vcpu.  Accesses
  * at or above ram_size are MMIO exits.  The vcpu starts in the power-on state
@@ -27,6 +31,11 @@ void emu_vcpu_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
 /* The A20 gate: off, data accesses at 1 MiB and up wrap to address bit 20
  * clear, as on a PC (instruction fetches do not wrap).  On at creation. */
 void emu_vcpu_set_a20(struct vcpu *vcpu, bool on);
+
+/* Make vcpu_run() return VCPU_EXIT_INTR at the instruction boundary where
+ * emu_vcpu_instructions() reaches limit (UINT64_MAX: never): how a clock
+ * driven by the instruction count stops the guest at its next deadline. */
+void emu_vcpu_set_icount_limit(struct vcpu *vcpu, uint64_t limit);
 
 /* Guest instructions retired so far (a rep string instruction counts once
  * per run slice it executes in).  For benchmarks and statistics. */

@@ -6,9 +6,17 @@
 
 enum { JMP_FAULT = 1, JMP_EXIT = 2 };
 
+/* cpu_unsupported()'s detail for an instruction that would queue more exits
+ * than MAX_PENDING (none known: it used to overwrite the last one). */
+#define DETAIL_EXIT_QUEUE_FULL 0xe0e0e0e0u
+
 struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason)
 {
-	struct pending_exit *p = &c->pend[c->pend_n < MAX_PENDING ? c->pend_n++ : MAX_PENDING - 1];
+	if (c->pend_n >= MAX_PENDING) {
+		c->pend_n = c->pend_mark; /* drop this instruction's exits, then fail it */
+		cpu_unsupported(c, DETAIL_EXIT_QUEUE_FULL);
+	}
+	struct pending_exit *p = &c->pend[c->pend_n++];
 	memset(p, 0, sizeof(*p));
 	p->exit.reason = reason;
 	c->stop = 1;
@@ -76,7 +84,9 @@ static inline struct insn *lookup(struct cpu *c, uint32_t lin)
 /* Up to FAST_BATCH instructions with no debug checks at all. */
 static void exec_fast(struct cpu *c)
 {
-	unsigned n = FAST_BATCH;
+	uint64_t left = c->icount_limit - c->icount; /* > 0: the caller checked */
+	unsigned batch = left < FAST_BATCH ? (unsigned)left : FAST_BATCH;
+	unsigned n = batch;
 
 	c->stop = 0;
 	do {
@@ -85,7 +95,7 @@ static void exec_fast(struct cpu *c)
 		i->op(c, i);
 		c->eip = c->next_eip;
 	} while (--n && !c->stop);
-	c->icount += FAST_BATCH - n;
+	c->icount += batch - n;
 	if (unlikely(c->inhibit))
 		c->inhibit = 1; /* the batch ended at the STI / MOV SS / POP SS */
 }
@@ -333,6 +343,10 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		if (!c->replay_n && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&c->kicked, 0, __ATOMIC_RELAXED);
 			cpu_queue_exit(c, VCPU_EXIT_INTR);
+			break;
+		}
+		if (unlikely(c->icount >= c->icount_limit) && !c->replay_n) {
+			cpu_queue_exit(c, VCPU_EXIT_INTR); /* the clock's next deadline */
 			break;
 		}
 		if (unlikely(c->irq_pending | c->irq_window) && !c->replay_n && irq_check(c))

@@ -1,5 +1,6 @@
 /* The vcpu_ops adapter: struct vcpu over the built-in CPU. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cpu.h"
@@ -179,8 +180,10 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	if (!c)
 		return NULL;
 	c->vcpu.ops = &emu_ops;
+	c->icount_limit = UINT64_MAX;
 	c->vcpu.caps = (struct vcpu_caps){
 	    .backend = "emu",
+	    .builtin = true,
 	    .max_breakpoints = UINT32_MAX,
 	    .max_watchpoints = UINT32_MAX,
 	    .watchpoints_fire = true,
@@ -208,7 +211,81 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	return &c->vcpu;
 }
 
+void emu_vcpu_set_icount_limit(struct vcpu *v, uint64_t limit)
+{
+	cpu_of(v)->icount_limit = limit;
+}
+
 uint64_t emu_vcpu_instructions(struct vcpu *v)
 {
 	return cpu_of(v)->icount;
+}
+
+/* ---- the built-in CPU's VM: RAM shared by its vCPUs ---------------- */
+
+#define EMU_MAX_VCPUS 64
+
+struct emu_vm {
+	struct vcpu_vm base; /* first */
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint64_t hole_start, hole_len;
+	struct vcpu *vcpus[EMU_MAX_VCPUS]; /* to give each a hole mapped later */
+	unsigned n_vcpus;
+};
+
+static struct emu_vm *to_emu_vm(struct vcpu_vm *vm)
+{
+	return (struct emu_vm *)vm;
+}
+
+static struct vcpu *emu_vm_create_vcpu(struct vcpu_vm *base, unsigned index, char *err,
+                                       size_t errlen)
+{
+	struct emu_vm *vm = to_emu_vm(base);
+	if (vm->n_vcpus == EMU_MAX_VCPUS) {
+		snprintf(err, errlen, "the built-in CPU runs at most %u vCPUs", EMU_MAX_VCPUS);
+		return NULL;
+	}
+	struct vcpu *v = emu_vcpu_create(vm->ram, vm->ram_size);
+	if (!v) {
+		snprintf(err, errlen, "cannot create built-in vCPU %u: out of memory", index);
+		return NULL;
+	}
+	if (vm->hole_len)
+		emu_vcpu_map_hole(v, vm->hole_start, vm->hole_len);
+	vm->vcpus[vm->n_vcpus++] = v;
+	return v;
+}
+
+static int emu_vm_map_hole(struct vcpu_vm *base, uint64_t start, uint64_t len)
+{
+	struct emu_vm *vm = to_emu_vm(base);
+	vm->hole_start = start;
+	vm->hole_len = len;
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		emu_vcpu_map_hole(vm->vcpus[i], start, len);
+	return 0;
+}
+
+static void emu_vm_destroy(struct vcpu_vm *base)
+{
+	free(to_emu_vm(base));
+}
+
+static const struct vcpu_vm_ops emu_vm_ops = {
+    .create_vcpu = emu_vm_create_vcpu,
+    .map_hole = emu_vm_map_hole,
+    .destroy = emu_vm_destroy,
+};
+
+struct vcpu_vm *emu_vm_create(uint8_t *ram, uint64_t ram_size)
+{
+	struct emu_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return NULL;
+	vm->base = (struct vcpu_vm){.ops = &emu_vm_ops, .backend = "emu"};
+	vm->ram = ram;
+	vm->ram_size = ram_size;
+	return &vm->base;
 }

@@ -1,20 +1,10 @@
 /* The machine's virtual clock and its timer list. */
-#include <time.h>
-
 #include "hw/clock.h"
-
-static uint64_t host_monotonic_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
-}
+#include "hw/host.h"
 
 int64_t vclock_host_wall_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * (int64_t)NS_PER_SEC + ts.tv_nsec;
+	return host_wall_ns();
 }
 
 void vclock_init(struct vclock *clk, int64_t wall_epoch_ns)

@@ -19,8 +19,15 @@ uint64_t pc_board_next_wakeup(const struct pc_board *b)
 
 int pc_board_init(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns)
 {
+	return pc_board_init_clocked(b, ram_size, wall_epoch_ns, NULL, NULL);
+}
+
+int pc_board_init_clocked(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns,
+                          vclock_source_fn source, void *source_opaque)
+{
 	memset(b, 0, sizeof(*b));
 	vclock_init(&b->clock, wall_epoch_ns);
+	vclock_set_source(&b->clock, source, source_opaque); /* before a device reads it */
 	int r = bus_init(&b->bus);
 	if (r == 0)
 		r = pic_init(&b->pic, &b->bus);
@@ -50,4 +57,25 @@ void pc_board_set_text_ram(struct pc_board *b, const uint8_t *ram, uint64_t ram_
 void pc_board_destroy(struct pc_board *b)
 {
 	bus_destroy(&b->bus);
+}
+
+void pc_board_save(const struct pc_board *b, struct pc_board_state *s)
+{
+	s->pic = b->pic.state;
+	s->pit = b->pit.state;
+	s->cmos = b->cmos.s;
+	s->rtc = b->rtc.s;
+}
+
+void pc_board_restore(struct pc_board *b, const struct pc_board_state *s)
+{
+	b->pic.state = s->pic;
+	b->pit.state = s->pit;
+	b->cmos.s = s->cmos;
+	b->rtc.s = s->rtc;
+	/* IRQ lines first reach the PIC, whose INTR is then recomputed. */
+	pit_post_load(&b->pit);
+	cmos_resync(&b->cmos);
+	goldfish_rtc_resync(&b->rtc);
+	pic_post_load(&b->pic);
 }

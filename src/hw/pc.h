@@ -38,9 +38,30 @@ struct pc_board {
 	struct i8042 kbd;
 };
 
+/* Every device's guest-visible state, plain data: a snapshot of the board. */
+struct pc_board_state {
+	struct pic_state pic;
+	struct pit_state pit;
+	struct cmos_state cmos;
+	struct goldfish_rtc_state rtc;
+};
+
+/* Copy the devices' state out, or back in (re-arming timers and re-driving
+ * IRQ lines to match).  The clock is the caller's: restore into a board
+ * whose clock reads the time the state was saved at, or devices see the
+ * difference as time passed. */
+void pc_board_save(const struct pc_board *b, struct pc_board_state *s);
+void pc_board_restore(struct pc_board *b, const struct pc_board_state *s);
+
 /* Create the bus and every device for a machine with ram_size bytes of RAM
  * whose guest time starts at wall_epoch_ns (Unix ns).  0 or -errno. */
 int pc_board_init(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns);
+
+/* The same with virtual time from source (vclock_set_source; NULL = the
+ * host) from the start, so that the devices' reset state already follows
+ * it: a counter-driven or fake clock gives the same machine every time. */
+int pc_board_init_clocked(struct pc_board *b, uint64_t ram_size, int64_t wall_epoch_ns,
+                          vclock_source_fn source, void *source_opaque);
 
 void pc_board_destroy(struct pc_board *b);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hw/host.h"
 #include "hw/uart.h"
 
 enum uart_reg { REG_DATA, REG_IER, REG_IIR_FCR, REG_LCR, REG_MCR, REG_LSR, REG_MSR, REG_SCR };
@@ -41,7 +42,7 @@ static void fill_input(struct uart *u, int wait_ms)
 		u->out.flush(u->out.ctx); /* a prompt must be seen before we wait */
 	if (poll(&p, 1, wait_ms) <= 0)
 		return;
-	ssize_t n = read(u->in_fd, u->in_buf, sizeof(u->in_buf));
+	ssize_t n = host_read_input(u->in_fd, u->in_buf, sizeof(u->in_buf));
 	if (n > 0) {
 		u->in_head = 0;
 		u->in_len = (size_t)n;

@@ -21,6 +21,7 @@
 #define PAGE_SIZE 4096u
 
 static const struct vcpu_ops kvm_vcpu_ops;
+static const struct vcpu_vm_ops kvm_vm_ops;
 
 struct vcpu_kvm *to_kvm(struct vcpu *v)
 {
@@ -41,7 +42,7 @@ struct kvm_cap_req {
 	size_t flag; /* offset of the bool in struct vcpu_kvm it sets, or 0 */
 };
 
-#define HAS(field) offsetof(struct vcpu_kvm, field)
+#define HAS(field) offsetof(struct kvm_vm, field)
 
 /* Capabilities checked once at start-up: missing required ones are fatal,
  * optional ones only turn features off. */
@@ -88,20 +89,20 @@ static int open_dev_kvm(char *err, size_t errlen)
 	return fd;
 }
 
-static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
+static int check_caps(struct kvm_vm *vm, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < sizeof(kvm_caps) / sizeof(kvm_caps[0]); i++) {
-		int r = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, kvm_caps[i].cap);
+		int r = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, kvm_caps[i].cap);
 		if (r <= 0 && kvm_caps[i].required) {
 			snprintf(err, errlen, "this KVM lacks %s", kvm_caps[i].name);
 			return -ENOTSUP;
 		}
 		if (kvm_caps[i].flag)
-			*(bool *)((char *)k + kvm_caps[i].flag) = r > 0;
+			*(bool *)((char *)vm + kvm_caps[i].flag) = r > 0;
 	}
-	k->coalesced_page = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
-	int sync = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
-	k->has_sync_regs = sync > 0 && (sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
+	vm->coalesced_page = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+	int sync = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+	vm->has_sync_regs = sync > 0 && (sync & (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
 	                                   (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
 	return 0;
 }
@@ -112,13 +113,13 @@ static int check_caps(struct vcpu_kvm *k, char *err, size_t errlen)
  * KVM_HC_MAP_GPA_RANGE).  Without the Xen hypercalls KVM serves in-kernel
  * configured, none is served there.  Needs a kernel built with
  * CONFIG_KVM_XEN. */
-static void enable_xen_hcall(struct vcpu_kvm *k)
+static void enable_xen_hcall(struct kvm_vm *vm)
 {
 #ifdef KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL
-	int r = ioctl(k->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XEN_HVM);
+	int r = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XEN_HVM);
 	struct kvm_xen_hvm_config cfg = {.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL};
-	k->has_xen_hcall = r > 0 && (r & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) &&
-	                   ioctl(k->vm_fd, KVM_XEN_HVM_CONFIG, &cfg) == 0;
+	vm->has_xen_hcall = r > 0 && (r & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) &&
+	                   ioctl(vm->vm_fd, KVM_XEN_HVM_CONFIG, &cfg) == 0;
 #endif
 }
 
@@ -135,77 +136,77 @@ int kvm_available(char *err, size_t errlen)
 
 /* All guest RAM is one slot: watchpoints KVM cannot fire are served by the
  * built-in CPU (see debug.h), not by read-only slots. */
-static int map_ram(struct vcpu_kvm *k)
+static int map_ram(struct kvm_vm *vm)
 {
 	struct kvm_userspace_memory_region region = {
 	    .slot = 0,
 	    .guest_phys_addr = 0,
-	    .memory_size = k->ram_size,
-	    .userspace_addr = (uintptr_t)k->ram,
+	    .memory_size = vm->ram_size,
+	    .userspace_addr = (uintptr_t)vm->ram,
 	};
-	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
+	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
 }
 
 /* Slot `slot` maps guest [gpa, gpa + size) to RAM from host_off (size 0
  * deletes it). */
-static int map_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size,
+static int map_slot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
                     uint64_t host_off)
 {
 	struct kvm_userspace_memory_region region = {
 	    .slot = slot,
 	    .guest_phys_addr = gpa,
 	    .memory_size = size,
-	    .userspace_addr = size ? (uintptr_t)(k->ram + host_off) : 0,
+	    .userspace_addr = size ? (uintptr_t)(vm->ram + host_off) : 0,
 	};
-	return ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
+	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
 }
 
-static int set_slot(struct vcpu_kvm *k, uint32_t slot, uint64_t gpa, uint64_t size)
+static int set_slot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size)
 {
-	return map_slot(k, slot, gpa, size, gpa);
+	return map_slot(vm, slot, gpa, size, gpa);
 }
 
 /* Slot 0 becomes RAM below the hole, slot 1 RAM above it: accesses in the
  * hole exit as MMIO.  Page-aligned; nothing to do if RAM ends before it. */
-int kvm_map_hole(struct vcpu *v, uint64_t start, uint64_t len)
+static int kvm_vm_map_hole(struct vcpu_vm *base, uint64_t start, uint64_t len)
 {
-	struct vcpu_kvm *k = to_kvm(v);
-	if (start >= k->ram_size)
+	struct kvm_vm *vm = to_kvm_vm(base);
+	if (start >= vm->ram_size)
 		return 0;
-	uint64_t end = start + len < k->ram_size ? start + len : k->ram_size;
-	int r = set_slot(k, 0, 0, 0); /* a slot shrinks only by deleting it */
+	uint64_t end = start + len < vm->ram_size ? start + len : vm->ram_size;
+	int r = set_slot(vm, 0, 0, 0); /* a slot shrinks only by deleting it */
 	if (r == 0 && start)
-		r = set_slot(k, 0, 0, start);
-	if (r == 0 && end < k->ram_size)
-		r = set_slot(k, 1, end, k->ram_size - end);
+		r = set_slot(vm, 0, 0, start);
+	if (r == 0 && end < vm->ram_size)
+		r = set_slot(vm, 1, end, vm->ram_size - end);
 	return r;
 }
 
-/* The A20 gate for the layout kvm_map_hole made (RAM in slot 0 below the
- * hole, slot 1 above it).  Off: guest 1-2 MiB shows host RAM 0-1 MiB
+/* The A20 gate for the layout kvm_vm_map_hole made (RAM in slot 0 below
+ * the hole, slot 1 above it).  Off: guest 1-2 MiB shows host RAM 0-1 MiB
  * (slots 2 and 3, around the hole's alias, which is no RAM), RAM from
  * 2 MiB on is slot 4 and slot 1 ends at 1 MiB.  On: slot 1 again. */
 #define MIB (1ull << 20)
 #define A20_SLOTS 5
-int kvm_set_a20(struct vcpu *v, bool on, uint64_t hole_start, uint64_t hole_len)
+int kvm_vm_set_a20(struct vcpu_vm *base, bool on, uint64_t hole_start, uint64_t hole_len)
 {
-	struct vcpu_kvm *k = to_kvm(v);
+	struct kvm_vm *vm = to_kvm_vm(base);
 	uint64_t hole_end = hole_start + hole_len;
-	if (k->ram_size <= hole_end || hole_end > MIB)
+	if (vm->ram_size <= hole_end || hole_end > MIB)
 		return -EINVAL; /* no layout this knows */
 	for (uint32_t slot = 1; slot < A20_SLOTS; slot++)
-		map_slot(k, slot, 0, 0, 0); /* EINVAL for the slots that do not exist */
+		map_slot(vm, slot, 0, 0, 0); /* EINVAL for the slots that do not exist */
 	int r;
 	if (on)
-		return set_slot(k, 1, hole_end, k->ram_size - hole_end);
-	uint64_t low_end = k->ram_size < MIB ? k->ram_size : MIB;
-	r = set_slot(k, 1, hole_end, low_end - hole_end);
+		return set_slot(vm, 1, hole_end, vm->ram_size - hole_end);
+	uint64_t low_end = vm->ram_size < MIB ? vm->ram_size : MIB;
+	r = set_slot(vm, 1, hole_end, low_end - hole_end);
 	if (r == 0)
-		r = map_slot(k, 2, MIB, hole_start, 0);
+		r = map_slot(vm, 2, MIB, hole_start, 0);
 	if (r == 0 && low_end > hole_end)
-		r = map_slot(k, 3, MIB + hole_end, low_end - hole_end, hole_end);
-	if (r == 0 && k->ram_size > 2 * MIB)
-		r = set_slot(k, 4, 2 * MIB, k->ram_size - 2 * MIB);
+		r = map_slot(vm, 3, MIB + hole_end, low_end - hole_end, hole_end);
+	if (r == 0 && vm->ram_size > 2 * MIB)
+		r = set_slot(vm, 4, 2 * MIB, vm->ram_size - 2 * MIB);
 	return r;
 }
 
@@ -398,7 +399,7 @@ static int kvm_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
 		gd.control |= KVM_GUESTDBG_USE_SW_BP;
 	if (gd.control == KVM_GUESTDBG_ENABLE)
 		gd.control = 0;
-	if (gd.control && !k->has_guest_debug)
+	if (gd.control && !k->vm->has_guest_debug)
 		return -ENOTSUP;
 	if (ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &gd) < 0)
 		return -errno;
@@ -486,7 +487,7 @@ static void exit_debug(struct vcpu_kvm *k, struct vcpu_exit *e)
 		return;
 	}
 	e->debug.kind = VCPU_DEBUG_STEP;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < VCPU_DEBUG_REGS; i++) {
 		if (!(d->dr6 & (1u << i)))
 			continue;
 		if (k->dr_is_watch & (1u << i)) {
@@ -651,11 +652,11 @@ static bool hypercall_at_pc(struct vcpu_kvm *k, struct kvm_regs *regs,
 	if (kvm_read_regs(k, regs, &sregs) < 0 || (sregs.cr0 & 0x80000000u))
 		return false;
 	uint64_t lin = (uint32_t)(sregs.cs.base + regs->rip);
-	if (lin + 3 > k->ram_size || k->ram[lin] != 0x0f || k->ram[lin + 1] != 0x01)
+	if (lin + 3 > k->vm->ram_size || k->vm->ram[lin] != 0x0f || k->vm->ram[lin + 1] != 0x01)
 		return false;
-	if (k->ram[lin + 2] != 0xc1 && k->ram[lin + 2] != 0xd9)
+	if (k->vm->ram[lin + 2] != 0xc1 && k->vm->ram[lin + 2] != 0xd9)
 		return false;
-	*insn = k->ram[lin + 2] == 0xc1 ? VCPU_HYPERCALL_VMCALL : VCPU_HYPERCALL_VMMCALL;
+	*insn = k->vm->ram[lin + 2] == 0xc1 ? VCPU_HYPERCALL_VMCALL : VCPU_HYPERCALL_VMMCALL;
 	return true;
 }
 
@@ -679,7 +680,7 @@ static int take_wedged_hypercall(struct vcpu_kvm *k, struct vcpu_exit *e, bool k
 {
 	struct kvm_regs regs;
 	enum vcpu_hypercall_insn insn;
-	if (k->is_probe || !hypercall_at_pc(k, &regs, &insn))
+	if (k->vm->is_probe || !hypercall_at_pc(k, &regs, &insn))
 		return 0;
 	const struct kvm_hcall_probe *p = kvm_probe_hypercall();
 	if ((insn == VCPU_HYPERCALL_VMCALL ? p->vmcall : p->vmmcall) != KVM_HCALL_WEDGES)
@@ -795,7 +796,7 @@ static int kvm_complete_io(struct vcpu *v)
 
 static int enter_immediate(struct vcpu_kvm *k)
 {
-	if (!k->has_immediate_exit)
+	if (!k->vm->has_immediate_exit)
 		return -ENOTSUP;
 	__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
@@ -812,26 +813,43 @@ static int enter_immediate(struct vcpu_kvm *k)
 	return 0;
 }
 
-void kvm_sync_regs(struct vcpu *v, bool on)
+static void kvm_debugger_attached(struct vcpu *v, bool on)
 {
 	struct vcpu_kvm *k = to_kvm(v);
-	if (!k->has_sync_regs)
+	if (!k->vm->has_sync_regs)
 		return;
 	k->run->kvm_valid_regs = on ? KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS : 0;
 	k->sync_fresh = false;
 }
 
-int kvm_coalesce_pio(struct vcpu *v, uint16_t port, uint16_t len, bool on)
+static int kvm_vm_coalesce_pio(struct vcpu_vm *base, uint16_t port, uint16_t len, bool on)
 {
-	struct vcpu_kvm *k = to_kvm(v);
-	if (!k->has_coalesced_pio || !k->ring)
+	struct kvm_vm *vm = to_kvm_vm(base);
+	if (!vm->has_coalesced_pio || vm->coalesced_page <= 0)
 		return -ENOTSUP;
 	struct kvm_coalesced_mmio_zone zone = {.addr = port, .size = len, .pio = 1};
 	unsigned long req = on ? KVM_REGISTER_COALESCED_MMIO : KVM_UNREGISTER_COALESCED_MMIO;
-	return ioctl(k->vm_fd, req, &zone) < 0 ? -errno : 0;
+	return ioctl(vm->vm_fd, req, &zone) < 0 ? -errno : 0;
+}
+
+static const char *kvm_probe_summary(struct vcpu *v)
+{
+	return kvm_probe_debug(v)->summary;
 }
 
 /* ---- life cycle ----------------------------------------------------- */
+
+static void kvm_vm_destroy(struct vcpu_vm *base)
+{
+	struct kvm_vm *vm = to_kvm_vm(base);
+	if (!vm)
+		return;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm);
+}
 
 static void kvm_destroy(struct vcpu *v)
 {
@@ -840,10 +858,8 @@ static void kvm_destroy(struct vcpu *v)
 		munmap(k->run, k->run_size);
 	if (k->vcpu_fd >= 0)
 		close(k->vcpu_fd);
-	if (k->vm_fd >= 0)
-		close(k->vm_fd);
-	if (k->kvm_fd >= 0)
-		close(k->kvm_fd);
+	if (k->owns_vm)
+		kvm_vm_destroy(&k->vm->base);
 	free(k);
 }
 
@@ -858,19 +874,22 @@ static const struct vcpu_ops kvm_vcpu_ops = {
     .interrupt_ready = kvm_interrupt_ready,
     .inject_interrupt = kvm_inject_interrupt,
     .request_interrupt_window = kvm_request_interrupt_window,
+    .debugger_attached = kvm_debugger_attached,
+    .probe_debug = kvm_probe_summary,
     .destroy = kvm_destroy,
 };
 
-static void install_kick_handler(void)
+static int install_kick_handler(void)
 {
 	struct sigaction sa = {.sa_handler = kick_handler};
 	sigemptyset(&sa.sa_mask);
-	sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART: KVM_RUN must see EINTR */
+	/* no SA_RESTART: KVM_RUN must see EINTR */
+	return sigaction(KICK_SIGNAL, &sa, NULL) < 0 ? -errno : 0;
 }
 
 static int map_run_area(struct vcpu_kvm *k, char *err, size_t errlen)
 {
-	int size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	int size = ioctl(k->vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size <= 0) {
 		snprintf(err, errlen, "KVM_GET_VCPU_MMAP_SIZE failed: %s", strerror(errno));
 		return -1;
@@ -882,31 +901,31 @@ static int map_run_area(struct vcpu_kvm *k, char *err, size_t errlen)
 		snprintf(err, errlen, "mmap of the vCPU run area failed: %s", strerror(errno));
 		return -1;
 	}
-	if (k->coalesced_page > 0 && (size_t)k->coalesced_page * PAGE_SIZE < k->run_size) {
-		k->ring = (void *)((uint8_t *)k->run + k->coalesced_page * PAGE_SIZE);
+	if (k->vm->coalesced_page > 0 && (size_t)k->vm->coalesced_page * PAGE_SIZE < k->run_size) {
+		k->ring = (void *)((uint8_t *)k->run + k->vm->coalesced_page * PAGE_SIZE);
 		k->ring_max = (PAGE_SIZE - sizeof(*k->ring)) / sizeof(struct kvm_coalesced_mmio);
 	}
 	return 0;
 }
 
-struct vcpu *kvm_vcpu_new(uint8_t *ram, uint64_t ram_size, bool probe, char *err, size_t errlen)
+static struct kvm_vm *new_vm(uint8_t *ram, uint64_t ram_size, bool probe, char *err,
+                             size_t errlen)
 {
-	struct vcpu_kvm *k = calloc(1, sizeof(*k));
-	if (!k) {
+	struct kvm_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	k->vcpu.ops = &kvm_vcpu_ops;
-	k->kvm_fd = k->vm_fd = k->vcpu_fd = -1;
-	k->ram = ram;
-	k->ram_size = ram_size;
-	k->is_probe = probe;
-	k->thread = pthread_self();
-	k->kvm_fd = open_dev_kvm(err, errlen);
-	if (k->kvm_fd < 0)
+	vm->base = (struct vcpu_vm){.ops = &kvm_vm_ops, .backend = "kvm"};
+	vm->vm_fd = -1;
+	vm->ram = ram;
+	vm->ram_size = ram_size;
+	vm->is_probe = probe;
+	vm->kvm_fd = open_dev_kvm(err, errlen);
+	if (vm->kvm_fd < 0)
 		goto fail;
-	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
-	if (k->vm_fd < 0) {
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0) {
 		snprintf(err, errlen,
 		         "KVM_CREATE_VM failed: %s (is another hypervisor holding the CPU's "
 		         "virtualization extensions, or is the kvm module half-loaded? "
@@ -914,33 +933,55 @@ struct vcpu *kvm_vcpu_new(uint8_t *ram, uint64_t ram_size, bool probe, char *err
 		         strerror(errno));
 		goto fail;
 	}
-	if (check_caps(k, err, errlen) < 0)
+	if (check_caps(vm, err, errlen) < 0)
 		goto fail;
-	enable_xen_hcall(k);
-	int r = map_ram(k);
+	enable_xen_hcall(vm);
+	int r = map_ram(vm);
 	if (r < 0) {
 		snprintf(err, errlen, "KVM_SET_USER_MEMORY_REGION failed: %s", strerror(-r));
 		goto fail;
 	}
-	k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
+	r = install_kick_handler();
+	if (r < 0) {
+		snprintf(err, errlen, "installing the vCPU kick signal handler failed: %s",
+		         strerror(-r));
+		goto fail;
+	}
+	return vm;
+fail:
+	kvm_vm_destroy(&vm->base);
+	return NULL;
+}
+
+static struct vcpu *new_vcpu(struct kvm_vm *vm, unsigned index, char *err, size_t errlen)
+{
+	struct vcpu_kvm *k = calloc(1, sizeof(*k));
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	k->vcpu.ops = &kvm_vcpu_ops;
+	k->vm = vm;
+	k->vcpu_fd = -1;
+	k->thread = pthread_self();
+	k->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
 	if (k->vcpu_fd < 0) {
-		snprintf(err, errlen, "KVM_CREATE_VCPU failed: %s", strerror(errno));
+		snprintf(err, errlen, "KVM_CREATE_VCPU %u failed: %s", index, strerror(errno));
 		goto fail;
 	}
 	if (map_run_area(k, err, errlen) < 0)
 		goto fail;
 	struct vcpu_state st;
 	vcpu_state_reset(&st);
-	r = kvm_set_state(&k->vcpu, &st);
+	int r = kvm_set_state(&k->vcpu, &st);
 	if (r < 0) {
 		snprintf(err, errlen, "setting the vCPU's reset state failed: %s", strerror(-r));
 		goto fail;
 	}
-	install_kick_handler();
 	k->vcpu.caps = (struct vcpu_caps){
 	    .backend = "kvm",
-	    .max_breakpoints = 4,
-	    .max_watchpoints = 4,
+	    .max_breakpoints = VCPU_DEBUG_REGS,
+	    .max_watchpoints = VCPU_DEBUG_REGS,
 	    /* Until kvm_probe_debug() says otherwise, assume the worst. */
 	    .watchpoints_fire = false,
 	    .sw_breakpoints_trap = false,
@@ -948,21 +989,58 @@ struct vcpu *kvm_vcpu_new(uint8_t *ram, uint64_t ram_size, bool probe, char *err
 	    .hypercall_vmcall = false,
 	    .hypercall_vmmcall = false,
 	};
+	/* Without the Xen intercept no hypercall reaches user space by itself,
+	 * and nothing needs running to know it. */
+	if (!vm->is_probe && vm->has_xen_hcall) {
+		const struct kvm_hcall_probe *p = kvm_probe_hypercall();
+		k->vcpu.caps.hypercall_vmcall = p->vmcall == KVM_HCALL_EXITS;
+		k->vcpu.caps.hypercall_vmmcall = p->vmmcall == KVM_HCALL_EXITS;
+	}
 	return &k->vcpu;
 fail:
 	kvm_destroy(&k->vcpu);
 	return NULL;
 }
 
+static struct vcpu *kvm_vm_create_vcpu(struct vcpu_vm *base, unsigned index, char *err,
+                                       size_t errlen)
+{
+	return new_vcpu(to_kvm_vm(base), index, err, errlen);
+}
+
+static const struct vcpu_vm_ops kvm_vm_ops = {
+    .create_vcpu = kvm_vm_create_vcpu,
+    .map_hole = kvm_vm_map_hole,
+    .coalesce_pio = kvm_vm_coalesce_pio,
+    .destroy = kvm_vm_destroy,
+};
+
+struct kvm_vm *to_kvm_vm(struct vcpu_vm *vm)
+{
+	return (struct kvm_vm *)vm;
+}
+
+struct vcpu_vm *kvm_vm_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen)
+{
+	struct kvm_vm *vm = new_vm(ram, ram_size, false, err, errlen);
+	return vm ? &vm->base : NULL;
+}
+
+/* One vCPU on a VM of its own, destroyed with it: probes and tests. */
+struct vcpu *kvm_vcpu_new(uint8_t *ram, uint64_t ram_size, bool probe, char *err, size_t errlen)
+{
+	struct kvm_vm *vm = new_vm(ram, ram_size, probe, err, errlen);
+	struct vcpu *v = vm ? new_vcpu(vm, 0, err, errlen) : NULL;
+	if (!v) {
+		if (vm)
+			kvm_vm_destroy(&vm->base);
+		return NULL;
+	}
+	to_kvm(v)->owns_vm = true;
+	return v;
+}
+
 struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen)
 {
-	struct vcpu *v = kvm_vcpu_new(ram, ram_size, false, err, errlen);
-	/* Without the Xen intercept no hypercall reaches user space by itself,
-	 * and nothing needs running to know it. */
-	if (v && to_kvm(v)->has_xen_hcall) {
-		const struct kvm_hcall_probe *p = kvm_probe_hypercall();
-		v->caps.hypercall_vmcall = p->vmcall == KVM_HCALL_EXITS;
-		v->caps.hypercall_vmmcall = p->vmmcall == KVM_HCALL_EXITS;
-	}
-	return v;
+	return kvm_vcpu_new(ram, ram_size, false, err, errlen);
 }

@@ -18,20 +18,20 @@ struct kvm_debug_probe {
 	char summary[160];            /* one line for monitor/--stats */
 };
 
-/* Create a VM with one vCPU over the caller's RAM (guest physical 0..size-1)
- * in the reset state of vcpu_state_reset().  ram and ram_size must be
- * page-aligned.  On failure returns NULL and writes a message that says
- * what is wrong and how to fix it into err. */
+/* A KVM VM over the caller's RAM (guest physical 0..size-1, page-aligned):
+ * its vCPUs come from vcpu_vm_create_vcpu().  On failure returns NULL and
+ * writes a message that says what is wrong and how to fix it into err. */
+struct vcpu_vm *kvm_vm_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen);
+
+/* One vCPU on a VM of its own (destroyed with the vCPU), in the reset
+ * state of vcpu_state_reset(): for probes and tests. */
 struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen);
 
-/* Leave guest-physical [start, start + len) out of RAM, so that accesses
- * there exit as MMIO (a device's page).  0 or -errno. */
-int kvm_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
-
-/* The A20 gate, after kvm_map_hole(vcpu, hole_start, hole_len) with a hole
- * below 1 MiB: off, guest 1-2 MiB is an alias of 0-1 MiB (as a PC wraps
- * addresses), on, plain RAM again.  0 or -errno. */
-int kvm_set_a20(struct vcpu *vcpu, bool on, uint64_t hole_start, uint64_t hole_len);
+/* The A20 gate of a KVM VM (kvm_vm_create's) whose MMIO hole
+ * (vcpu_vm_map_hole) is [hole_start, hole_start + hole_len) below 1 MiB:
+ * off, guest 1-2 MiB is an alias of 0-1 MiB (as a PC wraps addresses), on,
+ * plain RAM again.  0 or -errno. */
+int kvm_vm_set_a20(struct vcpu_vm *vm, bool on, uint64_t hole_start, uint64_t hole_len);
 
 /* Can this process use KVM at all?  0, or -errno with a message in err. */
 int kvm_available(char *err, size_t errlen);
@@ -40,16 +40,6 @@ int kvm_available(char *err, size_t errlen);
  * to vcpu->caps.  Returns the probe result. */
 const struct kvm_debug_probe *kvm_probe_debug(struct vcpu *vcpu);
 
-/* Queue guest `out`s to [port, port+len) in KVM's coalesced ring instead of
- * exiting for each (on), or stop doing so (off); queued writes come back as
- * IO exits, in order, before the next real exit.  0 or -errno (e.g. the
- * host lacks KVM_CAP_COALESCED_PIO). */
-int kvm_coalesce_pio(struct vcpu *vcpu, uint16_t port, uint16_t len, bool on);
-
-/* Have KVM copy the registers into the run area at every exit (on), so a
- * debugger reads them without ioctls; it costs every exit a little, so
- * only while a debugger is attached. */
-void kvm_sync_regs(struct vcpu *vcpu, bool on);
 
 /* True if vcpu is a KVM vCPU. */
 bool vcpu_is_kvm(const struct vcpu *vcpu);

@@ -327,7 +327,7 @@ void gdbstub_terminate(struct gdbstub *s, int signal)
 {
 	static const uint64_t one = 1;
 
-	s->terminate = signal;
+	__atomic_store_n(&s->terminate, signal, __ATOMIC_SEQ_CST); /* from a signal handler */
 	if (write(s->term_fd, &one, sizeof(one)) < 0) {
 		/* the counter is non-zero already: readable anyway */
 	}
@@ -337,7 +337,7 @@ void gdbstub_terminate(struct gdbstub *s, int signal)
 /* Whether the guest was terminated; if so, *stop says how. */
 static bool terminated(struct gdbstub *s, struct target_stop *stop)
 {
-	int sig = s->terminate;
+	int sig = __atomic_load_n(&s->terminate, __ATOMIC_SEQ_CST);
 
 	if (sig)
 		*stop = (struct target_stop){.kind = TARGET_STOP_TERMINATED, .signal = sig};
@@ -464,7 +464,7 @@ int stub_resume(struct gdbstub *s, enum target_resume how, const struct range *r
 static bool next_event(struct gdbstub *s, enum rsp_event *ev)
 {
 	for (;;) {
-		if (s->terminate)
+		if (__atomic_load_n(&s->terminate, __ATOMIC_SEQ_CST))
 			return false;
 		if (s->in_pos < s->in_len) {
 			size_t used;
@@ -550,9 +550,6 @@ static int handle_event(struct gdbstub *s, enum rsp_event ev)
 		return GDBSTUB_END_DETACH;
 	case ACT_KILL:
 		send_reply(s);
-		return GDBSTUB_END_KILL;
-	case ACT_KILL_SILENT:
-		stub_flush_ack(s);
 		return GDBSTUB_END_KILL;
 	case ACT_TERMINATED:
 		send_reply(s);
@@ -673,7 +670,7 @@ int gdbstub_serve(struct gdbstub *s, int in_fd, int out_fd)
 	}
 	while (end < 0) {
 		if (!next_event(s, &ev))
-			end = s->terminate ? GDBSTUB_END_TERMINATED : GDBSTUB_END_DISCONNECT;
+			end = __atomic_load_n(&s->terminate, __ATOMIC_SEQ_CST) ? GDBSTUB_END_TERMINATED : GDBSTUB_END_DISCONNECT;
 		else
 			end = handle_event(s, ev);
 	}

@@ -80,7 +80,6 @@ enum act {
 	ACT_SILENT,      /* no reply (only the ack) */
 	ACT_DETACH,      /* send the reply, end the session: detached */
 	ACT_KILL,        /* send the reply, end the session: killed */
-	ACT_KILL_SILENT, /* no reply, end the session: killed */
 	ACT_TERMINATED,  /* send the reply (an X stop), end the session: terminated */
 	ACT_DISCONNECT,  /* the debugger is gone */
 };

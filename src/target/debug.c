@@ -8,7 +8,6 @@
 
 #include "target/debug.h"
 
-#define DEBUG_REGS  4
 #define INT3_OPCODE 0xcc
 #define HLT_OPCODE  0xf4
 
@@ -72,7 +71,7 @@ static bool debugreg_can_watch(uint32_t addr, uint32_t len)
 
 static enum debug_mech choose_breakpoint(const struct debug *d, enum target_point type)
 {
-	bool dr_free = debugregs_used(d) < DEBUG_REGS;
+	bool dr_free = debugregs_used(d) < VCPU_DEBUG_REGS;
 	enum debug_mech patch = d->caps.sw_breakpoints_trap ? MECH_INT3 : MECH_HLT;
 	/* int3 is the standard software breakpoint and costs no debug register;
 	 * without it, a free debug register beats patching memory. */
@@ -85,7 +84,7 @@ static enum debug_mech choose_watchpoint(const struct debug *d, const struct deb
 {
 	/* x86 has no read-only data breakpoint: rwatch is exact only emulated. */
 	if (d->caps.watchpoints_fire && p->type != TARGET_WP_READ &&
-	    debugreg_can_watch(p->addr, p->len) && debugregs_used(d) < DEBUG_REGS)
+	    debugreg_can_watch(p->addr, p->len) && debugregs_used(d) < VCPU_DEBUG_REGS)
 		return MECH_DEBUGREG;
 	return MECH_EMULATED;
 }

@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,13 +41,50 @@ struct debugger {
 	struct run_timeout timeout;    /* --timeout, from the start of GDB mode */
 };
 
-static struct vm *volatile detached_vm;
+/* While the guest runs detached, a thread waits for the next debugger and
+ * kicks the VM when one connects (no signal handler, no global). */
+struct listener {
+	pthread_t thread;
+	int listen_fd;
+	int stop_fd; /* eventfd: the detached run is over */
+	struct vm *vm;
+};
 
-static void on_new_connection(int sig)
+static void *await_connection(void *arg)
 {
-	(void)sig;
-	if (detached_vm)
-		vm_kick(detached_vm);
+	struct listener *l = arg;
+	struct pollfd p[2] = {{.fd = l->listen_fd, .events = POLLIN},
+	                      {.fd = l->stop_fd, .events = POLLIN}};
+	while (poll(p, 2, -1) < 0 && errno == EINTR) {
+		/* a signal meant for the vCPU thread's neighbours: wait on */
+	}
+	if (p[0].revents & POLLIN)
+		vm_kick(l->vm);
+	return NULL;
+}
+
+static int listener_start(struct listener *l, int listen_fd, struct vm *vm)
+{
+	*l = (struct listener){.listen_fd = listen_fd, .vm = vm};
+	l->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (l->stop_fd < 0)
+		return -errno;
+	int r = pthread_create(&l->thread, NULL, await_connection, l);
+	if (r != 0) {
+		close(l->stop_fd);
+		return -r;
+	}
+	return 0;
+}
+
+static void listener_stop(struct listener *l)
+{
+	static const uint64_t one = 1;
+	if (write(l->stop_fd, &one, sizeof(one)) < 0) {
+		/* cannot happen on a fresh eventfd; join would then wait */
+	}
+	pthread_join(l->thread, NULL);
+	close(l->stop_fd);
 }
 
 static void console_flush(void *ctx)
@@ -96,7 +135,7 @@ static void report_fault(struct vm *vm, const struct run_result *res)
 {
 	char what[160], pc[64] = "?";
 	struct vcpu_state st;
-	runloop_describe_exit(&res->exit, what, sizeof(what));
+	report_fault_reason(&res->exit, what, sizeof(what));
 	if (vcpu_get_state(vm->vcpu, &st) == 0)
 		report_format_pc(&st, pc, sizeof(pc));
 	fprintf(stderr, "kvm-gdbstub: guest stopped without a debugger: %s at %s\n", what, pc);
@@ -122,17 +161,15 @@ static int run_detached(struct debugger *d, int listen_fd)
 {
 	if (gdb_target_settle(&d->target) < 0)
 		return EXIT_GUEST_FAULT;
-	detached_vm = d->vm;
-	if (listen_fd >= 0) {
-		struct sigaction sa = {.sa_handler = on_new_connection};
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGIO, &sa, NULL);
-		fcntl(listen_fd, F_SETOWN, getpid());
-		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_ASYNC);
+	struct listener listener;
+	if (listen_fd >= 0 && listener_start(&listener, listen_fd, d->vm) < 0) {
+		fprintf(stderr, "kvm-gdbstub: cannot wait for the next debugger: %s\n",
+		        strerror(errno));
+		listen_fd = -1; /* the guest runs on; nobody can connect */
 	}
 	int status = -1;
 	for (;;) {
-		/* A debugger that connected before SIGIO was armed raised none. */
+		/* The listener's kick ends the run; the connection is taken here. */
 		struct pollfd q = {.fd = listen_fd, .events = POLLIN};
 		if (listen_fd >= 0 && poll(&q, 1, 0) > 0)
 			break;
@@ -153,8 +190,7 @@ static int run_detached(struct debugger *d, int listen_fd)
 		}
 	}
 	if (listen_fd >= 0)
-		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) & ~O_ASYNC);
-	detached_vm = NULL;
+		listener_stop(&listener);
 	return status;
 }
 

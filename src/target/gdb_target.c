@@ -13,7 +13,8 @@
 #include "bios/bios.h"
 #include "target/gdb_target.h"
 #include "vmm/hypercall.h"
-#include "kvm/kvm.h"
+#include "vmm/interrupts.h"
+#include "vmm/report.h"
 #include "target/monitor.h"
 #include "vmm/runloop.h"
 
@@ -64,8 +65,8 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		r = vcpu_set_state(to, &st);
 	if (r < 0)
 		return r;
-	if (from != t->primary)
-		vcpu_set_debug(from, &(struct vcpu_debug){0});
+	if (from != t->primary && (r = vcpu_set_debug(from, &(struct vcpu_debug){0})) < 0)
+		return r;
 	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
 	__atomic_store_n(&t->vm->vcpu, to, __ATOMIC_SEQ_CST); /* vm_kick() reads it */
@@ -103,7 +104,7 @@ static bool rep_at_pc(struct gdb_target *t, struct x86_rep_string *rs)
 static bool step_needs_emulation(struct gdb_target *t)
 {
 	struct x86_rep_string rs;
-	return !t->primary->caps.rep_steps_per_iteration && rep_at_pc(t, &rs);
+	return !t->dbg.caps.rep_steps_per_iteration && rep_at_pc(t, &rs);
 }
 
 /* The vCPU the next run needs: the stand-in while a point needs it, or for
@@ -291,9 +292,7 @@ static void stop_fault(struct gdb_target *t, const struct vcpu_exit *e, struct t
 {
 	set_stop(t, stop, TARGET_STOP_SIGNAL, fault_signal(e));
 	char what[120];
-	runloop_describe_exit(e, what, sizeof(what));
-	if (e->reason == VCPU_EXIT_SHUTDOWN)
-		snprintf(what, sizeof(what), "SHUTDOWN (triple fault)");
+	report_fault_reason(e, what, sizeof(what));
 	snprintf(t->why, sizeof(t->why), "guest stopped: %s\n", what);
 	stop->why = t->why;
 }
@@ -326,19 +325,19 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		return true;
 	case RUN_STOP_REQUEST:
-		if (t->vm->stop_request == VM_STOP_MAGIC) {
+		if (res->stop.kind == RUN_STOP_MAGIC) {
 			set_stop(t, stop, TARGET_STOP_MAGIC, GDB_SIGTRAP);
 			stop->why = "guest magic breakpoint (port 0x8a00)\n";
-		} else if (t->vm->stop_request == VM_STOP_HYPERCALL) {
+		} else if (res->stop.kind == RUN_STOP_HYPERCALL) {
 			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
-			const char *name = hypercall_name(t->vm->stop_hypercall);
+			const char *name = hypercall_name(res->stop.hypercall);
 			snprintf(t->why, sizeof(t->why), "hypercall catchpoint: %#x (%s)\n",
-			         t->vm->stop_hypercall, name ? name : "unknown");
+			         res->stop.hypercall, name ? name : "unknown");
 			stop->why = t->why;
 		} else {
 			set_stop(t, stop, TARGET_STOP_PORT, GDB_SIGTRAP);
 			snprintf(t->why, sizeof(t->why), "port catchpoint: port %#x\n",
-			         t->vm->stop_port);
+			         res->stop.port);
 			stop->why = t->why;
 		}
 		return true;
@@ -367,22 +366,34 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 	debug_after_run(&t->dbg); /* the guest may have written over a patch */
 }
 
+/* What the CPU that runs the guest now can do: the primary backend as the
+ * debug model sees it (t->dbg.caps), or the built-in CPU standing in. */
+static const struct vcpu_caps *runner_caps(const struct gdb_target *t)
+{
+	return t->vm->vcpu == t->primary ? &t->dbg.caps : &t->vm->vcpu->caps;
+}
+
 /* Execute one instruction with the breakpoint at the pc (if any) out of the
  * way.  Returns true with *stop filled if the step itself stopped. */
 static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *stop)
 {
 	uint32_t pc = current_pc(t);
 	uint8_t op;
-	/* Stepping onto hlt: some KVMs report the step, never the halt. */
-	if (!t->vm->vcpu->caps.hlt_exits_when_stepping && read_mem(t, pc, &op, 1) == 0 &&
+	/* Stepping onto hlt: some KVMs report the step, never the halt.  Do
+	 * the hlt here: a CPU that can be woken waits for its interrupt in
+	 * the step below (which then stops in the handler); else it halted. */
+	if (!runner_caps(t)->hlt_exits_when_stepping && read_mem(t, pc, &op, 1) == 0 &&
 	    op == HLT_OPCODE) {
 		struct vcpu_state st;
 		if (get_state(t, &st) == 0) {
 			st.eip++;
 			set_state(t, &st);
 		}
-		stop_halted(t, stop);
-		return true;
+		if (!interrupts_hlt_can_wake(t->vm)) {
+			stop_halted(t, stop);
+			return true;
+		}
+		t->vm->halted = true;
 	}
 	const struct debug_point *bp = debug_find_breakpoint(&t->dbg, pc);
 	if (bp)
@@ -395,12 +406,12 @@ static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *
 		res = (struct run_result){.outcome = RUN_ERROR, .error = r};
 		stopped = classify(t, &res, true, stop);
 	} else {
-		t->vm->stepping = true;
+		t->watch.stepping = true;
 		do {
 			run_once(t, &res);
 			stopped = classify(t, &res, true, stop);
 		} while (!stopped && res.outcome == RUN_INTERRUPTED);
-		t->vm->stepping = false;
+		t->watch.stepping = false;
 	}
 	if (bp)
 		debug_repatch(&t->dbg, bp);
@@ -473,7 +484,8 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 		set_stop(t, stop, TARGET_STOP_EXITED, 0);
 		return 0;
 	}
-	t->vm->debugger_attached = true;
+	t->watch.magic_break = true;
+	t->vm->watch = &t->watch;
 	if (take_interrupt(t)) {
 		/* Ctrl-C landed after the last stop: it is this resume's answer. */
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
@@ -528,7 +540,9 @@ static int restart(void *ctx)
 		fprintf(stderr, "kvm-gdbstub: %s\n", err);
 		return -EIO;
 	}
-	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	r = vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	if (r < 0)
+		return r;
 	debug_forget_applied(&t->dbg);
 	t->cache_valid = false;
 	t->exited = false;
@@ -540,10 +554,13 @@ static int restart(void *ctx)
 static void clear_debug(struct gdb_target *t)
 {
 	debug_remove_all(&t->dbg);
-	gdb_target_settle(t);
-	vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	int r = gdb_target_settle(t);
+	if (r == 0)
+		r = vcpu_set_debug(t->vm->vcpu, &(struct vcpu_debug){0});
+	if (r < 0) /* the guest may still trap into a debugger that is gone */
+		fprintf(stderr, "kvm-gdbstub: clearing the debug state failed: %s\n", strerror(-r));
 	debug_forget_applied(&t->dbg);
-	t->vm->debugger_attached = false;
+	t->vm->watch = NULL; /* a detached guest stops for nobody */
 }
 
 static void kill_guest(void *ctx)
@@ -587,7 +604,7 @@ static bool pretend_vtx(struct vcpu_caps *caps)
 	const char *model = getenv("KVM_GDBSTUB_DEBUG_MODEL");
 	if (!model || strcmp(model, "vtx") != 0)
 		return false;
-	caps->max_breakpoints = caps->max_watchpoints = 4;
+	caps->max_breakpoints = caps->max_watchpoints = VCPU_DEBUG_REGS;
 	caps->sw_breakpoints_trap = caps->watchpoints_fire = true;
 	return true;
 }
@@ -598,12 +615,15 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	t->vm = vm;
 	t->primary = vm->vcpu;
 	t->halt = halt;
-	bool kvm = vcpu_is_kvm(vm->vcpu);
-	struct vcpu_caps caps = vm->vcpu->caps;
+	t->watch.magic_break = true;
+	vm->watch = &t->watch; /* catchpoints count from the first command on */
+	bool kvm = !vm->vcpu->caps.builtin;
 	if (kvm) {
-		t->probe_summary = kvm_probe_debug(vm->vcpu)->summary;
-		kvm_sync_regs(vm->vcpu, true);
-	} else if (pretend_vtx(&caps)) {
+		t->probe_summary = vcpu_probe_debug(vm->vcpu); /* updates its caps */
+		vcpu_debugger_attached(vm->vcpu, true);
+	}
+	struct vcpu_caps caps = vm->vcpu->caps; /* after the probe */
+	if (!kvm && pretend_vtx(&caps)) {
 		t->probe_summary = "none: the built-in CPU plays a VT-x host "
 		                   "(KVM_GDBSTUB_DEBUG_MODEL=vtx)";
 		kvm = true;
@@ -621,4 +641,6 @@ void gdb_target_free(struct gdb_target *t)
 	debug_free(&t->dbg);
 	vcpu_destroy(t->emu);
 	t->emu = NULL;
+	free(t->watch.port_catch);
+	t->watch.port_catch = NULL;
 }

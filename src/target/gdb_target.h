@@ -9,11 +9,13 @@
 #include "target/debug.h"
 #include "vmm/options.h"
 #include "protocol/target.h"
+#include "vmm/runloop.h"
 #include "vmm/vm.h"
 
 struct gdb_target {
 	struct vm *vm;
 	struct debug dbg;
+	struct run_watch watch; /* catchpoints, stepping: on vm->watch while attached */
 	struct vcpu *primary; /* the VM's own backend */
 	struct vcpu *emu;     /* built-in CPU standing in for KVM, or NULL */
 	struct vcpu_state cache;

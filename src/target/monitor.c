@@ -10,7 +10,6 @@
 #include "target/gdb_target.h"
 #include "vmm/boot.h"
 #include "vmm/hypercall.h"
-#include "kvm/kvm.h"
 #include "target/monitor.h"
 #include "vmm/report.h"
 
@@ -40,8 +39,6 @@ struct monitor_cmd {
 	const char *help;
 	monitor_fn fn;
 };
-
-static const struct monitor_cmd commands[];
 
 static int cmd_help(struct gdb_target *t, const char *args, struct text *o);
 
@@ -97,21 +94,29 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 	say(o, "backend: %s\n", t->vm->accel_note);
 	if (t->probe_summary)
 		say(o, "KVM debug probe: %s\n", t->probe_summary);
-	say(o, "breakpoints: %s\n",
-	    !t->dbg.kvm ? "any number, native"
-	    : c->sw_breakpoints_trap
-	        ? "break: int3 patches; hbreak: 4 debug registers, then int3 patches"
-	        : "4 debug registers, then hlt patches (int3 does not trap on this host)");
-	say(o, "watchpoints: %s\n",
-	    !t->dbg.kvm ? "any number, read/write/access, native"
-	    : c->watchpoints_fire
-	        ? "write/access: debug registers (aligned 1/2/4/8 bytes, 4 in all); read, "
-	          "unaligned or more: the built-in CPU runs the guest while they are set"
-	        : "the built-in CPU runs the guest while any is set (data breakpoints do not "
-	          "fire on this host)");
+	if (!t->dbg.kvm)
+		say(o, "breakpoints: any number, native\n");
+	else if (c->sw_breakpoints_trap)
+		say(o, "breakpoints: break: int3 patches; hbreak: %u debug registers, then int3 "
+		       "patches\n",
+		    c->max_breakpoints);
+	else
+		say(o, "breakpoints: %u debug registers, then hlt patches (int3 does not trap on "
+		       "this host)\n",
+		    c->max_breakpoints);
+	if (!t->dbg.kvm)
+		say(o, "watchpoints: any number, read/write/access, native\n");
+	else if (c->watchpoints_fire)
+		say(o, "watchpoints: write/access: debug registers (aligned 1/2/4/8 bytes, %u in "
+		       "all); read, unaligned or more: the built-in CPU runs the guest while they "
+		       "are set\n",
+		    c->max_watchpoints);
+	else
+		say(o, "watchpoints: the built-in CPU runs the guest while any is set (data "
+		       "breakpoints do not fire on this host)\n");
 	say(o, "the guest last ran on: %s%s\n",
 	    t->vm->vcpu == t->primary ? "" : "the built-in CPU standing in for ",
-	    vcpu_is_kvm(t->primary) ? "KVM"
+	    !t->primary->caps.builtin ? "KVM"
 	    : t->dbg.kvm            ? "the built-in CPU playing KVM"
 	                            : "the built-in CPU");
 	say(o, "single-step: %s\n",
@@ -159,11 +164,11 @@ static int cmd_catch_port(struct gdb_target *t, const char *args, struct text *o
 	bits = !strcmp(dir, "in") ? 1 : !strcmp(dir, "out") ? 2 : !strcmp(dir, "any") ? 3 : 0;
 	if (!bits)
 		goto usage;
-	if (!t->vm->port_catch && !(t->vm->port_catch = calloc(65536, 1))) {
+	if (!t->watch.port_catch && !(t->watch.port_catch = calloc(65536, 1))) {
 		say(o, "out of memory\n");
 		return -ENOMEM;
 	}
-	t->vm->port_catch[port] |= bits;
+	t->watch.port_catch[port] |= bits;
 	vm_console_queue_update(t->vm); /* catchpoints see every write */
 	say(o, "the guest stops on %s port %#x\n",
 	    bits == 3   ? "any access to"
@@ -180,8 +185,8 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 {
 	unsigned port;
 	if (!strcmp(args, "all")) {
-		free(t->vm->port_catch);
-		t->vm->port_catch = NULL;
+		free(t->watch.port_catch);
+		t->watch.port_catch = NULL;
 		vm_console_queue_update(t->vm); /* catchpoints see every write */
 		say(o, "no port catchpoints\n");
 		return 0;
@@ -190,8 +195,8 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 		say(o, "usage: monitor uncatch-port PORT|all\n");
 		return -EINVAL;
 	}
-	if (t->vm->port_catch)
-		t->vm->port_catch[port] = 0;
+	if (t->watch.port_catch)
+		t->watch.port_catch[port] = 0;
 	vm_console_queue_update(t->vm); /* catchpoints see every write */
 	say(o, "port %#x is no longer caught\n", port);
 	return 0;
@@ -201,8 +206,8 @@ static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
 	unsigned n = 0;
-	for (unsigned p = 0; t->vm->port_catch && p < 65536; p++) {
-		uint8_t b = t->vm->port_catch[p];
+	for (unsigned p = 0; t->watch.port_catch && p < 65536; p++) {
+		uint8_t b = t->watch.port_catch[p];
 		if (b) {
 			say(o, "port %#06x: %s\n", p, b == 3 ? "any" : b == 1 ? "in" : "out");
 			n++;
@@ -218,7 +223,7 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 	char *end;
 	unsigned long nr = strtoul(args, &end, 0);
 	if (!*args || !strcmp(args, "any")) {
-		t->vm->hypercall_catch = ~0u;
+		t->watch.hypercall_catch = ~0u;
 		say(o, "the guest stops after every hypercall\n");
 		return 0;
 	}
@@ -226,7 +231,7 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 		say(o, "usage: monitor catch-hypercall [NR|any]\n");
 		return -EINVAL;
 	}
-	t->vm->hypercall_catch = (uint32_t)nr + 1;
+	t->watch.hypercall_catch = (uint32_t)nr + 1;
 	const char *name = hypercall_name((uint32_t)nr);
 	say(o, "the guest stops after hypercall %#lx (%s)\n", nr, name ? name : "unknown");
 	return 0;
@@ -235,7 +240,7 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 static int cmd_uncatch_hypercall(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
-	t->vm->hypercall_catch = 0;
+	t->watch.hypercall_catch = 0;
 	say(o, "no hypercall catchpoint\n");
 	return 0;
 }

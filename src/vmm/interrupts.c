@@ -15,7 +15,7 @@ static void set_window(struct vm *vm, bool on)
  * handlers; a halted CPU still wakes, or the step would never end. */
 static bool may_deliver(const struct vm *vm)
 {
-	return !vm->stepping || vm->halted;
+	return !(vm->watch && vm->watch->stepping) || vm->halted;
 }
 
 void interrupts_before_run(struct vm *vm)

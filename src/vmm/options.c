@@ -34,6 +34,10 @@ void options_usage(FILE *f)
 	      "      --stats            print exit counts by reason and port at the end\n"
 	      "      --clock TIME       start the guest's clocks at TIME (UTC), e.g.\n"
 	      "                         2000-01-01T00:00:00, instead of the host's time\n"
+	      "      --icount NS        drive the guest's clocks from the instruction count\n"
+	      "                         (NS virtual ns per instruction; the built-in CPU):\n"
+	      "                         timer interrupts come at the same instructions\n"
+	      "                         every run\n"
 	      "      --boot IMG         boot a raw disk image (floppy sizes are drive 0x00,\n"
 	      "                         anything else 0x80) from sector 0 at 0000:7C00\n"
 	      "      --disk IMG         another hard disk (0x80, 0x81, in order; up to 2)\n"
@@ -126,8 +130,8 @@ static const struct choice display_choices[] = {
     {"text", DISPLAY_TEXT}, {"none", DISPLAY_NONE}, {NULL, 0}};
 
 enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE,
-                 OPT_CLOCK, OPT_BOOT, OPT_DISK, OPT_DISK_WRITE, OPT_NO_SIGNATURE, OPT_DISPLAY,
-                 OPT_SCREEN };
+                 OPT_CLOCK, OPT_ICOUNT, OPT_BOOT, OPT_DISK, OPT_DISK_WRITE, OPT_NO_SIGNATURE,
+                 OPT_DISPLAY, OPT_SCREEN };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -142,6 +146,7 @@ static const struct option long_options[] = {
     {"stats", no_argument, NULL, OPT_STATS},
     {"once", no_argument, NULL, OPT_ONCE},
     {"clock", required_argument, NULL, OPT_CLOCK},
+    {"icount", required_argument, NULL, OPT_ICOUNT},
     {"boot", required_argument, NULL, OPT_BOOT},
     {"disk", required_argument, NULL, OPT_DISK},
     {"disk-write", no_argument, NULL, OPT_DISK_WRITE},
@@ -192,6 +197,20 @@ static int parse_clock(const char *s, int64_t *epoch_ns)
 	return 0;
 }
 
+static int parse_icount(const char *s, uint64_t *ns)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 1 || v > 1000000) {
+		fprintf(stderr, "kvm-gdbstub: --icount '%s': give 1 to 1000000 ns per instruction\n",
+		        s);
+		return -1;
+	}
+	*ns = v;
+	return 0;
+}
+
 static int parse_mem(const char *arg, uint64_t *out)
 {
 	uint64_t size;
@@ -215,7 +234,6 @@ static int apply_option(struct options *o, int c, const char *arg)
 			return -1;
 		}
 		o->gdb = GDB_TCP;
-		o->port_given = true;
 		return 0;
 	case OPT_LISTEN:
 		if (net_parse_hostport(arg, o->listen_host, sizeof(o->listen_host), &o->port, 1) <
@@ -224,7 +242,6 @@ static int apply_option(struct options *o, int c, const char *arg)
 			return -1;
 		}
 		o->gdb = GDB_TCP;
-		o->port_given = true;
 		return 0;
 	case OPT_GDB:
 		if (parse_choice("gdb", arg, gdb_choices, &v) < 0)
@@ -268,6 +285,8 @@ static int apply_option(struct options *o, int c, const char *arg)
 	case OPT_CLOCK:
 		o->vm.fixed_clock = true;
 		return parse_clock(arg, &o->vm.clock_epoch_ns);
+	case OPT_ICOUNT:
+		return parse_icount(arg, &o->vm.icount_ns);
 	case OPT_BOOT:
 		o->vm.boot_path = arg;
 		return 0;
@@ -334,18 +353,23 @@ int options_parse(struct options *o, int argc, char **argv)
 			return -1;
 	if (o->help || o->version)
 		return 0;
-	if (o->vm.boot_path)
-		return check_boot(o, argc - optind);
-	if (o->vm.n_disks) {
+	if (o->vm.boot_path) {
+		if (check_boot(o, argc - optind) < 0)
+			return -1;
+	} else if (o->vm.n_disks) {
 		fputs("kvm-gdbstub: --disk needs --boot\n", stderr);
 		return -1;
-	}
-	if (optind != argc - 1) {
+	} else if (optind != argc - 1) {
 		fprintf(stderr, "kvm-gdbstub: %s\nTry 'kvm-gdbstub --help'.\n",
 		        optind >= argc ? "no guest image given"
 		                       : "more than one guest image given");
 		return -1;
+	} else {
+		o->vm.image_path = argv[optind];
 	}
-	o->vm.image_path = argv[optind];
+	if (o->vm.icount_ns && o->vm.accel == ACCEL_KVM) {
+		fputs("kvm-gdbstub: --icount needs the built-in CPU: not with --accel kvm\n", stderr);
+		return -1;
+	}
 	return 0;
 }

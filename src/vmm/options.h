@@ -30,7 +30,6 @@ struct options {
 	enum gdb_mode gdb;
 	char listen_host[256];
 	uint16_t port;
-	bool port_given;
 	enum halt_policy halt;
 	enum console_target console;
 	double timeout; /* seconds, 0 = none */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "vmm/report.h"
+#include "vmm/runloop.h"
 
 static const char *const gpr_names[GPR_COUNT] = {"eax", "ecx", "edx", "ebx",
                                                  "esp", "ebp", "esi", "edi"};
@@ -64,4 +65,12 @@ void report_stop(struct vcpu *vcpu, const char *what)
 	report_format_pc(&st, pc, sizeof(pc));
 	report_format_registers(&st, regs, sizeof(regs));
 	fprintf(stderr, "kvm-gdbstub: %s at %s\n%s", what, pc, regs);
+}
+
+void report_fault_reason(const struct vcpu_exit *e, char *buf, size_t len)
+{
+	if (e->reason == VCPU_EXIT_SHUTDOWN)
+		snprintf(buf, len, "shut down (triple fault)");
+	else
+		runloop_describe_exit(e, buf, len);
 }

@@ -17,4 +17,8 @@ void report_format_pc(const struct vcpu_state *st, char *buf, size_t len);
  * dump of vcpu (or a note that the registers are unavailable). */
 void report_stop(struct vcpu *vcpu, const char *what);
 
+/* Why the guest stopped, for every message about a fault: "shut down
+ * (triple fault)", or the exit described ("INTERNAL_ERROR suberror 1 ..."). */
+void report_fault_reason(const struct vcpu_exit *e, char *buf, size_t len);
+
 #endif

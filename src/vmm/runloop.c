@@ -9,7 +9,6 @@
 #include "vmm/boot.h"
 #include "vmm/hypercall.h"
 #include "vmm/interrupts.h"
-#include "kvm/kvm.h"
 #include "vmm/report.h"
 #include "vmm/runloop.h"
 
@@ -17,7 +16,7 @@
  * counted (--stats), so a runaway guest cannot flood the terminal. */
 #define MMIO_REPORT_LIMIT 10
 
-typedef int (*exit_handler)(struct vm *vm, struct vcpu_exit *e);
+typedef int (*exit_handler)(struct vm *vm, struct run_result *res);
 
 static uint32_t io_value(const uint8_t *data, unsigned size)
 {
@@ -76,18 +75,30 @@ static uint32_t hypercall_length(struct vm *vm, const struct vcpu_state *st, boo
 	return b[0] == 0xe7 && b[1] == HYPERCALL_PORT ? 2 : 1;
 }
 
-static void note_caught_hypercall(struct vm *vm, uint32_t nr)
+static void request_stop(struct run_result *res, enum run_stop_kind kind)
 {
-	if (vm->hypercall_catch == ~0u || vm->hypercall_catch == nr + 1) {
-		vm->stop_request = VM_STOP_HYPERCALL;
-		vm->stop_hypercall = nr;
+	res->stop.requested = true;
+	res->stop.kind = kind;
+}
+
+static void note_caught_hypercall(struct vm *vm, struct run_result *res, uint32_t nr)
+{
+	uint32_t want = vm->watch ? vm->watch->hypercall_catch : 0;
+	if (want == ~0u || (want && want == nr + 1)) {
+		request_stop(res, RUN_STOP_HYPERCALL);
+		res->stop.hypercall = nr;
 	}
+}
+
+static int stop_or_continue(const struct run_result *res)
+{
+	return res->stop.requested ? RUN_STOP_REQUEST : RUN_CONTINUE;
 }
 
 /* Serve the hypercall of the instruction that just completed (EIP past
  * it).  A console read with no input yet waits here, idle, for input, a
  * timer or a kick; a kick rewinds EIP so the call is made again later. */
-static int serve_hypercall(struct vm *vm, bool by_port)
+static int serve_hypercall(struct vm *vm, struct run_result *res, bool by_port)
 {
 	struct vcpu_state st;
 	if ((by_port && vcpu_complete_io(vm->vcpu) < 0) || vcpu_get_state(vm->vcpu, &st) < 0)
@@ -108,8 +119,8 @@ static int serve_hypercall(struct vm *vm, bool by_port)
 	if (vcpu_set_state(vm->vcpu, &st) < 0)
 		return RUN_ERROR;
 	if (o == HC_DONE)
-		note_caught_hypercall(vm, nr);
-	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
+		note_caught_hypercall(vm, res, nr);
+	return stop_or_continue(res);
 }
 
 /* The registers a BIOS service works on, from the state and the FLAGS
@@ -145,7 +156,7 @@ static bool bios_regs_out(struct vcpu_state *st, const struct bios_call *c)
 /* The guest's trap into a BIOS service (bios.h): the vector from the
  * stub's address, the registers in and out, CF and ZF into the FLAGS image
  * on the stack for the stub's `iret`, or the wait tail. */
-static int serve_bios(struct vm *vm)
+static int serve_bios(struct vm *vm, struct run_result *res)
 {
 	struct vcpu_state st;
 	if (vcpu_complete_io(vm->vcpu) < 0 || vcpu_get_state(vm->vcpu, &st) < 0)
@@ -191,28 +202,45 @@ static int serve_bios(struct vm *vm)
 		break;
 	}
 	}
-	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
+	return stop_or_continue(res);
 }
 
 /* After an exit served: a hypercall or a BIOS call through their ports, the
  * reset line, or a stop request. */
-static int after_device_access(struct vm *vm)
+static int after_device_access(struct vm *vm, struct run_result *res)
 {
 	if (vm->hypercall_pending) {
 		vm->hypercall_pending = false;
-		return serve_hypercall(vm, true);
+		return serve_hypercall(vm, res, true);
 	}
 	if (vm->bios_pending) {
 		vm->bios_pending = false;
-		return serve_bios(vm);
+		return serve_bios(vm, res);
 	}
 	if (vm->reset_requested)
 		return RUN_EXITED; /* the guest reset the machine: the run ends */
-	return vm->stop_request != VM_STOP_NONE ? RUN_STOP_REQUEST : RUN_CONTINUE;
+	return stop_or_continue(res);
+}
+
+/* The debugger's port catchpoints and the magic breakpoint. */
+static void watch_io(struct vm *vm, const struct vcpu_exit *e, struct run_result *res)
+{
+	const struct run_watch *w = vm->watch;
+	if (!w)
+		return;
+	uint8_t dir = e->io.is_write ? RUN_CATCH_WRITE : RUN_CATCH_READ;
+	if (w->port_catch && (w->port_catch[e->io.port] & dir)) {
+		request_stop(res, RUN_STOP_PORT);
+		res->stop.port = e->io.port;
+	}
+	if (w->magic_break && e->io.is_write && e->io.port == MAGIC_BREAK_PORT &&
+	    e->io.size >= 2 && (e->io.data[0] | e->io.data[1] << 8) == MAGIC_BREAK_VALUE)
+		request_stop(res, RUN_STOP_MAGIC);
 }
 
 /* Port I/O of `vcpu` (the VM's, or the stand-in running for it). */
-static void serve_io(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
+static void serve_io(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e,
+                     struct run_result *res)
 {
 	uint8_t *data = e->io.data;
 	for (uint32_t i = 0; i < e->io.count; i++, data += e->io.size)
@@ -220,16 +248,13 @@ static void serve_io(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
 	count_port(vm, e->io.port, e->io.is_write, e->io.count);
 	if (e->io.port == COM1_BASE && e->io.is_write && ++vm->com1_writes == COM1_QUEUE_AFTER)
 		vm_console_queue_update(vm);
-	if (vm->port_catch && (vm->port_catch[e->io.port] & (e->io.is_write ? 2 : 1))) {
-		vm->stop_request = VM_STOP_PORT;
-		vm->stop_port = e->io.port;
-	}
+	watch_io(vm, e, res);
 }
 
-static int on_io(struct vm *vm, struct vcpu_exit *e)
+static int on_io(struct vm *vm, struct run_result *res)
 {
-	serve_io(vm, vm->vcpu, e);
-	return after_device_access(vm);
+	serve_io(vm, vm->vcpu, &res->exit, res);
+	return after_device_access(vm, res);
 }
 
 static void report_mmio(struct vm *vm, struct vcpu *vcpu, const struct vcpu_exit *e)
@@ -258,46 +283,45 @@ static void serve_mmio(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
 		report_mmio(vm, vcpu, e);
 }
 
-static int on_mmio(struct vm *vm, struct vcpu_exit *e)
+static int on_mmio(struct vm *vm, struct run_result *res)
 {
-	serve_mmio(vm, vm->vcpu, e);
+	serve_mmio(vm, vm->vcpu, &res->exit);
 	return RUN_CONTINUE;
 }
 
 /* hlt: with IF = 0 or nothing that could wake it the guest ends, as it
  * always has; else the CPU sleeps until an interrupt (the loop's top). */
-static int on_halt(struct vm *vm, struct vcpu_exit *e)
+static int on_halt(struct vm *vm, struct run_result *res)
 {
-	(void)e;
+	(void)res;
 	if (!interrupts_hlt_can_wake(vm))
 		return RUN_HALTED;
 	vm->halted = true;
 	return RUN_CONTINUE;
 }
 
-static int on_irq_window(struct vm *vm, struct vcpu_exit *e)
+static int on_irq_window(struct vm *vm, struct run_result *res)
 {
 	(void)vm;
-	(void)e;
+	(void)res;
 	return RUN_CONTINUE; /* the loop's top injects */
 }
 
-static int on_hypercall(struct vm *vm, struct vcpu_exit *e)
+static int on_hypercall(struct vm *vm, struct run_result *res)
 {
-	(void)e;
-	return serve_hypercall(vm, false);
+	return serve_hypercall(vm, res, false);
 }
 
-static int on_debug(struct vm *vm, struct vcpu_exit *e)
+static int on_debug(struct vm *vm, struct run_result *res)
 {
 	(void)vm;
-	(void)e;
+	(void)res;
 	return RUN_DEBUG;
 }
 
-static int on_intr(struct vm *vm, struct vcpu_exit *e)
+static int on_intr(struct vm *vm, struct run_result *res)
 {
-	(void)e;
+	(void)res;
 	if (!__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
 		return RUN_CONTINUE; /* a device or output timer: nobody asked to stop */
 	vm_kick_served(vm);
@@ -322,7 +346,7 @@ static void trace_handover(struct vm *vm, const struct vcpu_state *st)
 /* Run one instruction of the guest on the built-in CPU over the same RAM
  * and devices, then give the state back to KVM.  0, or -1 if the built-in
  * CPU cannot run it either. */
-static int run_on_stand_in(struct vm *vm)
+static int run_on_stand_in(struct vm *vm, struct run_result *res)
 {
 	struct vcpu_state st;
 	struct vcpu_exit x;
@@ -340,7 +364,7 @@ static int run_on_stand_in(struct vm *vm)
 		if (vcpu_run(vm->stand_in, &x) < 0)
 			return -1;
 		if (x.reason == VCPU_EXIT_IO)
-			serve_io(vm, vm->stand_in, &x);
+			serve_io(vm, vm->stand_in, &x, res);
 		else if (x.reason == VCPU_EXIT_MMIO)
 			serve_mmio(vm, vm->stand_in, &x);
 		else if (x.reason == VCPU_EXIT_DEBUG || x.reason == VCPU_EXIT_HLT)
@@ -354,17 +378,17 @@ static int run_on_stand_in(struct vm *vm)
 	return 0;
 }
 
-static int on_internal_error(struct vm *vm, struct vcpu_exit *e)
+static int on_internal_error(struct vm *vm, struct run_result *res)
 {
-	if (e->internal.suberror != EMULATION_FAILURE || !vcpu_is_kvm(vm->vcpu))
+	if (res->exit.internal.suberror != EMULATION_FAILURE || vm->vcpu->caps.builtin)
 		return RUN_FAULT;
-	return run_on_stand_in(vm) == 0 ? after_device_access(vm) : RUN_FAULT;
+	return run_on_stand_in(vm, res) == 0 ? after_device_access(vm, res) : RUN_FAULT;
 }
 
-static int on_fault(struct vm *vm, struct vcpu_exit *e)
+static int on_fault(struct vm *vm, struct run_result *res)
 {
 	(void)vm;
-	(void)e;
+	(void)res;
 	return RUN_FAULT;
 }
 
@@ -398,7 +422,7 @@ void runloop_run(struct vm *vm, struct run_result *res)
 
 static void run_exits(struct vm *vm, struct run_result *res)
 {
-	vm->stop_request = VM_STOP_NONE;
+	res->stop.requested = false;
 	for (;;) {
 		struct vcpu_exit *e = &res->exit;
 		int r;
@@ -424,7 +448,7 @@ static void run_exits(struct vm *vm, struct run_result *res)
 			vm->stats.total++;
 			vm->stats.exits[e->reason]++;
 		}
-		r = exit_handlers[e->reason](vm, e);
+		r = exit_handlers[e->reason](vm, res);
 		if (r == RUN_STOP_REQUEST && vcpu_complete_io(vm->vcpu) < 0)
 			r = RUN_ERROR; /* the state a debugger would see is not consistent */
 		if (r != RUN_CONTINUE) {

@@ -7,11 +7,26 @@
 
 #include "vmm/vm.h"
 
+/* What a debugger asks the run loop to watch for.  The target layer owns
+ * it and hangs it on vm->watch while a debugger is attached (NULL: none). */
+struct run_watch {
+	uint8_t *port_catch;      /* per port: bit 0 stop on reads, bit 1 on writes */
+	uint32_t hypercall_catch; /* stop after hypercall nr + 1, ~0 = any, 0 = none */
+	bool magic_break;         /* the guest's magic-breakpoint port stops */
+	bool stepping;            /* a single-step: no interrupts taken, no flush timer */
+};
+
+#define RUN_CATCH_READ  1
+#define RUN_CATCH_WRITE 2
+
+/* Why a run ended with RUN_STOP_REQUEST. */
+enum run_stop_kind { RUN_STOP_MAGIC, RUN_STOP_PORT, RUN_STOP_HYPERCALL };
+
 enum run_outcome {
 	RUN_HALTED,       /* the guest executed hlt */
 	RUN_DEBUG,        /* single-step, breakpoint or watchpoint: see exit.debug */
 	RUN_INTERRUPTED,  /* vcpu_kick(): a debugger, a timer or a signal */
-	RUN_STOP_REQUEST, /* a device asked for the debugger: vm->stop_request */
+	RUN_STOP_REQUEST, /* the guest did what vm->watch asked to stop on: see stop */
 	RUN_FAULT,        /* shutdown, entry failure, emulation failure, unknown */
 	RUN_ERROR,        /* the backend failed: see error */
 	RUN_EXITED,       /* the guest asked to end (hypercall): vm->exit_status */
@@ -25,6 +40,12 @@ struct run_result {
 	enum run_outcome outcome;
 	struct vcpu_exit exit; /* the exit that ended the run */
 	int error;             /* RUN_ERROR: -errno */
+	struct {
+		bool requested;
+		enum run_stop_kind kind;
+		uint16_t port;      /* RUN_STOP_PORT */
+		uint32_t hypercall; /* RUN_STOP_HYPERCALL: the function */
+	} stop;                 /* RUN_STOP_REQUEST */
 };
 
 /* Run until an exit the caller must see.  Port I/O and MMIO never return. */

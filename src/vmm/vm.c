@@ -14,24 +14,22 @@
 #include "vmm/boot.h"
 #include "vmm/hypercall.h"
 #include "kvm/kvm.h"
+#include "vmm/runloop.h"
 #include "vmm/vm.h"
 
 #define FLUSH_SIGNAL    SIGUSR2
 #define DEADLINE_SIGNAL SIGRTMIN
 
+/* The magic-breakpoint port: the run loop stops on its writes when a
+ * debugger asks (run_watch.magic_break); as a device it is write-only. */
 static void magic_break(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
                         unsigned size, bool is_write)
 {
+	(void)opaque;
 	(void)vcpu;
 	(void)port;
-	struct vm *vm = opaque;
-	if (!is_write) {
+	if (!is_write)
 		memset(data, 0xff, size);
-		return;
-	}
-	uint32_t v = data[0] | (size > 1 ? (uint32_t)data[1] << 8 : 0);
-	if (v == MAGIC_BREAK_VALUE && vm->debugger_attached)
-		vm->stop_request = VM_STOP_MAGIC;
 }
 
 /* The hypercall port: the call itself is served by the run loop once the
@@ -68,15 +66,12 @@ void vm_set_a20(struct vm *vm, bool on)
 	if (vm->a20_off == !on)
 		return;
 	vm->a20_off = !on;
-	for (int i = 0; i < 2; i++) {
-		if (!cpus[i])
-			continue;
-		if (!vcpu_is_kvm(cpus[i]))
+	if (strcmp(vm->backend->backend, "kvm") == 0 &&
+	    kvm_vm_set_a20(vm->backend, on, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0)
+		fprintf(stderr, "kvm-gdbstub: KVM cannot switch the A20 gate %s\n", on ? "on" : "off");
+	for (int i = 0; i < 2; i++)
+		if (cpus[i] && !vcpu_is_kvm(cpus[i]))
 			emu_vcpu_set_a20(cpus[i], on);
-		else if (kvm_set_a20(cpus[i], on, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0)
-			fprintf(stderr, "kvm-gdbstub: KVM cannot switch the A20 gate %s\n",
-			        on ? "on" : "off");
-	}
 }
 
 void vm_kick(struct vm *vm)
@@ -90,36 +85,61 @@ void vm_kick(struct vm *vm)
 	vcpu_kick(__atomic_load_n(&vm->vcpu, __ATOMIC_SEQ_CST));
 }
 
-static int poll_timeout_ms(struct vm *vm, uint64_t deadline)
+/* How long to sleep until deadline, to the nanosecond (NULL: no limit).
+ * poll()'s whole milliseconds, rounded up, made every wake-up of a 1 kHz
+ * timer later than the last until the PIT skipped a tick (about one in
+ * twelve were lost). */
+static const struct timespec *sleep_time(struct vm *vm, uint64_t deadline, struct timespec *ts)
 {
 	if (deadline == VCLOCK_NEVER)
-		return -1;
+		return NULL;
 	uint64_t now = vclock_now(&vm->board.clock);
-	if (deadline <= now)
-		return 0;
-	uint64_t ms = (deadline - now + 999999) / 1000000;
-	return ms > 1000 ? 1000 : (int)ms; /* re-check at least every second */
+	uint64_t ns = deadline > now ? deadline - now : 0;
+	if (ns > NS_PER_SEC)
+		ns = NS_PER_SEC; /* re-check at least every second */
+	ts->tv_sec = (time_t)(ns / NS_PER_SEC);
+	ts->tv_nsec = (long)(ns % NS_PER_SEC);
+	return ts;
+}
+
+/* --icount: virtual time is the instruction count times cfg.icount_ns,
+ * plus the time skipped while the CPU idled (nothing ran then). */
+static uint64_t icount_now(void *opaque)
+{
+	const struct vm *vm = opaque;
+	return emu_vcpu_instructions(vm->vcpu) * vm->cfg.icount_ns + vm->idle_skipped_ns;
 }
 
 int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
 {
 	struct pollfd p[2] = {{.fd = vm->wake_fd, .events = POLLIN},
 	                      {.fd = input_fd, .events = POLLIN}};
+	struct timespec ts;
 	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
 		return 1;
+	if (vm->cfg.icount_ns && deadline != VCLOCK_NEVER) {
+		/* Nothing runs until the deadline: jump there, the same way
+		 * every time, instead of sleeping through it. */
+		uint64_t now = vclock_now(&vm->board.clock);
+		if (deadline > now)
+			vm->idle_skipped_ns += deadline - now;
+		return 0;
+	}
 	if (vm->uart.out.flush)
 		vm->uart.out.flush(vm->uart.out.ctx); /* output before sleeping */
-	(void)poll(p, input_fd >= 0 ? 2 : 1, poll_timeout_ms(vm, deadline));
+	const struct timespec *limit = vm->cfg.icount_ns ? NULL : sleep_time(vm, deadline, &ts);
+	(void)ppoll(p, input_fd >= 0 ? 2 : 1, limit, NULL);
 	return __atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST);
 }
 
 void vm_console_queue_update(struct vm *vm)
 {
-	bool caught = vm->port_catch && (vm->port_catch[COM1_BASE] & 2);
+	bool caught = vm->watch && vm->watch->port_catch &&
+	              (vm->watch->port_catch[COM1_BASE] & RUN_CATCH_WRITE);
 	bool on = vm->com1_writes >= COM1_QUEUE_AFTER && !vm->cfg.verbose && !caught;
-	if (!vcpu_is_kvm(vm->vcpu) || on == vm->console_coalesced)
+	if (!vm->backend->ops->coalesce_pio || on == vm->console_coalesced)
 		return;
-	if (kvm_coalesce_pio(vm->vcpu, COM1_BASE, 1, on) == 0)
+	if (vcpu_vm_coalesce_pio(vm->backend, COM1_BASE, 1, on) == 0)
 		vm->console_coalesced = on;
 	if (on && vm->running)
 		vm_flush_timer_arm(vm, true); /* from now on output may wait */
@@ -167,8 +187,24 @@ static void delete_vm_timer(void **timer)
 	}
 }
 
+/* --icount: stop the built-in CPU at the instruction where virtual time
+ * reaches deadline. */
+static void icount_limit_arm(struct vm *vm, uint64_t deadline)
+{
+	uint64_t limit = UINT64_MAX;
+	if (deadline != VCLOCK_NEVER) {
+		uint64_t run_ns = deadline > vm->idle_skipped_ns ? deadline - vm->idle_skipped_ns : 0;
+		limit = (run_ns + vm->cfg.icount_ns - 1) / vm->cfg.icount_ns;
+	}
+	emu_vcpu_set_icount_limit(vm->vcpu, limit);
+}
+
 void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
 {
+	if (vm->cfg.icount_ns) {
+		icount_limit_arm(vm, deadline);
+		return;
+	}
 	if (deadline == vm->deadline_armed || !vm->deadline_timer)
 		return;
 	struct itimerspec its = {0};
@@ -192,12 +228,14 @@ void vm_kick_served(struct vm *vm)
 
 void vm_flush_timer_arm(struct vm *vm, bool on)
 {
-	if (!vm->console_coalesced || !vm->flush_timer || vm->stepping)
+	if (!vm->console_coalesced || !vm->flush_timer || (vm->watch && vm->watch->stepping))
 		return;
 	struct itimerspec its = {0};
 	if (on)
 		its.it_value.tv_nsec = its.it_interval.tv_nsec = 20 * 1000 * 1000;
-	timer_settime(*(timer_t *)vm->flush_timer, 0, &its, NULL);
+	if (timer_settime(*(timer_t *)vm->flush_timer, 0, &its, NULL) < 0) {
+		/* queued output then shows at the guest's next exit */
+	}
 }
 
 struct vcpu *vm_create_emu_vcpu(struct vm *vm)
@@ -210,17 +248,34 @@ struct vcpu *vm_create_emu_vcpu(struct vm *vm)
 	return v;
 }
 
+/* Take the backend's VM (NULL: its creation failed, why says so): the
+ * MMIO page's hole in RAM, then vCPU 0.  0, or -1 with the reason in why. */
+static int adopt_backend(struct vm *vm, struct vcpu_vm *backend, char *why, size_t len)
+{
+	if (!backend)
+		return -1;
+	int r = vcpu_vm_map_hole(backend, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE);
+	if (r < 0)
+		snprintf(why, len, "%s cannot map the RAM around the MMIO page: %s",
+		         backend->backend, strerror(-r));
+	else
+		vm->vcpu = vcpu_vm_create_vcpu(backend, 0, why, len);
+	if (!vm->vcpu) {
+		vcpu_vm_destroy(backend);
+		return -1;
+	}
+	vm->backend = backend;
+	return 0;
+}
+
 static int create_backend(struct vm *vm, char *err, size_t errlen)
 {
-	char why[256] = "";
-	if (vm->cfg.accel != ACCEL_EMU) {
-		vm->vcpu = kvm_vcpu_create(vm->ram, vm->ram_size, why, sizeof(why));
-		if (vm->vcpu && kvm_map_hole(vm->vcpu, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0) {
-			vcpu_destroy(vm->vcpu);
-			vm->vcpu = NULL;
-			snprintf(why, sizeof(why), "KVM cannot map the RAM around the MMIO page");
-		}
-		if (vm->vcpu) {
+	char why[256] = "out of memory";
+	if (vm->cfg.icount_ns)
+		snprintf(why, sizeof(why), "--icount counts its instructions");
+	if (vm->cfg.accel != ACCEL_EMU && !vm->cfg.icount_ns) {
+		if (adopt_backend(vm, kvm_vm_create(vm->ram, vm->ram_size, why, sizeof(why)), why,
+		                  sizeof(why)) == 0) {
 			snprintf(vm->accel_note, sizeof(vm->accel_note), "KVM");
 			return 0;
 		}
@@ -229,9 +284,9 @@ static int create_backend(struct vm *vm, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	vm->vcpu = vm_create_emu_vcpu(vm);
-	if (!vm->vcpu) {
-		snprintf(err, errlen, "cannot create the built-in CPU: out of memory");
+	char emu_why[256] = "out of memory";
+	if (adopt_backend(vm, emu_vm_create(vm->ram, vm->ram_size), emu_why, sizeof(emu_why)) < 0) {
+		snprintf(err, errlen, "cannot create the built-in CPU: %s", emu_why);
 		return -1;
 	}
 	if (vm->cfg.accel == ACCEL_EMU)
@@ -259,6 +314,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	if (create_backend(vm, err, errlen) < 0)
 		return -1;
 	int64_t epoch = cfg->fixed_clock ? cfg->clock_epoch_ns : vclock_host_wall_ns();
+
 	uart_init(&vm->uart, console, in_fd);
 	if (pc_board_init(&vm->board, vm->ram_size, epoch) < 0 ||
 	    uart_register(&vm->uart, &vm->board.bus) < 0 ||
@@ -273,7 +329,10 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	pc_board_set_text_ram(&vm->board, vm->ram, vm->ram_size);
 	if (cfg->boot_path && boot_create(vm, err, errlen) < 0)
 		return -1;
-	if (vcpu_is_kvm(vm->vcpu) && create_vm_timer(vm, FLUSH_SIGNAL, &vm->flush_timer) < 0)
+	if (cfg->icount_ns) /* options.c made sure it is the built-in CPU */
+		vclock_set_source(&vm->board.clock, icount_now, vm);
+	if (vm->backend->ops->coalesce_pio &&
+	    create_vm_timer(vm, FLUSH_SIGNAL, &vm->flush_timer) < 0)
 		vm->flush_timer = NULL; /* queued output then shows at the next exit */
 	vm->deadline_armed = VCLOCK_NEVER;
 	if (create_vm_timer(vm, DEADLINE_SIGNAL, &vm->deadline_timer) < 0) {
@@ -327,7 +386,6 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 	vm->reset_requested = false;
 	if ((vm->boot ? boot_reset(vm, err, errlen) : load_image(vm, err, errlen)) < 0)
 		return -1;
-	vm->stop_request = VM_STOP_NONE;
 	vm->exit_status = 0;
 	vm->halted = false;
 	return 0;
@@ -340,6 +398,8 @@ void vm_destroy(struct vm *vm)
 	vm->stand_in = NULL;
 	vcpu_destroy(vm->vcpu);
 	vm->vcpu = NULL;
+	vcpu_vm_destroy(vm->backend);
+	vm->backend = NULL;
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	vm->ram = NULL;
@@ -351,7 +411,6 @@ void vm_destroy(struct vm *vm)
 	vm->wake_fd = -1;
 	free(vm->stats.port_reads);
 	free(vm->stats.port_writes);
-	free(vm->port_catch);
 }
 
 static bool in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)

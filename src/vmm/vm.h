@@ -31,6 +31,7 @@ struct vm_config {
 	bool stats;
 	bool fixed_clock;       /* --clock: the guest's time starts at clock_epoch_ns */
 	int64_t clock_epoch_ns; /* Unix time in ns */
+	uint64_t icount_ns;     /* --icount: virtual ns per instruction (built-in CPU), 0 = off */
 };
 
 struct vm_stats {
@@ -43,13 +44,14 @@ struct vm_stats {
 	uint64_t mmio_reads, mmio_writes;
 };
 
-/* What the guest asked of a debugger through the device table. */
-enum vm_stop_request { VM_STOP_NONE, VM_STOP_MAGIC, VM_STOP_PORT, VM_STOP_HYPERCALL };
+
+struct run_watch;
 
 struct vm {
 	struct vm_config cfg;
 	uint8_t *ram;
 	uint64_t ram_size;
+	struct vcpu_vm *backend; /* KVM's or the built-in CPU's VM */
 	struct vcpu *vcpu;
 	struct pc_board board; /* the devices, their bus and the clock */
 	struct uart uart;
@@ -57,14 +59,10 @@ struct vm {
 	struct loaded_image image;
 	char accel_note[300]; /* why this backend runs, for stderr and monitor */
 
-	bool debugger_attached; /* the magic breakpoint port stops only then */
-	enum vm_stop_request stop_request;
-	uint16_t stop_port;     /* VM_STOP_PORT: which port */
-	uint8_t *port_catch;    /* per port: bit 0 catch reads, bit 1 writes */
+	struct run_watch *watch; /* a debugger's catchpoints and stepping, or NULL */
 	unsigned mmio_reports;  /* unassigned accesses reported so far */
 	bool console_coalesced; /* COM1 output queued by KVM: vm_console_queue_update */
 	void *flush_timer;      /* timer_t: kicks the vCPU so queued output shows */
-	bool stepping;          /* a debugger single-step: no flush timer needed */
 	bool ram_used;          /* RAM may be non-zero: a reset must clear it */
 	bool running;           /* inside runloop_run() */
 	uint32_t com1_writes;   /* until COM1_QUEUE_AFTER, then output is queued */
@@ -73,13 +71,12 @@ struct vm {
 	int kicked;               /* vm_kick() since the vCPU last returned INTR (__atomic) */
 	bool hypercall_pending;   /* the hypercall port was written: serve it */
 	bool hypercall_unknown_noted;
-	uint32_t hypercall_catch; /* catch-hypercall: function + 1, ~0 = any, 0 = off */
-	uint32_t stop_hypercall;  /* VM_STOP_HYPERCALL: which function */
 	int exit_status;          /* RUN_EXITED: the status the guest asked for */
 	bool halted;              /* in hlt with IF = 1: waiting for an interrupt */
 	bool irq_window;          /* an interrupt-window exit is requested */
 	void *deadline_timer;     /* timer_t: kicks the vCPU at the next device deadline */
 	uint64_t deadline_armed;  /* virtual time it is armed for, VCLOCK_NEVER = off */
+	uint64_t idle_skipped_ns; /* --icount: virtual time jumped over while idle */
 	struct vcpu *stand_in;    /* built-in CPU for what KVM cannot emulate, lazily */
 
 	struct pc_boot *boot;     /* --boot: the BIOS, the disks, the terminal (boot.h) */

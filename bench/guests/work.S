@@ -1,0 +1,3 @@
+/* work.inc without a timer: the reference. */
+#define TIMER 0
+#include "work.inc"

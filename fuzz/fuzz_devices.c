@@ -1,7 +1,7 @@
 /* libFuzzer target: the PC board's devices driven through the bus.
  *
  * A struct pc_board (the 8259 pair, the PIT, the CMOS RTC, the MMIO RTC)
- * plus the COM1 UART, the 8042 and the VGA on the same bus, with a clock
+ * (with the 8042 and the VGA) plus the COM1 UART on the same bus, with a clock
  * the input advances.  The input is a sequence of operations, each an
  * opcode byte and its argument bytes (missing bytes read as 0):
  *   port read/write   size 1, 2 or 4 at a device's port or any port
@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct machine {
 	struct pc_board board;
 	struct uart uart;
-	struct i8042 kbd;
-	struct vga vga;
+	struct i8042 *kbd; /* the board's */
+	struct vga *vga;
 	uint64_t now;
 };
 
@@ -187,7 +187,7 @@ static void keys(struct machine *m, struct input *in)
 	size_t n = take(in, 1) % (sizeof(codes) + 1);
 	for (size_t i = 0; i < n; i++)
 		codes[i] = (uint8_t)take(in, 1);
-	i8042_key_codes(&m->kbd, codes, n);
+	i8042_key_codes(m->kbd, codes, n);
 }
 
 static void read_screen(struct machine *m, struct input *in)
@@ -197,9 +197,9 @@ static void read_screen(struct machine *m, struct input *in)
 	unsigned row, col;
 	bool visible;
 	size_t len = 1 + take(in, 2) % sizeof(text);
-	vga_screen(&m->vga, &screen);
-	vga_cursor(&m->vga, &row, &col, &visible);
-	if (vga_screen_text(&m->vga, text, len) >= len || strlen(text) >= len)
+	vga_screen(m->vga, &screen);
+	vga_cursor(m->vga, &row, &col, &visible);
+	if (vga_screen_text(m->vga, text, len) >= len || strlen(text) >= len)
 		fail("vga_screen_text overflowed its buffer");
 }
 
@@ -219,7 +219,7 @@ static void save(struct machine *m, struct snapshot *s)
 	memcpy(&s->pit, &m->board.pit.state, sizeof(s->pit));
 	memcpy(&s->cmos, &m->board.cmos.s, sizeof(s->cmos));
 	memcpy(&s->rtc, &m->board.rtc.s, sizeof(s->rtc));
-	memcpy(&s->kbd, &m->kbd.s, sizeof(s->kbd));
+	memcpy(&s->kbd, &m->kbd->s, sizeof(s->kbd));
 }
 
 /* Reset the devices that can be, then load s and bring them in line with
@@ -229,17 +229,17 @@ static void restore(struct machine *m, const struct snapshot *s)
 	struct pc_board *b = &m->board;
 	pic_reset(&b->pic);
 	pit_reset(&b->pit);
-	i8042_reset(&m->kbd);
+	i8042_reset(m->kbd);
 	memcpy(&b->pic.state, &s->pic, sizeof(s->pic));
 	memcpy(&b->pit.state, &s->pit, sizeof(s->pit));
 	memcpy(&b->cmos.s, &s->cmos, sizeof(s->cmos));
 	memcpy(&b->rtc.s, &s->rtc, sizeof(s->rtc));
-	memcpy(&m->kbd.s, &s->kbd, sizeof(s->kbd));
+	memcpy(&m->kbd->s, &s->kbd, sizeof(s->kbd));
 	pic_post_load(&b->pic);
 	pit_post_load(&b->pit);
 	cmos_resync(&b->cmos);
 	goldfish_rtc_resync(&b->rtc);
-	i8042_post_load(&m->kbd);
+	i8042_post_load(m->kbd);
 }
 
 /* Save, reset, restore; then the same again: the first restore may bring
@@ -339,9 +339,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	uart_init(&m.uart, (struct console_sink){.write = discard}, -1);
 	memcpy(text_ram, data, size < sizeof(text_ram) ? size : sizeof(text_ram));
-	if (uart_register(&m.uart, &m.board.bus) < 0 ||
-	    i8042_init(&m.kbd, &m.board.bus, pc_board_irq(&m.board, I8042_IRQ)) < 0 ||
-	    vga_init(&m.vga, &m.board.bus, &m.board.clock, text_ram) < 0)
+	m.kbd = &m.board.kbd;
+	m.vga = &m.board.vga;
+	m.vga->text = text_ram;
+	if (uart_register(&m.uart, &m.board.bus) < 0)
 		abort();
 	while (in.left)
 		step(&m, &in);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "target/debugger.h"
+#include "vmm/boot.h"
 #include "vmm/options.h"
 #include "vmm/report.h"
 #include "vmm/runloop.h"
@@ -51,6 +52,16 @@ static void print_stats(const struct vm *vm)
 	print_port_counts("out", vm->stats.port_writes);
 }
 
+/* --screen: the VGA text screen as the run left it, after what the guest
+ * printed. */
+static void print_screen(struct vm *vm)
+{
+	static char text[VGA_ROWS * (VGA_COLS * 3 + 1) + 1];
+	fflush(stdout);
+	boot_screen_text(vm, text, sizeof(text));
+	fputs(text, stdout);
+}
+
 static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 {
 	for (;;) {
@@ -62,11 +73,19 @@ static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 		case RUN_HALTED:
 			return EXIT_GUEST_HALTED;
 		case RUN_EXITED:
-			fprintf(stderr, "kvm-gdbstub: the guest exited with status %d (hypercall)\n",
-			        vm->exit_status);
+			if (vm->reset_requested)
+				fputs("kvm-gdbstub: the guest reset the machine: the run ends\n", stderr);
+			else if (!vm->boot || !vm->boot->bios.exit_status)
+				fprintf(stderr,
+				        "kvm-gdbstub: the guest exited with status %d (hypercall)\n",
+				        vm->exit_status);
 			return vm->exit_status;
 		case RUN_INTERRUPTED:
 		case RUN_STOP_REQUEST:
+			if (vm->quit_requested) {
+				fputs("kvm-gdbstub: terminated (Ctrl-A x)\n", stderr);
+				return EXIT_GUEST_HALTED;
+			}
 			if (!run_timeout_expired(timeout))
 				continue; /* a stray signal: nobody asked to stop */
 			run_timeout_report(timeout);
@@ -114,8 +133,9 @@ int main(int argc, char **argv)
 	char err[512];
 	struct console_sink console = {stdout_write, stdout_flush, NULL};
 	bool stdin_is_gdb = o.gdb == GDB_STDIO;
-	if (vm_create(&vm, &o.vm, console, stdin_is_gdb ? -1 : STDIN_FILENO, err, sizeof(err)) <
-	    0) {
+	int in_fd = stdin_is_gdb ? -1 : STDIN_FILENO;
+	/* With --boot stdin is the keyboard's, not COM1's. */
+	if (vm_create(&vm, &o.vm, console, o.vm.boot_path ? -1 : in_fd, err, sizeof(err)) < 0) {
 		fprintf(stderr, "kvm-gdbstub: %s\n", err);
 		vm_destroy(&vm);
 		return EXIT_HOST;
@@ -126,10 +146,13 @@ int main(int argc, char **argv)
 	if (vm_reset(&vm, err, sizeof(err)) < 0) {
 		fprintf(stderr, "kvm-gdbstub: %s\n", err);
 		status = EXIT_IMAGE;
-	} else if (o.gdb != GDB_NONE) {
-		status = debugger_main(&vm, &o);
 	} else {
-		status = run_guest(&vm, &o);
+		if (vm.boot)
+			boot_start_io(&vm, in_fd, o.display != DISPLAY_NONE);
+		status = o.gdb != GDB_NONE ? debugger_main(&vm, &o) : run_guest(&vm, &o);
+		boot_stop_io(&vm);
+		if (o.screen)
+			print_screen(&vm);
 	}
 	fflush(stdout);
 	if (o.vm.stats)

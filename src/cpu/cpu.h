@@ -167,6 +167,7 @@ struct cpu {
 	uint64_t ram_size;
 	uint64_t fast_limit;           /* accesses below go straight to RAM; 0 = all slow */
 	uint64_t hole_start, hole_end; /* MMIO inside RAM: [start, end), empty if equal */
+	bool a20_off;                  /* physical addresses wrap at 1 MiB (bit 20 is 0) */
 	uint8_t *code_map;             /* per 64-byte block: nonzero = decodes cached */
 	struct insn *icache;
 	struct tlb_entry tlb[TLB_SIZE]; /* used only while paging */

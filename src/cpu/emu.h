@@ -28,6 +28,10 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size);
  * reads there still see RAM: nothing runs code from a device page. */
 void emu_vcpu_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
 
+/* The A20 gate: off, data accesses at 1 MiB and up wrap to address bit 20
+ * clear, as on a PC (instruction fetches do not wrap).  On at creation. */
+void emu_vcpu_set_a20(struct vcpu *vcpu, bool on);
+
 /* Make vcpu_run() return VCPU_EXIT_INTR at the instruction boundary where
  * emu_vcpu_instructions() reaches limit (UINT64_MAX: never): how a clock
  * driven by the instruction count stops the guest at its next deadline. */

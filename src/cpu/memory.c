@@ -60,9 +60,15 @@ static bool in_hole(const struct cpu *c, uint64_t lin, uint64_t end)
 	return lin < c->hole_end && end > c->hole_start;
 }
 
+/* With the A20 gate off, bit 20 of every physical address is 0 (the fast
+ * path stops at 1 MiB then, so only slow accesses need this). */
+#define A20_BIT (1u << 20)
+
 /* A physical access of sz bytes at pa (linear lin, for watchpoints). */
 static uint32_t phys_read(struct cpu *c, uint32_t lin, uint32_t pa, unsigned sz)
 {
+	if (c->a20_off)
+		pa &= ~A20_BIT;
 	uint64_t end = (uint64_t)pa + sz;
 
 	if (c->n_wp)
@@ -83,6 +89,8 @@ static uint32_t phys_read(struct cpu *c, uint32_t lin, uint32_t pa, unsigned sz)
 
 static void phys_write(struct cpu *c, uint32_t lin, uint32_t pa, unsigned sz, uint32_t v)
 {
+	if (c->a20_off)
+		pa &= ~A20_BIT;
 	uint64_t end = (uint64_t)pa + sz;
 
 	if (c->n_wp)
@@ -173,5 +181,7 @@ void cpu_update_fast(struct cpu *c)
 	c->fast_limit = c->n_wp || c->paging          ? 0
 	                : c->hole_start < c->hole_end ? c->hole_start
 	                                              : c->ram_size;
+	if (c->a20_off && c->fast_limit > A20_BIT)
+		c->fast_limit = A20_BIT;
 	c->debug_slow = c->singlestep || c->n_bp || c->n_wp;
 }

@@ -173,6 +173,13 @@ void emu_vcpu_map_hole(struct vcpu *v, uint64_t start, uint64_t len)
 	cpu_update_fast(c);
 }
 
+void emu_vcpu_set_a20(struct vcpu *v, bool on)
+{
+	struct cpu *c = cpu_of(v);
+	c->a20_off = !on;
+	cpu_update_fast(c);
+}
+
 struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 {
 	struct cpu *c = calloc(1, sizeof(*c));

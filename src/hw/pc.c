@@ -38,11 +38,20 @@ int pc_board_init_clocked(struct pc_board *b, uint64_t ram_size, int64_t wall_ep
 	if (r == 0)
 		r = goldfish_rtc_init(&b->rtc, &b->bus, PC_RTC_MMIO_BASE, &b->clock,
 		                      pc_board_irq(b, PC_RTC_IRQ));
+	if (r == 0)
+		r = vga_init(&b->vga, &b->bus, &b->clock, NULL);
+	if (r == 0)
+		r = i8042_init(&b->kbd, &b->bus, pc_board_irq(b, PC_KBD_IRQ));
 	/* Which line each device timer drives, for pc_board_next_wakeup(). */
 	b->pit.timer.irq = PC_PIT_IRQ;
 	b->cmos.timer.irq = PC_CMOS_IRQ;
 	b->rtc.timer.irq = PC_RTC_IRQ;
 	return r;
+}
+
+void pc_board_set_text_ram(struct pc_board *b, const uint8_t *ram, uint64_t ram_size)
+{
+	b->vga.text = ram && ram_size >= VGA_TEXT_BASE + VGA_TEXT_SIZE ? ram + VGA_TEXT_BASE : NULL;
 }
 
 void pc_board_destroy(struct pc_board *b)

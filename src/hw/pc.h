@@ -1,5 +1,6 @@
-/* The PC's devices on one bus: the 8259 pair, the 8254 PIT, the CMOS RTC
- * and the Goldfish RTC, wired to their IRQ lines and to the machine clock.
+/* The PC's devices on one bus: the 8259 pair, the 8254 PIT, the CMOS RTC,
+ * the Goldfish RTC, the VGA (text mode) and the 8042 keyboard controller
+ * with port 0x92, wired to their IRQ lines and to the machine clock.
  * No CPU and no backend: the VM owns a board and runs a vCPU against it;
  * tests and the device fuzzer drive a board alone. */
 #ifndef KVM_GDBSTUB_HW_PC_H
@@ -11,8 +12,10 @@
 #include "hw/clock.h"
 #include "hw/cmos.h"
 #include "hw/goldfish_rtc.h"
+#include "hw/i8042.h"
 #include "hw/pic.h"
 #include "hw/pit.h"
+#include "hw/vga.h"
 
 /* The MMIO RTC's page, in the range a PC leaves to ROMs and devices: RAM
  * has a hole there whatever the RAM size. */
@@ -22,6 +25,7 @@
 #define PC_CASCADE_IRQ   2
 #define PC_CMOS_IRQ      8
 #define PC_RTC_IRQ       10
+#define PC_KBD_IRQ       I8042_IRQ
 
 struct pc_board {
 	struct bus bus;
@@ -30,6 +34,8 @@ struct pc_board {
 	struct pit pit;
 	struct cmos cmos;
 	struct goldfish_rtc rtc;
+	struct vga vga;
+	struct i8042 kbd;
 };
 
 /* Every device's guest-visible state, plain data: a snapshot of the board. */
@@ -58,6 +64,10 @@ int pc_board_init_clocked(struct pc_board *b, uint64_t ram_size, int64_t wall_ep
                           vclock_source_fn source, void *source_opaque);
 
 void pc_board_destroy(struct pc_board *b);
+
+/* Show guest RAM's text window (ram holds ram_size bytes from physical 0)
+ * on the VGA; a RAM too small to reach 0xC0000 leaves the screen blank. */
+void pc_board_set_text_ram(struct pc_board *b, const uint8_t *ram, uint64_t ram_size);
 
 /* The interrupt controller's input line n (0-15). */
 struct irq_line pc_board_irq(struct pc_board *b, unsigned n);

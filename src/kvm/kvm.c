@@ -147,15 +147,23 @@ static int map_ram(struct kvm_vm *vm)
 	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
 }
 
-static int set_slot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size)
+/* Slot `slot` maps guest [gpa, gpa + size) to RAM from host_off (size 0
+ * deletes it). */
+static int map_slot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
+                    uint64_t host_off)
 {
 	struct kvm_userspace_memory_region region = {
 	    .slot = slot,
 	    .guest_phys_addr = gpa,
 	    .memory_size = size,
-	    .userspace_addr = size ? (uintptr_t)(vm->ram + gpa) : 0,
+	    .userspace_addr = size ? (uintptr_t)(vm->ram + host_off) : 0,
 	};
 	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0 ? -errno : 0;
+}
+
+static int set_slot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size)
+{
+	return map_slot(vm, slot, gpa, size, gpa);
 }
 
 /* Slot 0 becomes RAM below the hole, slot 1 RAM above it: accesses in the
@@ -171,6 +179,34 @@ static int kvm_vm_map_hole(struct vcpu_vm *base, uint64_t start, uint64_t len)
 		r = set_slot(vm, 0, 0, start);
 	if (r == 0 && end < vm->ram_size)
 		r = set_slot(vm, 1, end, vm->ram_size - end);
+	return r;
+}
+
+/* The A20 gate for the layout kvm_vm_map_hole made (RAM in slot 0 below
+ * the hole, slot 1 above it).  Off: guest 1-2 MiB shows host RAM 0-1 MiB
+ * (slots 2 and 3, around the hole's alias, which is no RAM), RAM from
+ * 2 MiB on is slot 4 and slot 1 ends at 1 MiB.  On: slot 1 again. */
+#define MIB (1ull << 20)
+#define A20_SLOTS 5
+int kvm_vm_set_a20(struct vcpu_vm *base, bool on, uint64_t hole_start, uint64_t hole_len)
+{
+	struct kvm_vm *vm = to_kvm_vm(base);
+	uint64_t hole_end = hole_start + hole_len;
+	if (vm->ram_size <= hole_end || hole_end > MIB)
+		return -EINVAL; /* no layout this knows */
+	for (uint32_t slot = 1; slot < A20_SLOTS; slot++)
+		map_slot(vm, slot, 0, 0, 0); /* EINVAL for the slots that do not exist */
+	int r;
+	if (on)
+		return set_slot(vm, 1, hole_end, vm->ram_size - hole_end);
+	uint64_t low_end = vm->ram_size < MIB ? vm->ram_size : MIB;
+	r = set_slot(vm, 1, hole_end, low_end - hole_end);
+	if (r == 0)
+		r = map_slot(vm, 2, MIB, hole_start, 0);
+	if (r == 0 && low_end > hole_end)
+		r = map_slot(vm, 3, MIB + hole_end, low_end - hole_end, hole_end);
+	if (r == 0 && vm->ram_size > 2 * MIB)
+		r = set_slot(vm, 4, 2 * MIB, vm->ram_size - 2 * MIB);
 	return r;
 }
 

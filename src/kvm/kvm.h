@@ -27,6 +27,12 @@ struct vcpu_vm *kvm_vm_create(uint8_t *ram, uint64_t ram_size, char *err, size_t
  * state of vcpu_state_reset(): for probes and tests. */
 struct vcpu *kvm_vcpu_create(uint8_t *ram, uint64_t ram_size, char *err, size_t errlen);
 
+/* The A20 gate of a KVM VM (kvm_vm_create's) whose MMIO hole
+ * (vcpu_vm_map_hole) is [hole_start, hole_start + hole_len) below 1 MiB:
+ * off, guest 1-2 MiB is an alias of 0-1 MiB (as a PC wraps addresses), on,
+ * plain RAM again.  0 or -errno. */
+int kvm_vm_set_a20(struct vcpu_vm *vm, bool on, uint64_t hole_start, uint64_t hole_len);
+
 /* Can this process use KVM at all?  0, or -errno with a message in err. */
 int kvm_available(char *err, size_t errlen);
 

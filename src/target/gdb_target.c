@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cpu/emu.h"
+#include "bios/bios.h"
 #include "target/gdb_target.h"
 #include "vmm/hypercall.h"
 #include "vmm/interrupts.h"
@@ -554,6 +555,12 @@ static int do_continue(struct gdb_target *t, struct target_stop *stop)
 	return 0;
 }
 
+/* At the entry of a --boot BIOS stub (its `out` to the trap port). */
+static bool at_bios_stub(struct gdb_target *t)
+{
+	return t->vm->boot && bios_vector_at(current_pc(t) + 2) >= 0;
+}
+
 static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 {
 	struct gdb_target *t = to_target(ctx);
@@ -573,6 +580,11 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 	if (how == TARGET_STEP) {
 		r = choose_runner(t, true);
 		if (r == 0 && !step_once(t, true, stop))
+			set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
+		/* A step into a BIOS service goes on through it: the service is
+		 * host code, with no instructions of its own to step. */
+		if (r == 0 && stop->kind == TARGET_STOP_STEP && at_bios_stub(t) &&
+		    !step_once(t, true, stop))
 			set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
 	} else {
 		r = do_continue(t, stop);

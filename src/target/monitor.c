@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bios/bios.h"
 #include "target/gdb_target.h"
+#include "vmm/boot.h"
 #include "vmm/hypercall.h"
 #include "target/monitor.h"
 #include "vmm/report.h"
@@ -243,6 +245,51 @@ static int cmd_uncatch_hypercall(struct gdb_target *t, const char *args, struct 
 	return 0;
 }
 
+static int cmd_screen(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	if (o->used + 1 < o->len)
+		o->used += vga_screen_text(&t->vm->board.vga, o->buf + o->used, o->len - o->used);
+	return 0;
+}
+
+static const char *outcome_name(enum bios_outcome o)
+{
+	static const char *const names[] = {[BIOS_DONE] = "", [BIOS_WAIT] = " (waits)",
+	                                    [BIOS_EXIT] = " -> guest ends",
+	                                    [BIOS_RESET] = " -> reset"};
+	return names[o];
+}
+
+static void say_regs(struct text *o, const struct bios_regs *r)
+{
+	say(o, "ax=%04x bx=%04x cx=%04x dx=%04x si=%04x di=%04x es=%04x ds=%04x cf=%d",
+	    bios_x(r->eax), bios_x(r->ebx), bios_x(r->ecx), bios_x(r->edx), bios_x(r->esi),
+	    bios_x(r->edi), r->es, r->ds, bios_cf(r));
+}
+
+static int cmd_bios(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	static struct bios_log_entry log[BIOS_LOG_SIZE];
+	if (!t->vm->boot) {
+		say(o, "no BIOS: the guest was not started with --boot\n");
+		return 0;
+	}
+	unsigned n = bios_log(&t->vm->boot->bios, log);
+	if (!n)
+		say(o, "no BIOS calls yet\n");
+	for (unsigned i = 0; i < n; i++) {
+		say(o, "#%llu int %02xh AH=%02xh\n  in:  ", (unsigned long long)log[i].count,
+		    log[i].vector, bios_hi(log[i].in.eax));
+		say_regs(o, &log[i].in);
+		say(o, "\n  out: ");
+		say_regs(o, &log[i].out);
+		say(o, "%s\n", outcome_name(log[i].outcome));
+	}
+	return 0;
+}
+
 static const struct monitor_cmd commands[] = {
     {"help", "", "this list", cmd_help},
     {"registers", "", "all registers: segment bases/limits, control and table registers",
@@ -258,6 +305,8 @@ static const struct monitor_cmd commands[] = {
     {"catch-hypercall", "[NR|any]", "stop after the guest's hypercalls (EAX = NR)",
      cmd_catch_hypercall},
     {"uncatch-hypercall", "", "remove the hypercall catchpoint", cmd_uncatch_hypercall},
+    {"screen", "", "the VGA text screen as plain text", cmd_screen},
+    {"bios", "", "the last BIOS calls (--boot) with their registers in and out", cmd_bios},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -46,6 +46,8 @@ int interrupts_wait_halted(struct vm *vm)
 	struct pc_board *b = &vm->board;
 	for (;;) {
 		vclock_run_timers(&b->clock);
+		if (!vm->halted)
+			return RUN_CONTINUE; /* a timer ended the halt (the BIOS's timed wait) */
 		if (!interrupts_hlt_can_wake(vm)) {
 			vm->halted = false;
 			return RUN_HALTED;

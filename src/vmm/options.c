@@ -13,8 +13,11 @@
 void options_usage(FILE *f)
 {
 	fputs("Usage: kvm-gdbstub [OPTIONS] GUEST\n"
+	      "       kvm-gdbstub [OPTIONS] --boot DISK.IMG\n"
 	      "Run a real-mode x86 guest (flat binary loaded at 0, or ELF) under KVM or the\n"
 	      "built-in CPU; its COM1 output goes to stdout, stdin feeds its COM1 input.\n"
+	      "With --boot, a PC BIOS boots the disk image: BIOS teletype output goes to\n"
+	      "stdout, stdin becomes key presses.\n"
 	      "\n"
 	      "  -p, --port PORT        wait for GDB on 127.0.0.1:PORT (0: any free port)\n"
 	      "      --listen HOST:PORT wait for GDB on another address (whoever reaches the\n"
@@ -35,6 +38,15 @@ void options_usage(FILE *f)
 	      "                         (NS virtual ns per instruction; the built-in CPU):\n"
 	      "                         timer interrupts come at the same instructions\n"
 	      "                         every run\n"
+	      "      --boot IMG         boot a raw disk image (floppy sizes are drive 0x00,\n"
+	      "                         anything else 0x80) from sector 0 at 0000:7C00\n"
+	      "      --disk IMG         another hard disk (0x80, 0x81, in order; up to 2)\n"
+	      "      --disk-write       disk writes reach the image files (default: kept in\n"
+	      "                         memory, the files never change)\n"
+	      "      --no-boot-signature  boot a sector 0 without 0x55AA at offset 510\n"
+	      "      --display text|none  draw the VGA text screen in the terminal (default:\n"
+	      "                         text when stdout is a terminal)\n"
+	      "      --screen           print the final VGA screen as text when the run ends\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          the version\n"
 	      "\n"
@@ -114,9 +126,12 @@ static const struct choice halt_choices[] = {{"exit", HALT_EXIT}, {"stop", HALT_
 static const struct choice console_choices[] = {
     {"gdb", CONSOLE_GDB}, {"stdout", CONSOLE_STDOUT}, {"both", CONSOLE_BOTH}, {NULL, 0}};
 static const struct choice gdb_choices[] = {{"stdio", GDB_STDIO}, {NULL, 0}};
+static const struct choice display_choices[] = {
+    {"text", DISPLAY_TEXT}, {"none", DISPLAY_NONE}, {NULL, 0}};
 
 enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE,
-                 OPT_CLOCK, OPT_ICOUNT };
+                 OPT_CLOCK, OPT_ICOUNT, OPT_BOOT, OPT_DISK, OPT_DISK_WRITE, OPT_NO_SIGNATURE,
+                 OPT_DISPLAY, OPT_SCREEN };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -132,6 +147,12 @@ static const struct option long_options[] = {
     {"once", no_argument, NULL, OPT_ONCE},
     {"clock", required_argument, NULL, OPT_CLOCK},
     {"icount", required_argument, NULL, OPT_ICOUNT},
+    {"boot", required_argument, NULL, OPT_BOOT},
+    {"disk", required_argument, NULL, OPT_DISK},
+    {"disk-write", no_argument, NULL, OPT_DISK_WRITE},
+    {"no-boot-signature", no_argument, NULL, OPT_NO_SIGNATURE},
+    {"display", required_argument, NULL, OPT_DISPLAY},
+    {"screen", no_argument, NULL, OPT_SCREEN},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -266,6 +287,31 @@ static int apply_option(struct options *o, int c, const char *arg)
 		return parse_clock(arg, &o->vm.clock_epoch_ns);
 	case OPT_ICOUNT:
 		return parse_icount(arg, &o->vm.icount_ns);
+	case OPT_BOOT:
+		o->vm.boot_path = arg;
+		return 0;
+	case OPT_DISK:
+		if (o->vm.n_disks == VM_MAX_DISKS) {
+			fprintf(stderr, "kvm-gdbstub: --disk '%s': at most %d more disks\n", arg,
+			        VM_MAX_DISKS);
+			return -1;
+		}
+		o->vm.disk_paths[o->vm.n_disks++] = arg;
+		return 0;
+	case OPT_DISK_WRITE:
+		o->vm.disk_write = true;
+		return 0;
+	case OPT_NO_SIGNATURE:
+		o->vm.no_boot_signature = true;
+		return 0;
+	case OPT_DISPLAY:
+		if (parse_choice("display", arg, display_choices, &v) < 0)
+			return -1;
+		o->display = (enum display_mode)v;
+		return 0;
+	case OPT_SCREEN:
+		o->screen = true;
+		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
@@ -276,6 +322,21 @@ static int apply_option(struct options *o, int c, const char *arg)
 		fputs("Try 'kvm-gdbstub --help'.\n", stderr);
 		return -1;
 	}
+}
+
+/* --boot takes the place of the guest image and needs a PC's first MiB. */
+static int check_boot(const struct options *o, int extra_args)
+{
+	if (extra_args) {
+		fputs("kvm-gdbstub: --boot IMG runs that image: give no other guest\n", stderr);
+		return -1;
+	}
+	if (o->vm.ram_size < (1u << 20)) {
+		fputs("kvm-gdbstub: --boot needs --mem of at least 1M (the BIOS lives below 1 MiB)\n",
+		      stderr);
+		return -1;
+	}
+	return 0;
 }
 
 int options_parse(struct options *o, int argc, char **argv)
@@ -292,13 +353,20 @@ int options_parse(struct options *o, int argc, char **argv)
 			return -1;
 	if (o->help || o->version)
 		return 0;
-	if (optind != argc - 1) {
+	if (o->vm.boot_path) {
+		if (check_boot(o, argc - optind) < 0)
+			return -1;
+	} else if (o->vm.n_disks) {
+		fputs("kvm-gdbstub: --disk needs --boot\n", stderr);
+		return -1;
+	} else if (optind != argc - 1) {
 		fprintf(stderr, "kvm-gdbstub: %s\nTry 'kvm-gdbstub --help'.\n",
 		        optind >= argc ? "no guest image given"
 		                       : "more than one guest image given");
 		return -1;
+	} else {
+		o->vm.image_path = argv[optind];
 	}
-	o->vm.image_path = argv[optind];
 	if (o->vm.icount_ns && o->vm.accel == ACCEL_KVM) {
 		fputs("kvm-gdbstub: --icount needs the built-in CPU: not with --accel kvm\n", stderr);
 		return -1;

@@ -23,6 +23,7 @@ enum exit_status {
 enum gdb_mode { GDB_NONE, GDB_TCP, GDB_STDIO };
 enum halt_policy { HALT_EXIT, HALT_STOP };
 enum console_target { CONSOLE_DEFAULT, CONSOLE_GDB, CONSOLE_STDOUT, CONSOLE_BOTH };
+enum display_mode { DISPLAY_AUTO, DISPLAY_TEXT, DISPLAY_NONE };
 
 struct options {
 	struct vm_config vm;
@@ -33,6 +34,8 @@ struct options {
 	enum console_target console;
 	double timeout; /* seconds, 0 = none */
 	bool once;      /* exit when the first debugger session ends */
+	enum display_mode display; /* --boot: the VGA screen in the terminal */
+	bool screen;               /* --screen: print the final screen as text */
 	bool help, version;
 };
 

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bios/bios.h"
 #include "cpu/emu.h"
+#include "vmm/boot.h"
 #include "vmm/hypercall.h"
 #include "vmm/interrupts.h"
 #include "vmm/report.h"
@@ -121,13 +123,102 @@ static int serve_hypercall(struct vm *vm, struct run_result *res, bool by_port)
 	return stop_or_continue(res);
 }
 
-/* After an exit served: a hypercall through the port, or a stop request. */
+/* The registers a BIOS service works on, from the state and the FLAGS
+ * image the `int` pushed. */
+static void bios_regs_in(const struct vcpu_state *st, uint16_t flags, struct bios_call *c)
+{
+	c->r = (struct bios_regs){
+	    .eax = st->gpr[GPR_EAX], .ebx = st->gpr[GPR_EBX], .ecx = st->gpr[GPR_ECX],
+	    .edx = st->gpr[GPR_EDX], .esi = st->gpr[GPR_ESI], .edi = st->gpr[GPR_EDI],
+	    .es = st->seg[SREG_ES].selector, .ds = st->seg[SREG_DS].selector, .flags = flags};
+	c->ebp = st->gpr[GPR_EBP];
+}
+
+/* The results back into the state; false if nothing changed. */
+static bool bios_regs_out(struct vcpu_state *st, const struct bios_call *c)
+{
+	const uint32_t out[] = {[GPR_EAX] = c->r.eax, [GPR_ECX] = c->r.ecx, [GPR_EDX] = c->r.edx,
+	                        [GPR_EBX] = c->r.ebx, [GPR_ESP] = st->gpr[GPR_ESP],
+	                        [GPR_EBP] = c->ebp,   [GPR_ESI] = c->r.esi, [GPR_EDI] = c->r.edi};
+	bool changed = memcmp(st->gpr, out, sizeof(out)) != 0;
+	memcpy(st->gpr, out, sizeof(out));
+	if (st->seg[SREG_ES].selector != c->r.es) {
+		vcpu_segment_set_real(&st->seg[SREG_ES], c->r.es);
+		changed = true;
+	}
+	if (st->seg[SREG_DS].selector != c->r.ds) {
+		vcpu_segment_set_real(&st->seg[SREG_DS], c->r.ds);
+		changed = true;
+	}
+	return changed;
+}
+
+/* The guest's trap into a BIOS service (bios.h): the vector from the
+ * stub's address, the registers in and out, CF and ZF into the FLAGS image
+ * on the stack for the stub's `iret`, or the wait tail. */
+static int serve_bios(struct vm *vm, struct run_result *res)
+{
+	struct vcpu_state st;
+	if (vcpu_complete_io(vm->vcpu) < 0 || vcpu_get_state(vm->vcpu, &st) < 0)
+		return RUN_ERROR;
+	if (__atomic_load_n(&vm->kicked, __ATOMIC_SEQ_CST))
+		vcpu_kick(vm->vcpu); /* completing the `out` consumed a pending kick */
+	int vector = bios_vector_at(vcpu_state_pc(&st));
+	if (vector < 0 || (st.cr0 & CR0_PE))
+		return RUN_CONTINUE; /* an `out` to the port from elsewhere: nothing */
+	uint32_t flags_at = st.seg[SREG_SS].base + ((st.gpr[GPR_ESP] + 4) & 0xffff);
+	uint16_t flags = 0;
+	vm_read_ram(vm, flags_at, &flags, 2);
+	struct bios_call c;
+	bios_regs_in(&st, flags, &c);
+	struct bios *b = &vm->boot->bios;
+	switch (bios_call(b, vector, &c)) {
+	case BIOS_EXIT:
+		vm->exit_status = b->exit_status;
+		return RUN_EXITED;
+	case BIOS_RESET:
+		vm->reset_requested = true;
+		return RUN_EXITED;
+	case BIOS_BOOT:
+		vm->boot->screen_saved = false; /* a new run's screen from here */
+		vcpu_segment_set_real(&st.seg[SREG_CS], 0);
+		st.seg[SREG_CS].type = 0xb;
+		st.eip = BIOS_BOOT_ADDR;
+		if (vcpu_set_state(vm->vcpu, &st) < 0)
+			return RUN_ERROR;
+		break;
+	case BIOS_WAIT:
+		st.eip = bios_wait_tail(vector) - st.seg[SREG_CS].base;
+		if (vcpu_set_state(vm->vcpu, &st) < 0)
+			return RUN_ERROR;
+		break;
+	case BIOS_DONE: {
+		const uint16_t out = BIOS_FLAG_CF | BIOS_FLAG_ZF;
+		uint16_t img = (uint16_t)((flags & ~out) | (c.r.flags & out));
+		if (img != flags)
+			vm_write_ram(vm, flags_at, &img, 2);
+		if (bios_regs_out(&st, &c) && vcpu_set_state(vm->vcpu, &st) < 0)
+			return RUN_ERROR;
+		break;
+	}
+	}
+	return stop_or_continue(res);
+}
+
+/* After an exit served: a hypercall or a BIOS call through their ports, the
+ * reset line, or a stop request. */
 static int after_device_access(struct vm *vm, struct run_result *res)
 {
 	if (vm->hypercall_pending) {
 		vm->hypercall_pending = false;
 		return serve_hypercall(vm, res, true);
 	}
+	if (vm->bios_pending) {
+		vm->bios_pending = false;
+		return serve_bios(vm, res);
+	}
+	if (vm->reset_requested)
+		return RUN_EXITED; /* the guest reset the machine: the run ends */
 	return stop_or_continue(res);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cpu/emu.h"
+#include "vmm/boot.h"
 #include "vmm/hypercall.h"
 #include "kvm/kvm.h"
 #include "vmm/runloop.h"
@@ -43,6 +44,34 @@ static void hypercall_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8
 		vm->hypercall_pending = true;
 	else
 		memset(data, 0xff, size);
+}
+
+/* The BIOS's trap port: served by the run loop once the `out` is done,
+ * like a hypercall; written by anything but a --boot guest, it is a no-op. */
+static void bios_trap_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8_t *data,
+                           unsigned size, bool is_write)
+{
+	(void)vcpu;
+	(void)port;
+	struct vm *vm = opaque;
+	if (!is_write)
+		memset(data, 0xff, size);
+	else if (vm->boot)
+		vm->bios_pending = true;
+}
+
+void vm_set_a20(struct vm *vm, bool on)
+{
+	struct vcpu *cpus[2] = {vm->vcpu, vm->stand_in};
+	if (vm->a20_off == !on)
+		return;
+	vm->a20_off = !on;
+	if (strcmp(vm->backend->backend, "kvm") == 0 &&
+	    kvm_vm_set_a20(vm->backend, on, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0)
+		fprintf(stderr, "kvm-gdbstub: KVM cannot switch the A20 gate %s\n", on ? "on" : "off");
+	for (int i = 0; i < 2; i++)
+		if (cpus[i] && !vcpu_is_kvm(cpus[i]))
+			emu_vcpu_set_a20(cpus[i], on);
 }
 
 void vm_kick(struct vm *vm)
@@ -212,8 +241,10 @@ void vm_flush_timer_arm(struct vm *vm, bool on)
 struct vcpu *vm_create_emu_vcpu(struct vm *vm)
 {
 	struct vcpu *v = emu_vcpu_create(vm->ram, vm->ram_size);
-	if (v)
+	if (v) {
 		emu_vcpu_map_hole(v, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE);
+		emu_vcpu_set_a20(v, !vm->a20_off);
+	}
 	return v;
 }
 
@@ -289,10 +320,15 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 	    uart_register(&vm->uart, &vm->board.bus) < 0 ||
 	    bus_register_pio(&vm->board.bus, "magic-break", MAGIC_BREAK_PORT, 2, magic_break, vm) < 0 ||
 	    bus_register_pio(&vm->board.bus, "hypercall", HYPERCALL_PORT, 2, hypercall_port, vm) <
+	        0 ||
+	    bus_register_pio(&vm->board.bus, "bios-trap", BIOS_TRAP_PORT, 1, bios_trap_port, vm) <
 	        0) {
 		snprintf(err, errlen, "device registration failed");
 		return -1;
 	}
+	pc_board_set_text_ram(&vm->board, vm->ram, vm->ram_size);
+	if (cfg->boot_path && boot_create(vm, err, errlen) < 0)
+		return -1;
 	if (cfg->icount_ns) /* options.c made sure it is the built-in CPU */
 		vclock_set_source(&vm->board.clock, icount_now, vm);
 	if (vm->backend->ops->coalesce_pio &&
@@ -321,13 +357,9 @@ static void entry_state(struct vcpu_state *st, uint32_t entry)
 	st->eip = entry - ((uint32_t)cs << 4);
 }
 
-int vm_reset(struct vm *vm, char *err, size_t errlen)
+/* The flat binary or ELF of the command line, and its entry point. */
+static int load_image(struct vm *vm, char *err, size_t errlen)
 {
-	/* Fresh anonymous memory is zero; later, give the pages back to the
-	 * kernel (zero again on next touch) instead of writing every byte. */
-	if (vm->ram_used && madvise(vm->ram, vm->ram_size, MADV_DONTNEED) < 0)
-		memset(vm->ram, 0, vm->ram_size);
-	vm->ram_used = true;
 	if (loader_load_file(vm->cfg.image_path, vm->ram, vm->ram_size, &vm->image, err, errlen) <
 	    0)
 		return -1;
@@ -339,6 +371,21 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set the vCPU state: %s", strerror(-r));
 		return -1;
 	}
+	return 0;
+}
+
+int vm_reset(struct vm *vm, char *err, size_t errlen)
+{
+	/* Fresh anonymous memory is zero; later, give the pages back to the
+	 * kernel (zero again on next touch) instead of writing every byte. */
+	if (vm->boot)
+		boot_save_screen(vm);
+	if (vm->ram_used && madvise(vm->ram, vm->ram_size, MADV_DONTNEED) < 0)
+		memset(vm->ram, 0, vm->ram_size);
+	vm->ram_used = true;
+	vm->reset_requested = false;
+	if ((vm->boot ? boot_reset(vm, err, errlen) : load_image(vm, err, errlen)) < 0)
+		return -1;
 	vm->exit_status = 0;
 	vm->halted = false;
 	return 0;
@@ -346,6 +393,7 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 
 void vm_destroy(struct vm *vm)
 {
+	boot_destroy(vm);
 	vcpu_destroy(vm->stand_in);
 	vm->stand_in = NULL;
 	vcpu_destroy(vm->vcpu);

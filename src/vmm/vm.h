@@ -16,10 +16,17 @@ enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_EMU };
 #define VM_DEFAULT_RAM (1u << 20)
 #define VM_MAX_RAM     (2048ull << 20)
 
+#define VM_MAX_DISKS 2 /* --disk: hard disks 0x80, 0x81 after the boot image */
+
 struct vm_config {
 	uint64_t ram_size;
 	enum accel accel;
 	const char *image_path;
+	const char *boot_path;   /* --boot: a disk image booted by the BIOS, or NULL */
+	const char *disk_paths[VM_MAX_DISKS]; /* --disk, in order */
+	unsigned n_disks;
+	bool disk_write;         /* --disk-write: int 13h writes reach the files */
+	bool no_boot_signature;  /* --no-boot-signature: boot sector 0 without 0x55AA */
 	bool verbose;
 	bool stats;
 	bool fixed_clock;       /* --clock: the guest's time starts at clock_epoch_ns */
@@ -71,7 +78,16 @@ struct vm {
 	uint64_t deadline_armed;  /* virtual time it is armed for, VCLOCK_NEVER = off */
 	uint64_t idle_skipped_ns; /* --icount: virtual time jumped over while idle */
 	struct vcpu *stand_in;    /* built-in CPU for what KVM cannot emulate, lazily */
+
+	struct pc_boot *boot;     /* --boot: the BIOS, the disks, the terminal (boot.h) */
+	bool bios_pending;        /* the BIOS trap port was written: serve it */
+	bool a20_off;             /* the A20 gate is closed: addresses wrap at 1 MiB */
+	bool reset_requested;     /* the guest pulsed the reset line */
+	bool quit_requested;      /* Ctrl-A x on the terminal */
 };
+
+/* Open or close the A20 gate on the vCPU (and the stand-in). */
+void vm_set_a20(struct vm *vm, bool on);
 
 /* Make the running (or next) vCPU run, and any idle wait, return soon
  * (VCPU_EXIT_INTR).  Async-signal-safe. */

@@ -14,6 +14,7 @@
 #include "vmm/hypercall.h"
 #include "kvm/kvm.h"
 #include "target/monitor.h"
+#include "vmm/interrupts.h"
 #include "vmm/runloop.h"
 
 #define HLT_OPCODE 0xf4
@@ -366,22 +367,37 @@ static void run_once(struct gdb_target *t, struct run_result *res)
 	debug_after_run(&t->dbg); /* the guest may have written over a patch */
 }
 
+/* Stepping onto hlt where the vCPU reports the step, never the halt (KVM
+ * emulating real mode): execute the hlt here.  With IF = 1 and a source
+ * that can wake it the CPU sleeps, and the step goes on: it waits for the
+ * interrupt and ends after the handler's first instruction.  Returns true
+ * with *stop filled if the guest halted for good instead. */
+static bool step_hlt_by_hand(struct gdb_target *t, struct target_stop *stop)
+{
+	struct vcpu_state st;
+	if (get_state(t, &st) == 0) {
+		st.eip++;
+		set_state(t, &st);
+	}
+	if (interrupts_hlt_can_wake(t->vm)) {
+		t->vm->halted = true;
+		return false;
+	}
+	stop_halted(t, stop);
+	return true;
+}
+
 /* Execute one instruction with the breakpoint at the pc (if any) out of the
  * way.  Returns true with *stop filled if the step itself stopped. */
 static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *stop)
 {
 	uint32_t pc = current_pc(t);
 	uint8_t op;
-	/* Stepping onto hlt: some KVMs report the step, never the halt. */
 	if (!t->vm->vcpu->caps.hlt_exits_when_stepping && read_mem(t, pc, &op, 1) == 0 &&
 	    op == HLT_OPCODE) {
-		struct vcpu_state st;
-		if (get_state(t, &st) == 0) {
-			st.eip++;
-			set_state(t, &st);
-		}
-		stop_halted(t, stop);
-		return true;
+		if (step_hlt_by_hand(t, stop))
+			return true;
+		pc = current_pc(t);
 	}
 	const struct debug_point *bp = debug_find_breakpoint(&t->dbg, pc);
 	if (bp)

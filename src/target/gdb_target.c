@@ -15,6 +15,7 @@
 #include "kvm/kvm.h"
 #include "target/monitor.h"
 #include "vmm/interrupts.h"
+#include "vmm/report.h"
 #include "vmm/runloop.h"
 
 #define HLT_OPCODE 0xf4
@@ -305,6 +306,17 @@ static bool take_interrupt(struct gdb_target *t)
 	return __atomic_exchange_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
 }
 
+/* A Ctrl-C that finds the guest stuck on a hypercall the host does not
+ * deliver tells GDB why the guest made no progress. */
+static void explain_interrupt(struct gdb_target *t, struct target_stop *stop)
+{
+	const char *cause = report_stuck_hypercall(t->vm);
+	if (cause) {
+		snprintf(t->why, sizeof(t->why), "%s\n", cause);
+		stop->why = t->why;
+	}
+}
+
 static bool classify(struct gdb_target *t, const struct run_result *res, bool stepping,
                      struct target_stop *stop)
 {
@@ -324,6 +336,7 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		if (!take_interrupt(t))
 			return false; /* a stray signal */
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
+		explain_interrupt(t, stop);
 		return true;
 	case RUN_STOP_REQUEST:
 		if (t->vm->stop_request == VM_STOP_MAGIC) {

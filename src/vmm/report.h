@@ -17,4 +17,12 @@ void report_format_pc(const struct vcpu_state *st, char *buf, size_t len);
  * dump of vcpu (or a note that the registers are unavailable). */
 void report_stop(struct vcpu *vcpu, const char *what);
 
+struct vm;
+
+/* Why a guest that seems wedged makes no progress, if the reason is a
+ * hypercall: its pc is at or right after a vmcall/vmmcall that the VM's
+ * vCPU does not hand to the VMM by itself (KVM on hosts whose kernel spins
+ * on it).  One sentence naming the cause and the way out, or NULL. */
+const char *report_stuck_hypercall(struct vm *vm);
+
 #endif

@@ -18,12 +18,7 @@ main:
 	mov	%ax, %ss
 	mov	$0x7000, %sp
 	SET_VECTOR 0x08, irq0
-	mov	$0x34, %al		/* channel 0, lo/hi, mode 2, binary */
-	out	%al, $0x43
-	mov	$1193, %ax		/* 1193182 Hz / 1193 = 1 kHz */
-	out	%al, $0x40
-	mov	%ah, %al
-	out	%al, $0x40
+	PIT_RATE 1193			/* 1193182 Hz / 1193 = 1 kHz */
 	UNMASK_IRQ 0
 	xor	%ecx, %ecx
 	xor	%ebx, %ebx
@@ -46,12 +41,7 @@ spin:	inc	%ecx
 	hlt
 
 	.globl	irq0
-irq0:	incl	ticks
-	push	%ax
-	mov	$PIC_EOI, %al
-	out	%al, $PIC1_CMD
-	pop	%ax
-	iret
+irq0:	TICK_HANDLER ticks
 
 ticks_msg:	.asciz	" ticks\n"
 	.balign	4

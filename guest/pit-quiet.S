@@ -6,13 +6,6 @@
 	.code16
 	.include "com1.inc"
 	.include "pc.inc"
-	.set	RTC_SEG, 0xd000
-	.set	TIME_LOW, 0x00
-	.set	TIME_HIGH, 0x04
-	.set	ALARM_LOW, 0x08
-	.set	ALARM_HIGH, 0x0c
-	.set	IRQ_ENABLED, 0x10
-	.set	CLEAR_INTERRUPT, 0x1c
 	.set	QUIET_NS, 2500000000
 
 	.section .text.start, "ax"
@@ -31,12 +24,7 @@ main:
 	SET_VECTOR 0x08, irq0
 	SET_VECTOR 0x72, irq10
 
-	mov	$0x34, %al		/* channel 0, lo/hi, mode 2, binary */
-	out	%al, $0x43
-	mov	$11932, %ax		/* 1193182 Hz / 11932 = 100 Hz */
-	out	%al, $0x40
-	mov	%ah, %al
-	out	%al, $0x40
+	PIT_RATE 11932			/* 1193182 Hz / 11932 = 100 Hz */
 	UNMASK_IRQ 0
 1:	sti
 	hlt
@@ -76,22 +64,10 @@ woke:	incl	wakeups
 	hlt				/* IF = 0: the guest ends */
 
 	.globl	irq0
-irq0:	incl	ticks
-	push	%ax
-	mov	$PIC_EOI, %al
-	out	%al, $PIC1_CMD
-	pop	%ax
-	iret
+irq0:	TICK_HANDLER ticks
 
 	.globl	irq10
-irq10:	push	%ax
-	movl	$1, %es:CLEAR_INTERRUPT
-	movb	$1, fired
-	mov	$PIC_EOI, %al
-	out	%al, $PIC2_CMD
-	out	%al, $PIC1_CMD
-	pop	%ax
-	iret
+irq10:	ALARM_HANDLER fired
 
 ticks_msg:	.asciz	" ticks\n"
 wakeups_msg:	.asciz	" quiet wake-ups\n"

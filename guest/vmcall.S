@@ -49,14 +49,8 @@ fail:	mov	$failed, %si
 	hlt
 
 /* EBX = the zero-terminated string at DS:SI, ECX = its length. */
-length:	movzwl	%si, %ebx
-	xor	%ecx, %ecx
-1:	cmpb	$0, (%si)
-	je	2f
-	inc	%si
-	inc	%ecx
-	jmp	1b
-2:	ret
+length:	HC_STRING
+	ret
 
 /* Console-write the string at DS:SI with vmcall; all of it must be written. */
 print_vmcall:

@@ -60,14 +60,8 @@ fail:	mov	$failed, %si
 	hlt
 
 /* Console-write the zero-terminated string at DS:SI. */
-print:	movzwl	%si, %ebx
-	xor	%ecx, %ecx
-1:	cmpb	$0, (%si)
-	je	2f
-	inc	%si
-	inc	%ecx
-	jmp	1b
-2:	HCALL	HC_CONSOLE_WRITE
+print:	HC_STRING
+	HCALL	HC_CONSOLE_WRITE
 	ret
 
 hello:	.asciz	"hypercall interface 1\n"

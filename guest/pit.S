@@ -13,12 +13,7 @@
 	mov	%eax, start_ns
 	mov	%edx, start_ns + 4
 
-	mov	$0x34, %al		/* channel 0, lo/hi, mode 2, binary */
-	out	%al, $0x43
-	mov	$11932, %ax		/* 1193182 Hz / 11932 = 100 Hz */
-	out	%al, $0x40
-	mov	%ah, %al
-	out	%al, $0x40
+	PIT_RATE 11932			/* 1193182 Hz / 11932 = 100 Hz */
 	UNMASK_IRQ 0
 
 	.globl	idle
@@ -51,12 +46,7 @@ idle:	sti
 	hlt				/* IF = 0: the guest ends */
 
 	.globl	irq0
-irq0:	incl	ticks
-	push	%ax
-	mov	$PIC_EOI, %al
-	out	%al, $PIC1_CMD
-	pop	%ax
-	iret
+irq0:	TICK_HANDLER ticks
 
 ticks_msg:	.asciz	" ticks\n"
 wakeups_msg:	.asciz	" wake-ups\n"

@@ -5,14 +5,6 @@
 	.code16
 	.include "com1.inc"
 	.include "pc.inc"
-	.set	RTC_SEG, 0xd000
-	.set	TIME_LOW, 0x00
-	.set	TIME_HIGH, 0x04
-	.set	ALARM_LOW, 0x08
-	.set	ALARM_HIGH, 0x0c
-	.set	IRQ_ENABLED, 0x10
-	.set	ALARM_STATUS, 0x18
-	.set	CLEAR_INTERRUPT, 0x1c
 
 	PC_GUEST_START
 	mov	$RTC_SEG, %ax
@@ -48,14 +40,7 @@
 	hlt
 
 	.globl	irq10
-irq10:	push	%ax
-	movl	$1, %es:CLEAR_INTERRUPT
-	movb	$1, fired
-	mov	$PIC_EOI, %al
-	out	%al, $PIC2_CMD
-	out	%al, $PIC1_CMD
-	pop	%ax
-	iret
+irq10:	ALARM_HANDLER fired
 
 high_msg:	.asciz	"TIME_HIGH "
 alarm_msg:	.asciz	"alarm fired, ALARM_STATUS "

@@ -302,9 +302,49 @@ static int kvm_get_state(struct vcpu *v, struct vcpu_state *st)
 	return 0;
 }
 
+/* KVM keeps an interrupt shadow (after sti, mov ss, pop ss) across
+ * KVM_SET_REGS.  A shadow covers only the instruction it was at: when EIP
+ * moves (a debugger sets the pc, or completes a stepped hlt by hand) it
+ * ends, as in the built-in CPU, and an interrupt can be taken at once. */
+static int end_shadow_if_moved(struct vcpu_kvm *k, uint64_t old_rip, uint32_t eip)
+{
+	struct kvm_vcpu_events ev;
+	if (old_rip == eip)
+		return 0;
+	if (ioctl(k->vcpu_fd, KVM_GET_VCPU_EVENTS, &ev) < 0)
+		return -errno;
+	if (!ev.interrupt.shadow)
+		return 0;
+	ev.interrupt.shadow = 0;
+	ev.flags = KVM_VCPUEVENT_VALID_SHADOW;
+	if (ioctl(k->vcpu_fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
+		return -errno;
+	k->run->ready_for_interrupt_injection = !ev.interrupt.injected; /* as KVM would */
+	return 0;
+}
+
+/* EIP before a set_state, where a shadow may be why KVM is not ready for
+ * an interrupt (else none matters: 0 and *rip unchanged). */
+static int rip_if_shadowed(struct vcpu_kvm *k, uint64_t *rip)
+{
+	struct kvm_regs regs;
+	if (k->run->ready_for_interrupt_injection || !k->run->if_flag)
+		return 0;
+	if (k->sync_fresh)
+		regs = k->run->s.regs.regs;
+	else if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0)
+		return -errno;
+	*rip = regs.rip;
+	return 0;
+}
+
 static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
 {
 	struct vcpu_kvm *k = to_kvm(v);
+	uint64_t old_rip = st->eip;
+	int r = rip_if_shadowed(k, &old_rip);
+	if (r < 0)
+		return r;
 	struct kvm_regs regs = {
 	    .rax = st->gpr[GPR_EAX],
 	    .rcx = st->gpr[GPR_ECX],
@@ -344,7 +384,7 @@ static int kvm_set_state(struct vcpu *v, const struct vcpu_state *st)
 	    ioctl(k->vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		return -errno;
 	k->run->if_flag = !!(st->eflags & EFLAGS_IF); /* KVM updates it only at exits */
-	return 0;
+	return end_shadow_if_moved(k, old_rip, st->eip);
 }
 
 /* ---- debug ---------------------------------------------------------- */

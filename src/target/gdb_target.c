@@ -388,6 +388,17 @@ static bool take_interrupt(struct gdb_target *t)
 	return __atomic_exchange_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
 }
 
+/* A Ctrl-C that finds the guest stuck on a hypercall the host does not
+ * deliver tells GDB why the guest made no progress. */
+static void explain_interrupt(struct gdb_target *t, struct target_stop *stop)
+{
+	const char *cause = report_stuck_hypercall(t->vm);
+	if (cause) {
+		snprintf(t->why, sizeof(t->why), "%s\n", cause);
+		stop->why = t->why;
+	}
+}
+
 static bool classify(struct gdb_target *t, const struct run_result *res, bool stepping,
                      struct target_stop *stop)
 {
@@ -407,6 +418,7 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 		if (!take_interrupt(t))
 			return false; /* a stray signal */
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
+		explain_interrupt(t, stop);
 		return true;
 	case RUN_STOP_REQUEST:
 		if (res->stop.kind == RUN_STOP_MAGIC) {
@@ -457,27 +469,38 @@ static const struct vcpu_caps *runner_caps(const struct gdb_target *t)
 	return t->vm->vcpu == t->primary ? &t->dbg.caps : &t->vm->vcpu->caps;
 }
 
+/* Stepping onto hlt where the vCPU reports the step, never the halt (KVM
+ * emulating real mode): execute the hlt here.  With IF = 1 and a source
+ * that can wake it the CPU sleeps, and the step goes on: it waits for the
+ * interrupt and ends after the handler's first instruction.  Returns true
+ * with *stop filled if the guest halted for good instead. */
+static bool step_hlt_by_hand(struct gdb_target *t, struct target_stop *stop)
+{
+	struct vcpu_state st;
+	if (get_state(t, &st) == 0) {
+		st.eip++;
+		set_state(t, &st);
+	}
+	if (interrupts_hlt_can_wake(t->vm)) {
+		t->vm->halted = true;
+		return false;
+	}
+	stop_halted(t, stop);
+	return true;
+}
+
 /* Execute one instruction with the breakpoint at the pc (if any) out of the
  * way.  Returns true with *stop filled if the step itself stopped. */
 static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *stop)
 {
 	uint32_t pc = current_pc(t);
 	uint8_t op;
-	/* Stepping onto hlt: some KVMs report the step, never the halt.  Do
-	 * the hlt here: a CPU that can be woken waits for its interrupt in
-	 * the step below (which then stops in the handler); else it halted. */
+	/* Stepping onto hlt: some KVMs report the step, never the halt. */
 	if (!runner_caps(t)->hlt_exits_when_stepping && read_mem(t, pc, &op, 1) == 0 &&
 	    op == HLT_OPCODE) {
-		struct vcpu_state st;
-		if (get_state(t, &st) == 0) {
-			st.eip++;
-			set_state(t, &st);
-		}
-		if (!interrupts_hlt_can_wake(t->vm)) {
-			stop_halted(t, stop);
+		if (step_hlt_by_hand(t, stop))
 			return true;
-		}
-		t->vm->halted = true;
+		pc = current_pc(t);
 	}
 	const struct debug_point *bp = debug_find_breakpoint(&t->dbg, pc);
 	if (bp)

@@ -87,6 +87,23 @@ static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
 	return 0;
 }
 
+/* Which ways into the hypercall interface reach the VMM on the VM's own
+ * vCPU (the port always; vmcall/vmmcall as the backend and host allow). */
+static void say_hypercalls(const struct vcpu_caps *c, struct text *o)
+{
+	static const char *const missing[2][2] = {
+	    /* [vmcall works][vmmcall works] */
+	    {"vmcall and vmmcall do", "vmcall does"},
+	    {"vmmcall does", NULL},
+	};
+	bool vmcall = c->hypercall_vmcall, vmmcall = c->hypercall_vmmcall;
+	const char *miss = missing[vmcall][vmmcall];
+	say(o, "hypercalls: port 0xEA%s%s", vmcall ? ", vmcall" : "", vmmcall ? ", vmmcall" : "");
+	if (miss)
+		say(o, "; %s not reach the VMM on this host: use the port", miss);
+	say(o, "\n");
+}
+
 static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
@@ -122,6 +139,7 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 	say(o, "single-step: %s\n",
 	    c->hlt_exits_when_stepping ? "native"
 	                               : "native; a step onto hlt is completed by the stub");
+	say_hypercalls(&t->primary->caps, o);
 	o->used += debug_describe(&t->dbg, o->buf + o->used, o->len - o->used);
 	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "vmm/report.h"
 #include "vmm/runloop.h"
+#include "vmm/vm.h"
 
 static const char *const gpr_names[GPR_COUNT] = {"eax", "ecx", "edx", "ebx",
                                                  "esp", "ebp", "esi", "edi"};
@@ -73,4 +74,34 @@ void report_fault_reason(const struct vcpu_exit *e, char *buf, size_t len)
 		snprintf(buf, len, "shut down (triple fault)");
 	else
 		runloop_describe_exit(e, buf, len);
+}
+
+#define STUCK_IN(insn)                                                                             \
+	"the guest is stuck in a " insn ", which this host's KVM does not deliver to the VMM: "    \
+	"make hypercalls through port 0xEA (out %ax, $0xea)"
+
+/* The message for a vmcall/vmmcall at gpa that the VM's vCPU does not
+ * deliver, or NULL. */
+static const char *undelivered_at(struct vm *vm, uint64_t gpa)
+{
+	const struct vcpu_caps *c = &vm->vcpu->caps;
+	uint8_t b[3];
+	if (vm_read_ram(vm, gpa, b, sizeof(b)) < 0 || b[0] != 0x0f || b[1] != 0x01)
+		return NULL;
+	if (b[2] == 0xc1 && !c->hypercall_vmcall)
+		return STUCK_IN("vmcall");
+	if (b[2] == 0xd9 && !c->hypercall_vmmcall)
+		return STUCK_IN("vmmcall");
+	return NULL;
+}
+
+const char *report_stuck_hypercall(struct vm *vm)
+{
+	struct vcpu_state st;
+	if (vcpu_get_state(vm->vcpu, &st) < 0)
+		return NULL;
+	/* At it, or right after it: a kick has the backend perform it. */
+	uint32_t pc = vcpu_state_pc(&st);
+	const char *at = undelivered_at(vm, pc);
+	return at ? at : pc >= 3 ? undelivered_at(vm, pc - 3) : NULL;
 }

@@ -20,5 +20,12 @@ void report_stop(struct vcpu *vcpu, const char *what);
 /* Why the guest stopped, for every message about a fault: "shut down
  * (triple fault)", or the exit described ("INTERNAL_ERROR suberror 1 ..."). */
 void report_fault_reason(const struct vcpu_exit *e, char *buf, size_t len);
+struct vm;
+
+/* Why a guest that seems wedged makes no progress, if the reason is a
+ * hypercall: its pc is at or right after a vmcall/vmmcall that the VM's
+ * vCPU does not hand to the VMM by itself (KVM on hosts whose kernel spins
+ * on it).  One sentence naming the cause and the way out, or NULL. */
+const char *report_stuck_hypercall(struct vm *vm);
 
 #endif

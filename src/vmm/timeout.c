@@ -84,6 +84,9 @@ void run_timeout_report(const struct run_timeout *t)
 	char what[120];
 	snprintf(what, sizeof(what), "guest did not halt within %g s (--timeout)", t->seconds);
 	report_stop(t->vm->vcpu, what);
+	const char *cause = report_stuck_hypercall(t->vm);
+	if (cause)
+		fprintf(stderr, "kvm-gdbstub: %s\n", cause);
 }
 
 void run_timeout_stop(struct run_timeout *t)

@@ -31,8 +31,9 @@ int run_timeout_start(struct run_timeout *t, struct vm *vm, double seconds,
 /* Whether the limit has passed.  False for a timeout never started. */
 bool run_timeout_expired(const struct run_timeout *t);
 
-/* On stderr: "guest did not halt within N s (--timeout) at CS:IP" and the
- * registers of the VM's vCPU. */
+/* On stderr: "guest did not halt within N s (--timeout) at CS:IP", the
+ * registers of the VM's vCPU, and the cause if a hypercall instruction the
+ * host does not deliver is why (report_stuck_hypercall). */
 void run_timeout_report(const struct run_timeout *t);
 
 /* Delete the timer and the fd.  Harmless on a timeout never started (or

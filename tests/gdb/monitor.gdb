@@ -1,6 +1,6 @@
 # guest: hello.bin
 # monitor commands; `stats` and `debug` name this variant's backend and debug
-# model exactly.
+# model exactly, and `debug` which hypercall instructions reach the VMM.
 monitor help
 monitor registers
 monitor stats

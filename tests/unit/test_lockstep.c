@@ -3,8 +3,15 @@
  * output, and RAM at the end.  A step is one instruction, or one iteration
  * of a REP string instruction, as hardware single-steps.
  *
- * Usage: test_lockstep [IMAGE.bin...]; without arguments the guests
- * minimal hello primes echo c-guest segments pmode rep from $GUESTS.
+ * Usage: test_lockstep [--irq-every N] [IMAGE.bin...]; without images the
+ * guests minimal hello primes echo c-guest segments pmode rep from
+ * $GUESTS, and irq-spin with timer interrupts.
+ *
+ * Interrupts (--irq-every N, and irq-spin): every N steps the test asks
+ * for IRQ 0, and injects its vector (0x08, the PC's) into both CPUs at the
+ * first step where both can take it; whether each can (IF, the sti/mov ss
+ * shadows) is compared after every step.  The delivery is no step of its
+ * own: the step after it runs the handler's first instruction on both.
  * Exit 0 if both backends agree everywhere, 1 at the first divergence
  * (printed with the instruction and both states), 77 if KVM is unusable,
  * 99 on a setup error.
@@ -418,9 +425,52 @@ static int compare_output(const char *image, uint64_t n, const struct side *k, c
 	return -1;
 }
 
+/* ---- interrupts ---- */
+
+#define IRQ0_VECTOR 0x08 /* the PIC's reset base, as the PC BIOS leaves it */
+
+/* Asks for an interrupt every `every` steps (0: never) and injects it into
+ * both CPUs at the first step where both can take it. */
+struct irq_plan {
+	uint64_t every;
+	bool wanted;
+	uint64_t injected;
+};
+
+/* Before step n: 0, or -1 after a message if the CPUs disagree about
+ * taking an interrupt now or an injection fails. */
+static int inject_if_due(struct irq_plan *p, uint64_t n, const char *image, struct side *k,
+                         struct side *e)
+{
+	if (!p->every)
+		return 0;
+	bool ready_k = vcpu_interrupt_ready(k->vcpu), ready_e = vcpu_interrupt_ready(e->vcpu);
+	if (ready_k != ready_e) {
+		printf("%s: DIVERGENCE before step %llu: KVM %s take an interrupt, the built-in "
+		       "CPU %s\n",
+		       image, (unsigned long long)n, ready_k ? "can" : "cannot",
+		       ready_e ? "can" : "cannot");
+		return -1;
+	}
+	if (n && n % p->every == 0)
+		p->wanted = true;
+	if (!p->wanted || !ready_k)
+		return 0;
+	int rk = vcpu_inject_interrupt(k->vcpu, IRQ0_VECTOR);
+	int re = vcpu_inject_interrupt(e->vcpu, IRQ0_VECTOR);
+	if (rk < 0 || re < 0) {
+		printf("%s: injecting before step %llu failed: kvm %s, emu %s\n", image,
+		       (unsigned long long)n, strerror(-rk), strerror(-re));
+		return -1;
+	}
+	p->wanted = false;
+	p->injected++;
+	return 0;
+}
+
 /* ---- one guest ---- */
 
-static int run_image(const char *path)
+static int run_image(const char *path, uint64_t irq_every)
 {
 	struct side *sides[2] = {calloc(1, sizeof(struct side)), calloc(1, sizeof(struct side))};
 	char err[256] = "";
@@ -429,6 +479,7 @@ static int run_image(const char *path)
 	struct undef_seen seen[MAX_UNDEF_SEEN];
 	unsigned n_seen = 0;
 	struct timespec t0, t1;
+	struct irq_plan irq = {.every = irq_every};
 
 	if (!sides[0] || !sides[1]) {
 		fprintf(stderr, "test_lockstep: out of memory\n");
@@ -490,6 +541,10 @@ static int run_image(const char *path)
 			goto out;
 		}
 		struct insn_info in = peek(e->ram, pc);
+		if (inject_if_due(&irq, n, path, k, e) < 0) {
+			rc = 1;
+			goto out;
+		}
 		if (step_kvm(k, &before, &ka) < 0 || step(e, &ea) < 0) {
 			printf("%s: at step %llu, %04x:%08x\n", path, (unsigned long long)n,
 			       before.seg[SREG_CS].selector, before.eip);
@@ -530,11 +585,11 @@ static int run_image(const char *path)
 	double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("%s: identical: %llu steps (emu counted %llu), single-step traps kvm %llu "
 	       "emu %llu, IO exits kvm %llu emu %llu, %zu bytes out, undefined flags differed "
-	       "%llu times, %.2f s\n",
+	       "%llu times, %llu interrupts injected, %.2f s\n",
 	       path, (unsigned long long)n, (unsigned long long)emu_vcpu_instructions(e->vcpu),
 	       (unsigned long long)k->traps, (unsigned long long)e->traps,
 	       (unsigned long long)k->io_exits, (unsigned long long)e->io_exits, k->out_n,
-	       (unsigned long long)synced, secs);
+	       (unsigned long long)synced, (unsigned long long)irq.injected, secs);
 	print_undefined(seen, n_seen);
 	rc = 0;
 out:
@@ -551,19 +606,29 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const char *const defaults[] = {"minimal", "hello",    "primes", "echo",
-	                                       "c-guest", "segments", "pmode",  "rep"};
+	static const struct {
+		const char *name;
+		uint64_t irq_every; /* steps between interrupts, 0 = none */
+	} defaults[] = {{"minimal", 0}, {"hello", 0},   {"primes", 0},
+	                {"echo", 0},    {"c-guest", 0}, {"segments", 0},
+	                {"pmode", 0},   {"rep", 0},     {"irq-spin", 37}};
 	char err[256] = "";
 	int worst = 0;
+	uint64_t irq_every = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (kvm_available(err, sizeof(err)) < 0) {
 		printf("test_lockstep: skipped: KVM is not usable here: %s\n", err);
 		return 77;
 	}
-	if (argc > 1) {
-		for (int a = 1; a < argc; a++) {
-			int rc = run_image(argv[a]);
+	int a = 1;
+	if (argc > 2 && !strcmp(argv[1], "--irq-every")) {
+		irq_every = strtoull(argv[2], NULL, 0);
+		a = 3;
+	}
+	if (argc > a) {
+		for (; a < argc; a++) {
+			int rc = run_image(argv[a], irq_every);
 			worst = rc > worst ? rc : worst;
 		}
 		return worst;
@@ -575,8 +640,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t g = 0; g < sizeof(defaults) / sizeof(defaults[0]); g++) {
 		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s.bin", dir, defaults[g]);
-		int rc = run_image(path);
+		snprintf(path, sizeof(path), "%s/%s.bin", dir, defaults[g].name);
+		int rc = run_image(path, defaults[g].irq_every);
 		worst = rc > worst ? rc : worst;
 	}
 	return worst;

@@ -210,6 +210,28 @@ static void test_inject_stepping(const struct backend *b)
 	vcpu_destroy(v);
 }
 
+/* sti; hlt; hlt, single-stepped: after the sti the CPU is not ready (its
+ * shadow covers the hlt); moving EIP past the hlt, as the stub does when it
+ * completes a stepped hlt by hand, ends the shadow on both backends, and an
+ * injected interrupt runs the handler's first instruction in the next step. */
+static void test_shadow_ends_when_eip_moves(const struct backend *b)
+{
+	static const uint8_t code[] = {0xfb, 0xf4, 0xf4};
+	struct vcpu *v = boot(b, code, sizeof(code));
+	struct vcpu_debug dbg = {.singlestep = true};
+	CHECK(vcpu_set_debug(v, &dbg) == 0);
+	expect(b, "sti", v, VCPU_EXIT_DEBUG, CODE + 1);
+	CHECK(!vcpu_interrupt_ready(v));
+	struct vcpu_state st = state(v);
+	st.eip++;
+	CHECK(vcpu_set_state(v, &st) == 0);
+	CHECK(vcpu_interrupt_ready(v));
+	CHECK(vcpu_inject_interrupt(v, IRQ_VECTOR) == 0);
+	expect(b, "the handler's inc", v, VCPU_EXIT_DEBUG, HANDLER + 4);
+	CHECK(ram[COUNTER] == 1);
+	vcpu_destroy(v);
+}
+
 /* ---- hypercalls ---------------------------------------------------- */
 
 struct kicker {
@@ -355,6 +377,7 @@ static void run_all(const struct backend *b, bool kvm)
 	test_window_and_sti_shadow(b, !kvm);
 	test_ss_shadows(b);
 	test_inject_stepping(b);
+	test_shadow_ends_when_eip_moves(b);
 	test_hypercalls(b, kvm);
 	unsigned handed = run_pmode_interrupt(b);
 	if (!kvm)

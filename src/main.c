@@ -50,6 +50,8 @@ static void print_stats(const struct vm *vm)
 			        (unsigned long long)vm->stats.exits[r]);
 	print_port_counts("in", vm->stats.port_reads);
 	print_port_counts("out", vm->stats.port_writes);
+	for (unsigned i = 0; vm->n_cpus > 1 && i < vm->n_cpus; i++)
+		fprintf(stderr, "  CPU %-12u %llu exits\n", i, (unsigned long long)vm->cpus[i].exits);
 }
 
 /* --screen: the VGA text screen as the run left it, after what the guest

@@ -28,6 +28,12 @@ static struct gdb_target *to_target(void *ctx)
 	return ctx;
 }
 
+/* The selected vCPU's own backend vcpu (not a stand-in). */
+static struct vcpu *primary(const struct gdb_target *t)
+{
+	return t->vm->cpu->own;
+}
+
 /* ---- state -------------------------------------------------------- */
 
 static int get_state(void *ctx, struct vcpu_state *st)
@@ -68,7 +74,7 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		r = vcpu_set_state(to, &st);
 	if (r < 0)
 		return r;
-	if (from != t->primary && (r = vcpu_set_debug(from, &(struct vcpu_debug){0})) < 0)
+	if (from != primary(t) && (r = vcpu_set_debug(from, &(struct vcpu_debug){0})) < 0)
 		return r;
 	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
@@ -81,7 +87,7 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 
 int gdb_target_settle(struct gdb_target *t)
 {
-	return migrate(t, t->primary);
+	return migrate(t, primary(t));
 }
 
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
@@ -118,8 +124,10 @@ static bool step_needs_emulation(struct gdb_target *t)
  * a step it must take. */
 static int choose_runner(struct gdb_target *t, bool stepping)
 {
+	if (t->vm->n_cpus > 1)
+		return 0; /* no stand-in with several vCPUs (insert_point refuses what needs one) */
 	if (!debug_needs_emulation(&t->dbg) && !(stepping && step_needs_emulation(t)))
-		return migrate(t, t->primary);
+		return migrate(t, primary(t));
 	if (!t->emu) {
 		t->emu = vm_create_emu_vcpu(t->vm);
 		if (!t->emu)
@@ -244,7 +252,7 @@ static int write_phys(struct gdb_target *t, uint64_t addr, const void *buf, size
 static void patched(void *ctx, uint32_t addr)
 {
 	struct gdb_target *t = ctx;
-	vcpu_ram_written(t->primary, addr, 1);
+	vcpu_ram_written(primary(t), addr, 1);
 	if (t->emu)
 		vcpu_ram_written(t->emu, addr, 1);
 }
@@ -254,7 +262,14 @@ static int insert_point(void *ctx, enum target_point type, uint64_t addr, unsign
 	struct gdb_target *t = to_target(ctx);
 	if (addr > UINT32_MAX)
 		return -EINVAL;
-	return debug_insert(&t->dbg, type, (uint32_t)addr, kind);
+	int r = debug_insert(&t->dbg, type, (uint32_t)addr, kind);
+	if (r == 0 && t->vm->n_cpus > 1 && debug_needs_emulation(&t->dbg)) {
+		/* Only the built-in CPU standing in for KVM could serve it, and
+		 * one stand-in cannot run several vCPUs. */
+		debug_remove(&t->dbg, type, (uint32_t)addr, kind);
+		return -ENOSPC;
+	}
+	return r;
 }
 
 static int remove_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
@@ -466,7 +481,7 @@ static void run_once(struct gdb_target *t, struct run_result *res)
  * debug model sees it (t->dbg.caps), or the built-in CPU standing in. */
 static const struct vcpu_caps *runner_caps(const struct gdb_target *t)
 {
-	return t->vm->vcpu == t->primary ? &t->dbg.caps : &t->vm->vcpu->caps;
+	return t->vm->vcpu == primary(t) ? &t->dbg.caps : &t->vm->vcpu->caps;
 }
 
 /* Stepping onto hlt where the vCPU reports the step, never the halt (KVM
@@ -489,6 +504,22 @@ static bool step_hlt_by_hand(struct gdb_target *t, struct target_stop *stop)
 	return true;
 }
 
+/* Breakpoints and watchpoints are the same on every vCPU: the ones the run
+ * may also schedule get theirs too (no single-step, no skipped point). */
+static int apply_to_other_cpus(struct gdb_target *t)
+{
+	struct vm *vm = t->vm;
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		struct vm_cpu *c = &vm->cpus[i];
+		if (c == vm->cpu)
+			continue;
+		int r = debug_apply(&t->dbg, c->vcpu, false, UINT32_MAX, false);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Execute one instruction with the breakpoint at the pc (if any) out of the
  * way.  Returns true with *stop filled if the step itself stopped. */
 static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *stop)
@@ -506,7 +537,9 @@ static bool step_once(struct gdb_target *t, bool reporting, struct target_stop *
 	if (bp)
 		debug_unpatch(&t->dbg, bp);
 	int r = debug_apply(&t->dbg, t->vm->vcpu, true, bp ? pc : UINT32_MAX,
-	                    t->vm->vcpu != t->primary);
+	                    t->vm->vcpu != primary(t));
+	if (r == 0)
+		r = apply_to_other_cpus(t);
 	struct run_result res;
 	bool stopped;
 	if (r < 0) {
@@ -570,7 +603,9 @@ static int do_continue(struct gdb_target *t, struct target_stop *stop)
 		/* Every round: delivering the guest's own int3 changes the setup. */
 		if (r == 0)
 			r = debug_apply(&t->dbg, t->vm->vcpu, false, UINT32_MAX,
-			                t->vm->vcpu != t->primary);
+			                t->vm->vcpu != primary(t));
+		if (r == 0)
+			r = apply_to_other_cpus(t);
 		if (r < 0)
 			return r;
 		run_once(t, &res);
@@ -687,50 +722,102 @@ static int monitor(void *ctx, const char *cmd, char *out, size_t outlen)
 	return monitor_run(to_target(ctx), cmd, out, outlen);
 }
 
-/* ---- target_ops with one thread ------------------------------------
- * One vCPU: no thread ops, so the stub only ever names thread 1 and
- * resumes it alone (how[0]); one stop per resume. */
+/* ---- threads: GDB's thread tid is vCPU tid - 1 ----------------------
+ * The target works on the selected vCPU (vm->cpu); a thread's registers
+ * and memory (its page tables) are reached by selecting it first. */
 
-static int get_state_1(void *ctx, unsigned tid, struct vcpu_state *st)
+static struct gdb_target *on_thread(void *ctx, unsigned tid)
 {
-	(void)tid;
-	return get_state(ctx, st);
+	struct gdb_target *t = to_target(ctx);
+	struct vm *vm = t->vm;
+	if (tid >= 1 && tid <= vm->n_cpus && vm->cpu != &vm->cpus[tid - 1]) {
+		vm_select_cpu(vm, &vm->cpus[tid - 1]);
+		t->cache_valid = false;
+	}
+	return t;
 }
 
-static int set_state_1(void *ctx, unsigned tid, const struct vcpu_state *st)
+static unsigned thread_count(void *ctx)
 {
-	(void)tid;
-	return set_state(ctx, st);
+	return to_target(ctx)->vm->n_cpus;
 }
 
-static int read_mem_1(void *ctx, unsigned tid, uint64_t addr, void *buf, size_t len)
+static int thread_info(void *ctx, unsigned tid, char *buf, size_t len)
 {
-	(void)tid;
-	return read_mem(ctx, addr, buf, len);
+	struct vm *vm = to_target(ctx)->vm;
+	if (tid < 1 || tid > vm->n_cpus)
+		return -ESRCH;
+	const struct vm_cpu *c = &vm->cpus[tid - 1];
+	struct vcpu_state st;
+	bool pmode = vcpu_get_state(c->vcpu, &st) == 0 && (st.cr0 & CR0_PE);
+	const char *run = c->state == VM_CPU_WAIT_SIPI ? "waiting for SIPI"
+	                  : c->halted                  ? "halted"
+	                                               : "running";
+	snprintf(buf, len, "CPU %u, %s, %s", c->index, pmode ? "protected mode" : "real mode", run);
+	return 0;
 }
 
-static int write_mem_1(void *ctx, unsigned tid, uint64_t addr, const void *buf, size_t len)
+static int thread_get_state(void *ctx, unsigned tid, struct vcpu_state *st)
 {
-	(void)tid;
-	return write_mem(ctx, addr, buf, len);
+	return get_state(on_thread(ctx, tid), st);
 }
 
-static int resume_1(void *ctx, const struct target_resume_req *req, struct target_stop *stops,
-                    unsigned max)
+static int thread_set_state(void *ctx, unsigned tid, const struct vcpu_state *st)
 {
+	return set_state(on_thread(ctx, tid), st);
+}
+
+static int thread_read_mem(void *ctx, unsigned tid, uint64_t addr, void *buf, size_t len)
+{
+	return read_mem(on_thread(ctx, tid), addr, buf, len);
+}
+
+static int thread_write_mem(void *ctx, unsigned tid, uint64_t addr, const void *buf, size_t len)
+{
+	return write_mem(on_thread(ctx, tid), addr, buf, len);
+}
+
+/* All-stop over the vCPUs: threads without an action are held where they
+ * are; the stepped one (at most one: GDB steps one thread at a time) runs
+ * first; the stop names the vCPU whose exit ended the run. */
+static int thread_resume(void *ctx, const struct target_resume_req *req,
+                         struct target_stop *stops, unsigned max)
+{
+	struct gdb_target *t = to_target(ctx);
+	struct vm *vm = t->vm;
+	struct vm_cpu *first = NULL;
+	bool step = false;
 	(void)max;
-	int r = resume(ctx, req->how[0], stops);
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		enum target_resume how = i < req->nthreads ? req->how[i] : TARGET_HOLD;
+		vm->cpus[i].held = how == TARGET_HOLD;
+		if (how == TARGET_STEP && !step) {
+			step = true;
+			first = &vm->cpus[i];
+		} else if (how != TARGET_HOLD && !first) {
+			first = &vm->cpus[i];
+		}
+	}
+	if (first)
+		on_thread(ctx, first->index + 1);
+	int r = resume(ctx, step ? TARGET_STEP : TARGET_CONTINUE, &stops[0]);
+	for (unsigned i = 0; i < vm->n_cpus; i++)
+		vm->cpus[i].held = false;
+	stops[0].tid = vm->cpu->index + 1;
+	t->cache_valid = false; /* the selection may have moved with the run */
 	return r < 0 ? r : 1;
 }
 
 const struct target_ops gdb_target_ops = {
-    .get_state = get_state_1,
-    .set_state = set_state_1,
-    .read_mem = read_mem_1,
-    .write_mem = write_mem_1,
+    .thread_count = thread_count,
+    .thread_info = thread_info,
+    .get_state = thread_get_state,
+    .set_state = thread_set_state,
+    .read_mem = thread_read_mem,
+    .write_mem = thread_write_mem,
     .insert_point = insert_point,
     .remove_point = remove_point,
-    .resume = resume_1,
+    .resume = thread_resume,
     .interrupt = interrupt_guest,
     .last_stop = last_stop,
     .monitor = monitor,
@@ -756,7 +843,6 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 {
 	memset(t, 0, sizeof(*t));
 	t->vm = vm;
-	t->primary = vm->vcpu;
 	t->halt = halt;
 	t->watch.magic_break = true;
 	vm->watch = &t->watch; /* catchpoints count from the first command on */

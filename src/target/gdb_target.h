@@ -16,7 +16,6 @@ struct gdb_target {
 	struct vm *vm;
 	struct debug dbg;
 	struct run_watch watch; /* catchpoints, stepping: on vm->watch while attached */
-	struct vcpu *primary; /* the VM's own backend */
 	struct vcpu *emu;     /* built-in CPU standing in for KVM, or NULL */
 	struct vcpu_state cache;
 	bool cache_valid;

@@ -132,14 +132,14 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 		say(o, "watchpoints: the built-in CPU runs the guest while any is set (data "
 		       "breakpoints do not fire on this host)\n");
 	say(o, "the guest last ran on: %s%s\n",
-	    t->vm->vcpu == t->primary ? "" : "the built-in CPU standing in for ",
-	    !t->primary->caps.builtin ? "KVM"
+	    t->vm->vcpu == t->vm->cpu->own ? "" : "the built-in CPU standing in for ",
+	    !t->vm->cpu->own->caps.builtin ? "KVM"
 	    : t->dbg.kvm            ? "the built-in CPU playing KVM"
 	                            : "the built-in CPU");
 	say(o, "single-step: %s\n",
 	    c->hlt_exits_when_stepping ? "native"
 	                               : "native; a step onto hlt is completed by the stub");
-	say_hypercalls(&t->primary->caps, o);
+	say_hypercalls(&t->vm->cpu->own->caps, o);
 	o->used += debug_describe(&t->dbg, o->buf + o->used, o->len - o->used);
 	return 0;
 }
@@ -217,6 +217,27 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 		t->watch.port_catch[port] = 0;
 	vm_console_queue_update(t->vm); /* catchpoints see every write */
 	say(o, "port %#x is no longer caught\n", port);
+	return 0;
+}
+
+static int cmd_cpus(struct gdb_target *t, const char *args, struct text *o)
+{
+	(void)args;
+	struct vm *vm = t->vm;
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		const struct vm_cpu *c = &vm->cpus[i];
+		struct vcpu_state st;
+		if (vcpu_get_state(c->vcpu, &st) < 0) {
+			say(o, "CPU %u: registers unavailable\n", i);
+			continue;
+		}
+		const char *run = c->state == VM_CPU_WAIT_SIPI ? "waiting for SIPI"
+		                  : c->halted                  ? "halted"
+		                                               : "running";
+		say(o, "CPU %u: %s, %04x:%08x, %s, %llu exits\n", i,
+		    (st.cr0 & CR0_PE) ? "protected mode" : "real mode", st.seg[SREG_CS].selector,
+		    st.eip, run, (unsigned long long)c->exits);
+	}
 	return 0;
 }
 
@@ -320,6 +341,7 @@ static const struct monitor_cmd commands[] = {
     {"catch-port", "in|out|any PORT", "stop when the guest accesses a port", cmd_catch_port},
     {"uncatch-port", "PORT|all", "remove port catchpoints", cmd_uncatch_port},
     {"ports", "", "list port catchpoints", cmd_ports},
+    {"cpus", "", "each vCPU's mode, CS:EIP, state and VM exits", cmd_cpus},
     {"catch-hypercall", "[NR|any]", "stop after the guest's hypercalls (EAX = NR)",
      cmd_catch_hypercall},
     {"uncatch-hypercall", "", "remove the hypercall catchpoint", cmd_uncatch_hypercall},

@@ -474,6 +474,7 @@ static void run_exits(struct vm *vm, struct run_result *res)
 		} else {
 			vm->stats.total++;
 			vm->stats.exits[e->reason]++;
+			vm->cpu->exits++;
 		}
 		r = exit_handlers[e->reason](vm, res);
 		if (r == RUN_STOP_REQUEST && vcpu_complete_io(vm->vcpu) < 0)

@@ -278,8 +278,8 @@ struct vcpu *vm_create_emu_vcpu(struct vm *vm)
 static void destroy_cpus(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->n_cpus; i++) {
-		vcpu_destroy(vm->cpus[i].vcpu);
-		vm->cpus[i].vcpu = NULL;
+		vcpu_destroy(vm->cpus[i].own); /* a stand-in belongs to whoever made it */
+		vm->cpus[i].vcpu = vm->cpus[i].own = NULL;
 	}
 	vm->n_cpus = 0;
 	vm->cpu = NULL;
@@ -300,7 +300,7 @@ static int adopt_backend(struct vm *vm, struct vcpu_vm *backend, char *why, size
 	for (unsigned i = 0; r == 0 && i < want; i++) {
 		struct vm_cpu *c = &vm->cpus[i];
 		*c = (struct vm_cpu){.index = i, .state = i ? VM_CPU_WAIT_SIPI : VM_CPU_RUNNING};
-		c->vcpu = vcpu_vm_create_vcpu(backend, i, why, len);
+		c->vcpu = c->own = vcpu_vm_create_vcpu(backend, i, why, len);
 		if (!c->vcpu)
 			r = -1;
 		else
@@ -332,7 +332,7 @@ void vm_set_cpu_vcpu(struct vm *vm, struct vm_cpu *cpu, struct vcpu *vcpu)
 struct vm_cpu *vm_cpu_of(struct vm *vm, const struct vcpu *vcpu)
 {
 	for (unsigned i = 0; i < vm->n_cpus; i++)
-		if (vm->cpus[i].vcpu == vcpu)
+		if (vm->cpus[i].vcpu == vcpu || vm->cpus[i].own == vcpu)
 			return &vm->cpus[i];
 	return NULL;
 }

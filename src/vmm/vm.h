@@ -61,7 +61,8 @@ enum vm_cpu_state {
 
 /* One vCPU of the machine as the run loop schedules it. */
 struct vm_cpu {
-	struct vcpu *vcpu; /* the backend's (or the built-in CPU standing in for it) */
+	struct vcpu *vcpu; /* what runs it: own, or the built-in CPU standing in for it */
+	struct vcpu *own;  /* the backend's vcpu for it */
 	unsigned index;    /* 0 = the bootstrap processor */
 	enum vm_cpu_state state;
 	bool halted;       /* in hlt with IF = 1: waiting for an interrupt */

@@ -29,7 +29,7 @@ else
 fi
 echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(${GDB:-gdb} --version | head -1); $(${QEMU:-qemu-system-i386} --version 2>/dev/null | head -1)"
-for b in gdb_bench exit_bench console_bench startup_bench watch_bench machine_bench cpu_speed; do
+for b in gdb_bench exit_bench console_bench startup_bench watch_bench machine_bench smp_bench cpu_speed; do
 	case " ${BENCH_SKIP:-} " in *" $b "*) continue ;; esac
 	[ -f "$here/$b.sh" ] || continue
 	echo

@@ -11,6 +11,7 @@
 #include "vmm/interrupts.h"
 #include "vmm/report.h"
 #include "vmm/runloop.h"
+#include "vmm/vcpu_threads.h"
 
 /* Unassigned-memory accesses are reported this many times, then only
  * counted (--stats), so a runaway guest cannot flood the terminal. */
@@ -439,7 +440,10 @@ void runloop_run(struct vm *vm, struct run_result *res)
 {
 	vm->running = true;
 	vm_flush_timer_arm(vm, true);
-	run_exits(vm, res);
+	if (vm_threaded(vm))
+		vcpu_threads_run(vm, res);
+	else
+		run_exits(vm, res);
 	vm->running = false;
 	vm_deadline_timer_arm(vm, VCLOCK_NEVER); /* stopped: no kicks meanwhile */
 	vm_flush_timer_arm(vm, false);
@@ -460,28 +464,33 @@ static void run_exits(struct vm *vm, struct run_result *res)
 		}
 		interrupts_before_run(vm);
 		r = vcpu_run(vm->vcpu, e);
-		if (r < 0) {
-			res->outcome = RUN_ERROR;
-			res->error = r;
-			return;
-		}
-		if ((unsigned)e->reason >= VCPU_EXIT_REASON_COUNT)
-			e->reason = VCPU_EXIT_UNKNOWN;
-		if (vm->cfg.verbose)
-			trace_exit(vm, e); /* numbered from 0, like the original VMM */
-		if (e->queued) {
-			vm->stats.queued_writes++;
-		} else {
-			vm->stats.total++;
-			vm->stats.exits[e->reason]++;
-			vm->cpu->exits++;
-		}
-		r = exit_handlers[e->reason](vm, res);
-		if (r == RUN_STOP_REQUEST && vcpu_complete_io(vm->vcpu) < 0)
-			r = RUN_ERROR; /* the state a debugger would see is not consistent */
-		if (r != RUN_CONTINUE) {
+		if ((r = runloop_serve_exit(vm, res, r)) != RUN_CONTINUE) {
 			res->outcome = (enum run_outcome)r;
 			return;
 		}
 	}
+}
+
+int runloop_serve_exit(struct vm *vm, struct run_result *res, int run_error)
+{
+	struct vcpu_exit *e = &res->exit;
+	if (run_error < 0) {
+		res->error = run_error;
+		return RUN_ERROR;
+	}
+	if ((unsigned)e->reason >= VCPU_EXIT_REASON_COUNT)
+		e->reason = VCPU_EXIT_UNKNOWN;
+	if (vm->cfg.verbose)
+		trace_exit(vm, e); /* numbered from 0, like the original VMM */
+	if (e->queued) {
+		vm->stats.queued_writes++;
+	} else {
+		vm->stats.total++;
+		vm->stats.exits[e->reason]++;
+		vm->cpu->exits++;
+	}
+	int r = exit_handlers[e->reason](vm, res);
+	if (r == RUN_STOP_REQUEST && vcpu_complete_io(vm->vcpu) < 0)
+		r = RUN_ERROR; /* the state a debugger would see is not consistent */
+	return r;
 }

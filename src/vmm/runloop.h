@@ -51,6 +51,10 @@ struct run_result {
 /* Run until an exit the caller must see.  Port I/O and MMIO never return. */
 void runloop_run(struct vm *vm, struct run_result *res);
 
+/* Serve the exit in res->exit of vm->cpu's vcpu_run() (which returned
+ * run_error): trace, count, its handler.  RUN_CONTINUE or an outcome. */
+int runloop_serve_exit(struct vm *vm, struct run_result *res, int run_error);
+
 /* One line describing an exit, e.g. "IO out port 0x3f8 size 1 data 0x48". */
 void runloop_describe_exit(const struct vcpu_exit *e, char *buf, size_t len);
 

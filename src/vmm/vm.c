@@ -15,6 +15,7 @@
 #include "vmm/hypercall.h"
 #include "kvm/kvm.h"
 #include "vmm/runloop.h"
+#include "vmm/vcpu_threads.h"
 #include "vmm/vm.h"
 
 #define FLUSH_SIGNAL    SIGUSR2
@@ -82,7 +83,10 @@ void vm_kick(struct vm *vm)
 	if (vm->wake_fd >= 0 && write(vm->wake_fd, &one, sizeof(one)) < 0) {
 		/* the counter is already non-zero: a wake is pending anyway */
 	}
-	vcpu_kick(__atomic_load_n(&vm->vcpu, __ATOMIC_SEQ_CST));
+	if (vm->threads)
+		vcpu_threads_kick_all(vm);
+	else
+		vcpu_kick(__atomic_load_n(&vm->vcpu, __ATOMIC_SEQ_CST));
 }
 
 /* How long to sleep until deadline, to the nanosecond (NULL: no limit).
@@ -161,7 +165,9 @@ static void on_vm_timer(int sig, siginfo_t *info, void *uctx)
 	(void)sig;
 	(void)uctx;
 	struct vm *vm = info->si_value.sival_ptr;
-	if (vm && vm->vcpu)
+	if (vm && vm->threads)
+		vcpu_threads_kick_all(vm); /* any of them may have to take an interrupt */
+	else if (vm && vm->vcpu)
 		vcpu_kick(vm->vcpu);
 }
 
@@ -227,7 +233,7 @@ void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
 	}
 	if (vm->vcpu->caps.builtin) {
 		emu_vcpu_set_icount_limit(vm->vcpu, slice_limit(vm));
-	} else if (vm->n_cpus > 1 && vm->running) { /* KVM: a host timer ends the turn */
+	} else if (vm->n_cpus > 1 && vm->running && !vm->threads) { /* KVM in turn: a timer ends one */
 		uint64_t slice_end = vclock_now(&vm->board.clock) + VM_SLICE_NS;
 		if (slice_end < deadline)
 			deadline = slice_end;
@@ -561,6 +567,7 @@ void vm_destroy(struct vm *vm)
 	boot_destroy(vm);
 	vcpu_destroy(vm->stand_in);
 	vm->stand_in = NULL;
+	vcpu_threads_destroy(vm);
 	destroy_cpus(vm);
 	vcpu_vm_destroy(vm->backend);
 	vm->backend = NULL;

@@ -48,6 +48,7 @@ struct vm_stats {
 
 
 struct run_watch;
+struct vm_threads;
 
 #define VM_MAX_CPUS 64
 /* With several vCPUs, how long one runs before the next takes its turn. */
@@ -81,6 +82,7 @@ struct vm {
 	struct vm_cpu *cpu; /* the one the run loop runs now (or last ran) */
 	struct vcpu *vcpu;  /* its vcpu: cpu->vcpu (__atomic: vm_kick() reads it) */
 	struct lapic_bus lapics; /* a local APIC per vCPU at 0xFEE00000 */
+	struct vm_threads *threads; /* KVM with several vCPUs: a host thread each */
 	struct pc_board board; /* the devices, their bus and the clock */
 	struct uart uart;
 	struct vm_stats stats;

@@ -15,6 +15,7 @@
 #include "vmm/hypercall.h"
 #include "kvm/kvm.h"
 #include "vmm/runloop.h"
+#include "vmm/snapshot.h"
 #include "vmm/vm.h"
 
 #define FLUSH_SIGNAL    SIGUSR2
@@ -193,6 +194,7 @@ static void icount_limit_arm(struct vm *vm, uint64_t deadline)
 {
 	uint64_t limit = UINT64_MAX;
 	if (deadline != VCLOCK_NEVER) {
+		deadline = vclock_source_time(&vm->board.clock, deadline); /* a restored snapshot's */
 		uint64_t run_ns = deadline > vm->idle_skipped_ns ? deadline - vm->idle_skipped_ns : 0;
 		limit = (run_ns + vm->cfg.icount_ns - 1) / vm->cfg.icount_ns;
 	}
@@ -393,6 +395,7 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 
 void vm_destroy(struct vm *vm)
 {
+	snapshot_store_free(vm);
 	boot_destroy(vm);
 	vcpu_destroy(vm->stand_in);
 	vm->stand_in = NULL;

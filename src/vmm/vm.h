@@ -46,6 +46,7 @@ struct vm_stats {
 
 
 struct run_watch;
+struct snapshot_store;
 
 struct vm {
 	struct vm_config cfg;
@@ -84,6 +85,8 @@ struct vm {
 	bool a20_off;             /* the A20 gate is closed: addresses wrap at 1 MiB */
 	bool reset_requested;     /* the guest pulsed the reset line */
 	bool quit_requested;      /* Ctrl-A x on the terminal */
+
+	struct snapshot_store *snapshots; /* named snapshots (snapshot.h), or NULL */
 };
 
 /* Open or close the A20 gate on the vCPU (and the stand-in). */

@@ -28,6 +28,22 @@ for accel in $backends; do
 	expect_same want out "--restore on $accel runs on from the breakpoint"
 done
 
+# --boot: the BIOS's state and the disk come along; the boot disk's path is
+# the snapshot's.
+vmm --boot "$GUESTS/pc/boot.img" --display none > boot-full.out 2> boot.err
+expect_status 0 $? "boot.img, a plain run"
+sed -n '/^Stage 2 loaded/,$p' boot-full.out > boot-want
+start_stub bootstub --halt stop --display none --boot "$GUESTS/pc/boot.img"
+timeout 60 "${GDB:-gdb}" -batch -nx -ex "target remote :$port" -ex 'break *0x7e00' \
+	-ex continue -ex "monitor snapshot write $tmp/boot-snap" -ex kill > gdb-boot.out 2>&1
+expect_grep "snapshot written to" gdb-boot.out "monitor snapshot write under --boot"
+for accel in $backends; do
+	"$KVM_GDBSTUB" --accel "$accel" --display none --restore boot-snap > out 2> err
+	expect_status 0 $? "--restore of a --boot snapshot on $accel"
+	expect_same boot-want out "--restore of a --boot snapshot on $accel: stage 2 runs on"
+done
+[ -s boot-want ] || fail "boot.img printed no stage 2 lines"
+
 # byte_at FILE OFFSET: the byte's value, 0-255.
 byte_at() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
 # put_bytes FILE OFFSET OCTAL-ESCAPES: overwrite bytes in place.

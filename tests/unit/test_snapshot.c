@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bios/disk.h"
 #include "hw/clock.h"
+#include "vmm/boot.h"
 #include "vmm/snapshot.h"
 #include "vmm/vm.h"
 
@@ -279,6 +281,58 @@ static void test_check(struct vm *vm, const uint8_t *snap, size_t len)
 	vm_destroy(&other);
 }
 
+/* --boot: the disk overlay's written sectors and the BIOS state come back;
+ * a sector written after the save is gone. */
+static void test_boot_disk(void)
+{
+	static struct snapshot_view v;
+	static uint8_t disk[8 * 512];
+	char path[64], err[300];
+	struct vm vm;
+	uint8_t sector[512], back[512];
+	uint8_t *buf;
+	size_t len;
+	disk[510] = 0x55, disk[511] = 0xaa;
+	disk[0] = 0xf4;
+	write_image(path, "/tmp/snapshot-disk.XXXXXX", disk, sizeof(disk));
+	struct vm_config cfg = {.ram_size = 1 << 20, .accel = ACCEL_EMU, .boot_path = path};
+	struct console_sink sink = {sink_write, NULL, NULL};
+	if (vm_create(&vm, &cfg, sink, -1, err, sizeof(err)) < 0 || vm_reset(&vm, err, sizeof(err)) < 0) {
+		fprintf(stderr, "test_boot_disk: %s\n", err);
+		CHECK(!"a --boot VM");
+		vm_destroy(&vm);
+		unlink(path);
+		return;
+	}
+	struct disk *d = &vm.boot->disks[0];
+	memset(sector, 0x3c, sizeof(sector));
+	CHECK(disk_write(d, 5, 1, sector) == 0);
+	vm.boot->bios.calls = 77;
+	CHECK(snapshot_encode(&vm, NULL, NULL, &buf, &len, err, sizeof(err)) == 0);
+	memset(sector, 0x11, sizeof(sector));
+	CHECK(disk_write(d, 5, 1, sector) == 0 && disk_write(d, 6, 1, sector) == 0);
+	vm.boot->bios.calls = 0;
+	CHECK(snapshot_parse(buf, len, &v, err, sizeof(err)) == 0 && v.n_disks == 1 && v.has_bios);
+	CHECK(v.disks[0].n == 1);
+	CHECK(snapshot_check(&vm, &v, false, err, sizeof(err)) == 0);
+	CHECK(snapshot_apply(&vm, &v, err, sizeof(err)) == 0);
+	CHECK(disk_read(d, 5, 1, back) == 0 && back[0] == 0x3c && back[511] == 0x3c);
+	CHECK(disk_read(d, 6, 1, back) == 0 && back[0] == 0); /* the file's sector again */
+	CHECK(vm.boot->bios.calls == 77);
+	/* A sector past the disk is refused before anything is loaded. */
+	size_t at;
+	uint64_t n;
+	at = section_at(buf, len, SNAP_SEC_DISK, &n);
+	uint64_t lba = 8;
+	memcpy(buf + at + 16, &lba, 8);
+	fix_crc(buf, len);
+	CHECK(snapshot_parse(buf, len, &v, err, sizeof(err)) == 0);
+	CHECK(snapshot_check(&vm, &v, false, err, sizeof(err)) < 0 && strstr(err, "sector 8"));
+	free(buf);
+	vm_destroy(&vm);
+	unlink(path);
+}
+
 static void test_names(void)
 {
 	CHECK(snapshot_name_ok("a") && snapshot_name_ok("Ab.9_-x"));
@@ -353,6 +407,7 @@ int main(void)
 	test_checksums();
 	test_names();
 	test_clock();
+	test_boot_disk();
 	write_image(image_a, "/tmp/snapshot-a.XXXXXX", a, sizeof(a));
 	write_image(image_b, "/tmp/snapshot-b.XXXXXX", b, sizeof(b));
 	if (make_vm(&vm, image_a, 1 << 20) == 0) {

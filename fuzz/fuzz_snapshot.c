@@ -37,8 +37,9 @@ static void check_view(const struct snapshot_view *v, const uint8_t *buf, size_t
 	if (v->ram_pages < buf || (uint64_t)(end - v->ram_pages) < stored * SNAPSHOT_PAGE_SIZE)
 		abort();
 	for (unsigned i = 0; i < v->n_disks; i++)
-		if (v->disks[i].n && (v->disks[i].data < buf ||
-		                      (uint64_t)(end - v->disks[i].data) / (8 + 512) < v->disks[i].n))
+		if (v->disks[i].n &&
+		    (v->disks[i].data < buf ||
+		     (uint64_t)(end - v->disks[i].data) / (8 + 512) < v->disks[i].n))
 			abort();
 	for (unsigned i = 0; i < v->n_files; i++)
 		if (strlen(v->files[i].path) >= SNAPSHOT_PATH_MAX)

@@ -37,9 +37,9 @@ typedef uint64_t (*vclock_source_fn)(void *opaque);
 struct vclock {
 	vclock_source_fn source; /* NULL: host CLOCK_MONOTONIC since start */
 	void *source_opaque;
-	uint64_t host_start_ns;  /* CLOCK_MONOTONIC at vclock_init */
-	int64_t wall_epoch_ns;   /* Unix time in ns at virtual time 0 */
-	int64_t source_offset;   /* added to the source's time (vclock_set_now) */
+	uint64_t host_start_ns; /* CLOCK_MONOTONIC at vclock_init */
+	int64_t wall_epoch_ns;  /* Unix time in ns at virtual time 0 */
+	int64_t source_offset;  /* added to the source's time (vclock_set_now) */
 	struct vtimer *timers;
 };
 

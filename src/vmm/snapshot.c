@@ -303,8 +303,9 @@ static int vm_identity(struct vm *vm, char *err, size_t errlen)
 		return 0;
 	const struct vm_config *c = &vm->cfg;
 	unsigned n = 0;
-	int r = c->boot_path ? identify(&s->files[n++], SNAP_FILE_BOOT, 0, c->boot_path, err, errlen)
-	                     : identify(&s->files[n++], SNAP_FILE_IMAGE, 0, c->image_path, err, errlen);
+	int r = c->boot_path
+	            ? identify(&s->files[n++], SNAP_FILE_BOOT, 0, c->boot_path, err, errlen)
+	            : identify(&s->files[n++], SNAP_FILE_IMAGE, 0, c->image_path, err, errlen);
 	for (unsigned i = 0; r == 0 && c->boot_path && i < c->n_disks; i++)
 		r = identify(&s->files[n++], SNAP_FILE_DISK, i, c->disk_paths[i], err, errlen);
 	if (r < 0)
@@ -438,8 +439,8 @@ static void put_disk(struct writer *w, const struct disk *d)
 	section_end(w);
 }
 
-int snapshot_encode(struct vm *vm, snapshot_shadow_fn shadow, void *ctx, uint8_t **out,
-                    size_t *len, char *err, size_t errlen)
+int snapshot_encode(struct vm *vm, snapshot_shadow_fn shadow, void *ctx, uint8_t **out, size_t *len,
+                    char *err, size_t errlen)
 {
 	struct writer w = {0};
 	struct vcpu_state st;
@@ -649,7 +650,8 @@ static int parse_header(struct parse *p, struct reader *r, uint32_t *count)
 {
 	const uint8_t *magic = take(r, SNAPSHOT_MAGIC_LEN);
 	if (!magic || memcmp(magic, SNAPSHOT_MAGIC, SNAPSHOT_MAGIC_LEN) != 0)
-		return bad(p, "not a kvm-gdbstub snapshot (no \"%s\" at the start)", SNAPSHOT_MAGIC);
+		return bad(p, "not a kvm-gdbstub snapshot (no \"%s\" at the start)",
+		           SNAPSHOT_MAGIC);
 	uint16_t version = get_u16(r);
 	uint32_t flags = get_u32(r);
 	*count = get_u32(r);
@@ -666,8 +668,9 @@ static int parse_header(struct parse *p, struct reader *r, uint32_t *count)
 	memcpy(&stored, r->p + r->len - SNAPSHOT_TRAILER_SIZE, 4);
 	uint32_t crc = snapshot_crc32(0, r->p, r->len - SNAPSHOT_TRAILER_SIZE);
 	if (crc != stored)
-		return bad(p, "checksum mismatch (CRC32 %08x, the file says %08x): truncated or "
-		              "corrupted",
+		return bad(p,
+		           "checksum mismatch (CRC32 %08x, the file says %08x): truncated or "
+		           "corrupted",
 		           crc, stored);
 	r->len -= SNAPSHOT_TRAILER_SIZE;
 	return 0;
@@ -742,8 +745,9 @@ static int check_files(struct vm *vm, const struct snapshot_view *v, char *err, 
 		return -1;
 	const struct snapshot_store *s = vm->snapshots;
 	if (s->n_files != v->n_files) {
-		snprintf(err, errlen, "the snapshot is of a guest with %u files, this one has %u "
-		                      "(--force loads it anyway)",
+		snprintf(err, errlen,
+		         "the snapshot is of a guest with %u files, this one has %u "
+		         "(--force loads it anyway)",
 		         v->n_files, s->n_files);
 		return -1;
 	}
@@ -767,7 +771,8 @@ static int check_disks(struct vm *vm, const struct snapshot_view *v, char *err, 
 {
 	unsigned have = vm->boot ? vm->boot->n_disks : 0;
 	if (v->n_disks != have) {
-		snprintf(err, errlen, "the snapshot has %u disks, this machine %u", v->n_disks, have);
+		snprintf(err, errlen, "the snapshot has %u disks, this machine %u", v->n_disks,
+		         have);
 		return -1;
 	}
 	for (unsigned i = 0; i < have; i++) {
@@ -782,8 +787,9 @@ static int check_disks(struct vm *vm, const struct snapshot_view *v, char *err, 
 			uint64_t lba;
 			memcpy(&lba, d->data + k * DISK_ENTRY, 8);
 			if (lba >= mine->sectors) {
-				snprintf(err, errlen, "the snapshot wrote sector %" PRIu64
-				                      " of drive %#x, which has %" PRIu64,
+				snprintf(err, errlen,
+				         "the snapshot wrote sector %" PRIu64
+				         " of drive %#x, which has %" PRIu64,
 				         lba, d->drive, mine->sectors);
 				return -1;
 			}
@@ -796,7 +802,8 @@ int snapshot_check(struct vm *vm, const struct snapshot_view *v, bool force, cha
                    size_t errlen)
 {
 	if (v->info.ram_size != vm->ram_size) {
-		snprintf(err, errlen, "the snapshot has %" PRIu64 " bytes of RAM, this machine %" PRIu64,
+		snprintf(err, errlen,
+		         "the snapshot has %" PRIu64 " bytes of RAM, this machine %" PRIu64,
 		         v->info.ram_size, vm->ram_size);
 		return -1;
 	}
@@ -859,8 +866,8 @@ static int load_disk(struct disk *d, const struct snapshot_disk *sd, char *err, 
 		/* With --disk-write this goes to the file, as the guest's write did. */
 		int r = disk_write(d, lba, 1, e + 8);
 		if (r < 0) {
-			snprintf(err, errlen, "cannot restore sector %" PRIu64 " of drive %#x: %s", lba,
-			         d->drive, strerror(-r));
+			snprintf(err, errlen, "cannot restore sector %" PRIu64 " of drive %#x: %s",
+			         lba, d->drive, strerror(-r));
 			return -1;
 		}
 	}
@@ -926,7 +933,8 @@ int snapshot_read_file(const char *path, uint8_t **out, size_t *len, char *err, 
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > SNAPSHOT_FILE_MAX) {
-		snprintf(err, errlen, "the snapshot %s is not a regular file of at most 4 GiB", path);
+		snprintf(err, errlen, "the snapshot %s is not a regular file of at most 4 GiB",
+		         path);
 		close(fd);
 		return -1;
 	}
@@ -950,8 +958,7 @@ int snapshot_read_file(const char *path, uint8_t **out, size_t *len, char *err, 
 	return 0;
 }
 
-int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, char *err,
-                        size_t errlen)
+int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
@@ -968,7 +975,8 @@ int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, char *
 	}
 	int saved = errno;
 	if (fd < 0 || done != len || close(fd) < 0 || rename(tmp, path) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(fd < 0 ? errno : saved));
+		snprintf(err, errlen, "cannot write %s: %s", path,
+		         strerror(fd < 0 ? errno : saved));
 		if (fd >= 0)
 			unlink(tmp);
 		return -1;
@@ -980,7 +988,8 @@ int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, char *
 
 bool snapshot_name_ok(const char *name)
 {
-	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+	size_t n =
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 	return n >= 1 && n <= SNAPSHOT_NAME_MAX && name[n] == 0;
 }
 

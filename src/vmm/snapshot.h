@@ -63,10 +63,10 @@ struct snapshot_file_id {
 struct snapshot_info {
 	uint64_t ram_size;
 	uint32_t n_vcpus;
-	uint32_t flags;       /* SNAP_INFO_* */
-	uint64_t clock_now;   /* the board clock's virtual ns */
+	uint32_t flags;     /* SNAP_INFO_* */
+	uint64_t clock_now; /* the board clock's virtual ns */
 	int64_t wall_epoch_ns;
-	int64_t created_ns;   /* host Unix time when it was taken */
+	int64_t created_ns; /* host Unix time when it was taken */
 	uint8_t halted, a20_off;
 	uint8_t pad[6];
 };
@@ -127,8 +127,8 @@ int snapshot_parse(const uint8_t *buf, size_t len, struct snapshot_view *v, char
  * view: patched breakpoint bytes replaced by the guest's).  0, or -1 with
  * a message in err. */
 typedef void (*snapshot_shadow_fn)(void *ctx, uint32_t addr, uint8_t *buf, size_t len);
-int snapshot_encode(struct vm *vm, snapshot_shadow_fn shadow, void *ctx, uint8_t **out,
-                    size_t *len, char *err, size_t errlen);
+int snapshot_encode(struct vm *vm, snapshot_shadow_fn shadow, void *ctx, uint8_t **out, size_t *len,
+                    char *err, size_t errlen);
 
 /* Does the snapshot fit vm: RAM size, vCPU count, --boot or not, the disks
  * and their sizes, and (unless force) the same guest files (size and hash
@@ -153,8 +153,7 @@ int snapshot_read_file(const char *path, uint8_t **out, size_t *len, char *err, 
 
 /* Write len bytes to path (through a temporary file renamed over it, so a
  * failed write leaves no half file).  0, or -1 with a message in err. */
-int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, char *err,
-                        size_t errlen);
+int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, char *err, size_t errlen);
 
 /* ---- named snapshots in memory (monitor snapshot ...) ---- */
 

@@ -194,7 +194,8 @@ static void icount_limit_arm(struct vm *vm, uint64_t deadline)
 {
 	uint64_t limit = UINT64_MAX;
 	if (deadline != VCLOCK_NEVER) {
-		deadline = vclock_source_time(&vm->board.clock, deadline); /* a restored snapshot's */
+		/* The counter's reading at the deadline (a restored snapshot offsets it). */
+		deadline = vclock_source_time(&vm->board.clock, deadline);
 		uint64_t run_ns = deadline > vm->idle_skipped_ns ? deadline - vm->idle_skipped_ns : 0;
 		limit = (run_ns + vm->cfg.icount_ns - 1) / vm->cfg.icount_ns;
 	}

@@ -31,16 +31,23 @@ static void sink_write(void *ctx, const uint8_t *buf, size_t len)
 	(void)ctx, (void)buf, (void)len;
 }
 
-static int make_vm(struct vm *vm, const char *image, uint64_t ram)
+/* A VM on the built-in CPU, reset: 0, or -1 (destroy it anyway). */
+static int make_vm_cfg(struct vm *vm, const struct vm_config *cfg)
 {
-	struct vm_config cfg = {.ram_size = ram, .accel = ACCEL_EMU, .image_path = image};
 	char err[300];
 	struct console_sink sink = {sink_write, NULL, NULL};
-	if (vm_create(vm, &cfg, sink, -1, err, sizeof(err)) < 0 || vm_reset(vm, err, sizeof(err)) < 0) {
+	if (vm_create(vm, cfg, sink, -1, err, sizeof(err)) < 0 ||
+	    vm_reset(vm, err, sizeof(err)) < 0) {
 		fprintf(stderr, "make_vm: %s\n", err);
 		return -1;
 	}
 	return 0;
+}
+
+static int make_vm(struct vm *vm, const char *image, uint64_t ram)
+{
+	struct vm_config cfg = {.ram_size = ram, .accel = ACCEL_EMU, .image_path = image};
+	return make_vm_cfg(vm, &cfg);
 }
 
 /* Recompute the trailer after a test changed bytes on purpose. */
@@ -215,9 +222,9 @@ static void test_structure(const uint8_t *good, size_t len)
 	cases[1].value = count + 1;
 	cases[2].value = count - 1;
 	size_t info = section_at(good, len, SNAP_SEC_INFO, &n);
-	cases[6].at = info;           /* ram_size, low half */
-	cases[7].at = info + 8;       /* n_vcpus */
-	cases[8].at = info + 12;      /* flags */
+	cases[6].at = info;      /* ram_size, low half */
+	cases[7].at = info + 8;  /* n_vcpus */
+	cases[8].at = info + 12; /* flags */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memcpy(buf, good, len);
 		memcpy(buf + cases[i].at, &cases[i].value, 4);
@@ -296,9 +303,7 @@ static void test_boot_disk(void)
 	disk[0] = 0xf4;
 	write_image(path, "/tmp/snapshot-disk.XXXXXX", disk, sizeof(disk));
 	struct vm_config cfg = {.ram_size = 1 << 20, .accel = ACCEL_EMU, .boot_path = path};
-	struct console_sink sink = {sink_write, NULL, NULL};
-	if (vm_create(&vm, &cfg, sink, -1, err, sizeof(err)) < 0 || vm_reset(&vm, err, sizeof(err)) < 0) {
-		fprintf(stderr, "test_boot_disk: %s\n", err);
+	if (make_vm_cfg(&vm, &cfg) < 0) {
 		CHECK(!"a --boot VM");
 		vm_destroy(&vm);
 		unlink(path);

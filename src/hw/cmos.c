@@ -521,3 +521,9 @@ void cmos_resync(struct cmos *c)
 	update_irq(c);
 	reschedule(c, now);
 }
+
+void cmos_nvram_set(struct cmos *c, uint8_t reg, uint8_t value)
+{
+	if (reg >= 0x0e && reg < CMOS_SIZE && reg != 0x32)
+		c->s.ram[reg] = value;
+}

@@ -119,6 +119,12 @@ struct cmos {
 int cmos_init(struct cmos *c, struct bus *bus, struct vclock *clk, struct irq_line irq8,
               uint64_t ram_size);
 
+/* NVRAM byte QEMU's BIOS reads the CPU count from (count - 1). */
+#define CMOS_SMP_CPUS 0x5f
+
+/* Set an NVRAM byte as firmware would (reg 0x0E-0x7F, not the clock). */
+void cmos_nvram_set(struct cmos *c, uint8_t reg, uint8_t value);
+
 /* True if the guest's last index write had bit 7 (NMI disable) set. */
 bool cmos_nmi_masked(const struct cmos *c);
 

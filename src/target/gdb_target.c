@@ -72,7 +72,7 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		return r;
 	debug_forget_applied(&t->dbg);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
-	__atomic_store_n(&t->vm->vcpu, to, __ATOMIC_SEQ_CST); /* vm_kick() reads it */
+	vm_set_cpu_vcpu(t->vm, t->vm->cpu, to); /* vm_kick() reads vm->vcpu */
 	/* A catchpoint set, or the COM1 count reached, while the other CPU ran
 	 * left KVM's output queuing as it was: decide it again. */
 	vm_console_queue_update(t->vm);
@@ -482,7 +482,7 @@ static bool step_hlt_by_hand(struct gdb_target *t, struct target_stop *stop)
 		set_state(t, &st);
 	}
 	if (interrupts_hlt_can_wake(t->vm)) {
-		t->vm->halted = true;
+		t->vm->cpu->halted = true;
 		return false;
 	}
 	stop_halted(t, stop);

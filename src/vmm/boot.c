@@ -169,7 +169,7 @@ static void on_wake_timer(void *opaque, uint64_t now)
 {
 	(void)now;
 	struct vm *vm = opaque;
-	vm->halted = false;
+	vm->cpu->halted = false;
 }
 
 /* ---- the 8042's lines into the VM --------------------------------------- */

@@ -67,9 +67,15 @@ static enum hypercall_outcome hc_time(struct call *c)
 	return result(c, (uint32_t)ns);
 }
 
-static enum hypercall_outcome hc_unsupported(struct call *c)
+/* EBX = index, ECX = CS, EDX = IP: start a vCPU waiting for its SIPI in
+ * real mode there (for real-mode guests that never touch the APIC). */
+static enum hypercall_outcome hc_start_vcpu(struct call *c)
 {
-	return result(c, HYPERCALL_ERROR);
+	uint32_t index = arg(c, GPR_EBX), cs = arg(c, GPR_ECX), ip = arg(c, GPR_EDX);
+	if (cs > 0xffff || ip > 0xffff ||
+	    vm_start_cpu(c->vm, index, (uint16_t)cs, (uint16_t)ip) < 0)
+		return result(c, HYPERCALL_ERROR);
+	return result(c, 0);
 }
 
 static const struct {
@@ -81,7 +87,7 @@ static const struct {
     [HC_CONSOLE_READ] = {"console-read", hc_console_read},
     [HC_EXIT] = {"exit", hc_exit},
     [HC_TIME] = {"time", hc_time},
-    [HC_START_VCPU] = {"start-vcpu", hc_unsupported}, /* one vCPU for now */
+    [HC_START_VCPU] = {"start-vcpu", hc_start_vcpu},
 };
 
 const char *hypercall_name(uint32_t nr)

@@ -23,7 +23,7 @@ enum hypercall_nr {
 	HC_CONSOLE_READ,  /* EBX = buffer, ECX = max -> bytes read, 0 at end of input */
 	HC_EXIT,          /* EBX = status: the VMM exits with it */
 	HC_TIME,          /* -> EDX:EAX = ns since the Unix epoch (guest clock) */
-	HC_START_VCPU,    /* EBX = index, ECX = CS, EDX = IP: not yet, -1 */
+	HC_START_VCPU,    /* EBX = index, ECX = CS, EDX = IP: 0, or -1 (no such vCPU, or it runs) */
 	HC_COUNT
 };
 

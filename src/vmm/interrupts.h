@@ -22,7 +22,11 @@ void interrupts_before_run(struct vm *vm);
  * device timer on an unmasked line armed? */
 bool interrupts_hlt_can_wake(struct vm *vm);
 
-/* The CPU is halted (vm->halted): sleep until an interrupt can be taken.
+/* Has vCPU c an interrupt waiting (from the 8259 for the BSP, or its APIC)? */
+bool interrupts_pending(struct vm *vm, const struct vm_cpu *c);
+
+/* Every vCPU that may run is halted: sleep until one can take an
+ * interrupt (it becomes vm->cpu).
  * Returns RUN_CONTINUE (enter the guest: the interrupt goes in first),
  * RUN_HALTED (nothing can wake it any more: the guest ends, as a hlt with
  * IF=0 does) or RUN_INTERRUPTED (vm_kick() while it slept). */

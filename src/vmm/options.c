@@ -35,6 +35,8 @@ void options_usage(FILE *f)
 	      "      --stats            print exit counts by reason and port at the end\n"
 	      "      --clock TIME       start the guest's clocks at TIME (UTC), e.g.\n"
 	      "                         2000-01-01T00:00:00, instead of the host's time\n"
+	      "      --cpus N           N vCPUs (1-64): vCPU 0 starts, the others wait for\n"
+	      "                         INIT-SIPI through their local APIC (or a hypercall)\n"
 	      "      --icount NS        drive the guest's clocks from the instruction count\n"
 	      "                         (NS virtual ns per instruction; the built-in CPU):\n"
 	      "                         timer interrupts come at the same instructions\n"
@@ -136,7 +138,7 @@ static const struct choice display_choices[] = {
 
 enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE,
                  OPT_CLOCK, OPT_ICOUNT, OPT_BOOT, OPT_DISK, OPT_DISK_WRITE, OPT_NO_SIGNATURE,
-                 OPT_DISPLAY, OPT_SCREEN, OPT_RESTORE, OPT_FORCE };
+                 OPT_DISPLAY, OPT_SCREEN, OPT_CPUS, OPT_RESTORE, OPT_FORCE };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -152,6 +154,7 @@ static const struct option long_options[] = {
     {"once", no_argument, NULL, OPT_ONCE},
     {"clock", required_argument, NULL, OPT_CLOCK},
     {"icount", required_argument, NULL, OPT_ICOUNT},
+    {"cpus", required_argument, NULL, OPT_CPUS},
     {"boot", required_argument, NULL, OPT_BOOT},
     {"disk", required_argument, NULL, OPT_DISK},
     {"disk-write", no_argument, NULL, OPT_DISK_WRITE},
@@ -201,6 +204,19 @@ static int parse_clock(const char *s, int64_t *epoch_ns)
 		return -1;
 	}
 	*epoch_ns = (int64_t)t * 1000000000;
+	return 0;
+}
+
+static int parse_cpus(const char *s, unsigned *n)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 1 || v > VM_MAX_CPUS) {
+		fprintf(stderr, "kvm-gdbstub: --cpus '%s': give 1 to %u vCPUs\n", s, VM_MAX_CPUS);
+		return -1;
+	}
+	*n = (unsigned)v;
 	return 0;
 }
 
@@ -294,6 +310,8 @@ static int apply_option(struct options *o, int c, const char *arg)
 		return parse_clock(arg, &o->vm.clock_epoch_ns);
 	case OPT_ICOUNT:
 		return parse_icount(arg, &o->vm.icount_ns);
+	case OPT_CPUS:
+		return parse_cpus(arg, &o->vm.n_cpus);
 	case OPT_BOOT:
 		o->vm.boot_path = arg;
 		return 0;
@@ -356,9 +374,9 @@ static int check_boot(const struct options *o, int extra_args)
  * it against, no --boot, --disk or --mem of its own. */
 static int check_restore(const struct options *o, int extra_args)
 {
-	if (o->vm.boot_path || o->vm.n_disks || o->vm.ram_size != VM_DEFAULT_RAM) {
-		fputs("kvm-gdbstub: --restore FILE brings its own RAM size and disks: no --boot, "
-		      "--disk or --mem\n",
+	if (o->vm.boot_path || o->vm.n_disks || o->vm.ram_size != VM_DEFAULT_RAM || o->vm.n_cpus) {
+		fputs("kvm-gdbstub: --restore FILE brings its own RAM size, vCPUs and disks: no "
+		      "--boot, --disk, --mem or --cpus\n",
 		      stderr);
 		return -1;
 	}

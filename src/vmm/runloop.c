@@ -294,9 +294,11 @@ static int on_mmio(struct vm *vm, struct run_result *res)
 static int on_halt(struct vm *vm, struct run_result *res)
 {
 	(void)res;
-	if (!interrupts_hlt_can_wake(vm))
+	/* With several vCPUs one that halts for good (cli; hlt) is parked:
+	 * the guest ends when none can run any more (interrupts.c). */
+	if (vm->n_cpus == 1 && !interrupts_hlt_can_wake(vm))
 		return RUN_HALTED;
-	vm->halted = true;
+	vm->cpu->halted = true;
 	return RUN_CONTINUE;
 }
 
@@ -405,19 +407,42 @@ static void trace_exit(struct vm *vm, const struct vcpu_exit *e)
 {
 	char line[160];
 	runloop_describe_exit(e, line, sizeof(line));
-	fprintf(stderr, "VM Exit #%llu: %s\n", (unsigned long long)vm->stats.total, line);
+	if (vm->n_cpus > 1) /* which vCPU, once there are several */
+		fprintf(stderr, "VM Exit #%llu (CPU %u): %s\n", (unsigned long long)vm->stats.total,
+		        vm->cpu->index, line);
+	else
+		fprintf(stderr, "VM Exit #%llu: %s\n", (unsigned long long)vm->stats.total, line);
 }
 
 static void run_exits(struct vm *vm, struct run_result *res);
+
+/* Several vCPUs share this thread: after every exit the next one that can
+ * run takes its turn (round robin), so that a run is the same every time
+ * on the built-in CPU; a halted one only when an interrupt waits for it.
+ * A turn also ends after a slice (vm_deadline_timer_arm). */
+static void schedule(struct vm *vm)
+{
+	unsigned n = vm->n_cpus, cur = vm->cpu->index;
+	for (unsigned k = 1; k <= n; k++) {
+		struct vm_cpu *c = &vm->cpus[(cur + k) % n];
+		if (c->state != VM_CPU_RUNNING || c->held)
+			continue;
+		if (!c->halted || interrupts_pending(vm, c)) {
+			vm_select_cpu(vm, c);
+			return;
+		}
+	}
+	/* None can run: the current one's halt (or its hold) stands. */
+}
 
 void runloop_run(struct vm *vm, struct run_result *res)
 {
 	vm->running = true;
 	vm_flush_timer_arm(vm, true);
 	run_exits(vm, res);
+	vm->running = false;
 	vm_deadline_timer_arm(vm, VCLOCK_NEVER); /* stopped: no kicks meanwhile */
 	vm_flush_timer_arm(vm, false);
-	vm->running = false;
 }
 
 static void run_exits(struct vm *vm, struct run_result *res)
@@ -426,7 +451,9 @@ static void run_exits(struct vm *vm, struct run_result *res)
 	for (;;) {
 		struct vcpu_exit *e = &res->exit;
 		int r;
-		if (vm->halted && (r = interrupts_wait_halted(vm)) != RUN_CONTINUE) {
+		if (vm->n_cpus > 1)
+			schedule(vm);
+		if (vm->cpu->halted && (r = interrupts_wait_halted(vm)) != RUN_CONTINUE) {
 			*e = (struct vcpu_exit){.reason = r == RUN_HALTED ? VCPU_EXIT_HLT : VCPU_EXIT_INTR};
 			res->outcome = (enum run_outcome)r;
 			return;

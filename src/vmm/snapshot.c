@@ -183,11 +183,12 @@ static void get_segment(struct reader *r, struct vcpu_segment *s)
 }
 
 #define SEGMENT_BYTES 17u
-#define VCPU_BYTES    (4u + 4 * GPR_COUNT + 8 + SEGMENT_BYTES * (SREG_COUNT + 2) + 2 * 6 + 16)
+#define REGS_BYTES    (4 * GPR_COUNT + 8 + SEGMENT_BYTES * (SREG_COUNT + 2) + 2 * 6 + 16)
+/* index, run state, halted, 0, registers, APIC size, the APIC */
+#define VCPU_BYTES (8u + REGS_BYTES + 4 + sizeof(struct lapic_state))
 
-static void put_vcpu(struct writer *w, uint32_t index, const struct vcpu_state *st)
+static void put_regs(struct writer *w, const struct vcpu_state *st)
 {
-	put_u32(w, index);
 	for (int i = 0; i < GPR_COUNT; i++)
 		put_u32(w, st->gpr[i]);
 	put_u32(w, st->eip);
@@ -207,7 +208,7 @@ static void put_vcpu(struct writer *w, uint32_t index, const struct vcpu_state *
 	put_u32(w, st->cr4);
 }
 
-static void get_vcpu(struct reader *r, struct vcpu_state *st)
+static void get_regs(struct reader *r, struct vcpu_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	for (int i = 0; i < GPR_COUNT; i++)
@@ -322,12 +323,12 @@ static void put_info(struct writer *w, struct vm *vm)
 	struct snapshot_info in;
 	memset(&in, 0, sizeof(in)); /* no stray bytes in the file */
 	in.ram_size = vm->ram_size;
-	in.n_vcpus = 1;
+	in.n_vcpus = vm->n_cpus;
 	in.flags = vm->boot ? SNAP_INFO_BOOT : 0;
 	in.clock_now = vclock_now(&vm->board.clock);
 	in.wall_epoch_ns = vm->board.clock.wall_epoch_ns;
 	in.created_ns = vclock_host_wall_ns();
-	in.halted = vm->halted;
+	in.current_cpu = (uint32_t)(vm->cpu - vm->cpus);
 	in.a20_off = vm->a20_off;
 	section_begin(w, SNAP_SEC_INFO);
 	put(w, &in, sizeof(in));
@@ -439,17 +440,36 @@ static void put_disk(struct writer *w, const struct disk *d)
 	section_end(w);
 }
 
+/* A VCPU section per vCPU: its registers, run state and local APIC. */
+static int put_cpus(struct writer *w, struct vm *vm, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		const struct vm_cpu *c = &vm->cpus[i];
+		struct vcpu_state st;
+		memset(&st, 0, sizeof(st));
+		int r = vcpu_get_state(c->vcpu, &st);
+		if (r < 0) {
+			snprintf(err, errlen, "cannot read vCPU %u's state: %s", i, strerror(-r));
+			return -1;
+		}
+		struct lapic_state apic = vm->lapics.cpu[i].s;
+		section_begin(w, SNAP_SEC_VCPU);
+		put_u32(w, i);
+		put_u8(w, c->state == VM_CPU_RUNNING);
+		put_u8(w, c->halted);
+		put_u16(w, 0);
+		put_regs(w, &st);
+		put_u32(w, (uint32_t)sizeof(apic));
+		put(w, &apic, sizeof(apic));
+		section_end(w);
+	}
+	return 0;
+}
+
 int snapshot_encode(struct vm *vm, snapshot_shadow_fn shadow, void *ctx, uint8_t **out, size_t *len,
                     char *err, size_t errlen)
 {
 	struct writer w = {0};
-	struct vcpu_state st;
-	memset(&st, 0, sizeof(st));
-	int r = vcpu_get_state(vm->vcpu, &st);
-	if (r < 0) {
-		snprintf(err, errlen, "cannot read the vCPU state: %s", strerror(-r));
-		return -1;
-	}
 	if (vm_identity(vm, err, errlen) < 0)
 		return -1;
 	put(&w, SNAPSHOT_MAGIC, SNAPSHOT_MAGIC_LEN);
@@ -459,9 +479,10 @@ int snapshot_encode(struct vm *vm, snapshot_shadow_fn shadow, void *ctx, uint8_t
 	put_info(&w, vm);
 	put_files(&w, vm->snapshots);
 	put_ram(&w, vm, shadow, ctx);
-	section_begin(&w, SNAP_SEC_VCPU);
-	put_vcpu(&w, 0, &st);
-	section_end(&w);
+	if (put_cpus(&w, vm, err, errlen) < 0) {
+		free(w.p);
+		return -1;
+	}
 	put_devices(&w, vm);
 	if (vm->boot) {
 		put_bios(&w, vm->boot);
@@ -515,8 +536,8 @@ static int parse_info(struct parse *p, struct reader *r)
 		return bad(p, "it has %u vCPUs (1 to %u allowed)", in->n_vcpus, SNAPSHOT_MAX_VCPUS);
 	if (in->flags & ~SNAP_INFO_BOOT)
 		return bad(p, "unknown INFO flags %#x", in->flags);
-	if (in->halted > 1 || in->a20_off > 1)
-		return bad(p, "the INFO section has a flag byte that is not 0 or 1");
+	if (in->current_cpu >= in->n_vcpus || in->a20_off > 1)
+		return bad(p, "the INFO section's current vCPU or A20 byte is out of range");
 	return 0;
 }
 
@@ -574,12 +595,20 @@ static int parse_ram(struct parse *p, struct reader *r)
 static int parse_vcpu(struct parse *p, struct reader *r)
 {
 	if (r->len != VCPU_BYTES)
-		return bad(p, "a VCPU section is %zu bytes, not %u", r->len, VCPU_BYTES);
+		return bad(p, "a VCPU section is %zu bytes, not %zu", r->len, VCPU_BYTES);
 	uint32_t index = get_u32(r);
 	if (index >= p->v->info.n_vcpus || p->vcpu_seen[index])
 		return bad(p, "a VCPU section has index %u (duplicate or out of range)", index);
 	p->vcpu_seen[index] = true;
-	get_vcpu(r, &p->v->vcpu[index]);
+	struct snapshot_cpu *c = &p->v->cpu[index];
+	c->running = get_u8(r);
+	c->halted = get_u8(r);
+	(void)get_u16(r);
+	get_regs(r, &c->regs);
+	uint32_t apic = get_u32(r);
+	if (c->running > 1 || c->halted > 1 || apic != sizeof(c->lapic))
+		return bad(p, "VCPU section %u is malformed", index);
+	get(r, &c->lapic, sizeof(c->lapic));
 	return 0;
 }
 
@@ -807,8 +836,9 @@ int snapshot_check(struct vm *vm, const struct snapshot_view *v, bool force, cha
 		         v->info.ram_size, vm->ram_size);
 		return -1;
 	}
-	if (v->info.n_vcpus != 1) {
-		snprintf(err, errlen, "the snapshot has %u vCPUs, this machine 1", v->info.n_vcpus);
+	if (v->info.n_vcpus != vm->n_cpus) {
+		snprintf(err, errlen, "the snapshot has %u vCPUs, this machine %u", v->info.n_vcpus,
+		         vm->n_cpus);
 		return -1;
 	}
 	if (!(v->info.flags & SNAP_INFO_BOOT) != !vm->boot) {
@@ -835,9 +865,23 @@ static void load_ram(struct vm *vm, const struct snapshot_view *v)
 		}
 	}
 	vm->ram_used = true;
-	vcpu_ram_written(vm->vcpu, 0, vm->ram_size);
-	if (vm->stand_in && vm->stand_in != vm->vcpu)
+	vm_ram_written(vm, 0, vm->ram_size);
+	if (vm->stand_in)
 		vcpu_ram_written(vm->stand_in, 0, vm->ram_size);
+}
+
+/* Run states and APICs (after the board: the APICs' post-load kicks CPUs
+ * with an interrupt pending), and the vCPU the run loop goes on with. */
+static void load_cpus(struct vm *vm, const struct snapshot_view *v)
+{
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		struct vm_cpu *c = &vm->cpus[i];
+		c->state = v->cpu[i].running ? VM_CPU_RUNNING : VM_CPU_WAIT_SIPI;
+		c->halted = v->cpu[i].halted;
+		vm->lapics.cpu[i].s = v->cpu[i].lapic;
+	}
+	lapic_post_load(&vm->lapics);
+	vm_select_cpu(vm, &vm->cpus[v->info.current_cpu]);
 }
 
 static void load_bios(struct pc_boot *pb, const struct snapshot_bios *sb)
@@ -876,10 +920,13 @@ static int load_disk(struct disk *d, const struct snapshot_disk *sd, char *err, 
 
 int snapshot_apply(struct vm *vm, const struct snapshot_view *v, char *err, size_t errlen)
 {
-	int r = vcpu_set_state(vm->vcpu, &v->vcpu[0]);
-	if (r < 0) {
-		snprintf(err, errlen, "the vCPU refused the snapshot's state: %s", strerror(-r));
-		return -1;
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		int r = vcpu_set_state(vm->cpus[i].vcpu, &v->cpu[i].regs);
+		if (r < 0) {
+			snprintf(err, errlen, "vCPU %u refused the snapshot's state: %s", i,
+			         strerror(-r));
+			return -1;
+		}
 	}
 	load_ram(vm, v);
 	/* The clock first: the devices re-arm their timers from its time. */
@@ -889,7 +936,7 @@ int snapshot_apply(struct vm *vm, const struct snapshot_view *v, char *err, size
 	struct uart *u = &vm->uart;
 	u->ier = v->uart.ier, u->lcr = v->uart.lcr, u->mcr = v->uart.mcr, u->scr = v->uart.scr;
 	u->dll = v->uart.dll, u->dlm = v->uart.dlm, u->fcr = v->uart.fcr;
-	vm->halted = v->info.halted;
+	load_cpus(vm, v);
 	vm->exit_status = 0;
 	vm->reset_requested = false;
 	vm_set_a20(vm, !v->info.a20_off);
@@ -906,6 +953,7 @@ int snapshot_apply(struct vm *vm, const struct snapshot_view *v, char *err, size
 void snapshot_config(const struct snapshot_view *v, struct vm_config *cfg)
 {
 	cfg->ram_size = v->info.ram_size;
+	cfg->n_cpus = v->info.n_vcpus;
 	for (unsigned i = 0; i < v->n_files; i++) {
 		const struct snapshot_file_id *f = &v->files[i];
 		if (f->role == SNAP_FILE_IMAGE && !cfg->image_path)

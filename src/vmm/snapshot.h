@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hw/lapic.h"
 #include "hw/pc.h"
 #include "vcpu.h"
 #include "vmm/vm.h"
@@ -29,7 +30,7 @@
 #define SNAPSHOT_SECTION_HEAD 12 /* u32 type, u64 length */
 #define SNAPSHOT_TRAILER_SIZE 4  /* CRC32 (IEEE) of everything before it */
 #define SNAPSHOT_MAX_SECTIONS 64
-#define SNAPSHOT_MAX_VCPUS    16
+#define SNAPSHOT_MAX_VCPUS    VM_MAX_CPUS
 #define SNAPSHOT_MAX_FILES    4 /* guest image, or the boot disk and --disk images */
 #define SNAPSHOT_MAX_DISKS    4
 #define SNAPSHOT_PATH_MAX     4096
@@ -39,10 +40,10 @@
 #define SNAPSHOT_FILE_MAX (4ull << 30)
 
 enum snapshot_section {
-	SNAP_SEC_INFO = 1,  /* RAM size, vCPU count, clock, halted, A20, when */
+	SNAP_SEC_INFO = 1,  /* RAM size, vCPU count, clock, current vCPU, A20, when */
 	SNAP_SEC_FILE = 2,  /* one guest file's identity: role, size, FNV-1a, path */
 	SNAP_SEC_RAM = 3,   /* a bitmap of non-zero pages, then those pages */
-	SNAP_SEC_VCPU = 4,  /* index, then struct vcpu_state */
+	SNAP_SEC_VCPU = 4,  /* index, run state, registers, local APIC */
 	SNAP_SEC_BOARD = 5, /* struct pc_board_state */
 	SNAP_SEC_UART = 6,  /* COM1's registers */
 	SNAP_SEC_BIOS = 7,  /* --boot: the BIOS's state between calls, its timers */
@@ -67,8 +68,9 @@ struct snapshot_info {
 	uint64_t clock_now; /* the board clock's virtual ns */
 	int64_t wall_epoch_ns;
 	int64_t created_ns; /* host Unix time when it was taken */
-	uint8_t halted, a20_off;
-	uint8_t pad[6];
+	uint32_t current_cpu; /* the vCPU the run loop ran last */
+	uint8_t a20_off;
+	uint8_t pad[3];
 };
 
 struct snapshot_bios {
@@ -82,6 +84,14 @@ struct snapshot_bios {
 
 struct snapshot_uart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr, pad;
+};
+
+/* One vCPU: registers, whether it runs (else it waits for a SIPI), halted
+ * in hlt with IF = 1, and its local APIC. */
+struct snapshot_cpu {
+	struct vcpu_state regs;
+	uint8_t running, halted;
+	struct lapic_state lapic;
 };
 
 /* One disk's overlay: n sectors of (u64 lba, 512 bytes) at data. */
@@ -99,7 +109,7 @@ struct snapshot_view {
 	struct snapshot_file_id files[SNAPSHOT_MAX_FILES];
 	const uint8_t *ram_bitmap; /* ram_size / 4096 bits, LSB first */
 	const uint8_t *ram_pages;  /* the pages whose bit is set, in order */
-	struct vcpu_state vcpu[SNAPSHOT_MAX_VCPUS];
+	struct snapshot_cpu cpu[SNAPSHOT_MAX_VCPUS];
 	struct pc_board_state board;
 	struct snapshot_uart uart;
 	bool has_bios;

@@ -105,10 +105,18 @@ static const struct timespec *sleep_time(struct vm *vm, uint64_t deadline, struc
 
 /* --icount: virtual time is the instruction count times cfg.icount_ns,
  * plus the time skipped while the CPU idled (nothing ran then). */
+static uint64_t icount_total(const struct vm *vm)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < vm->n_cpus; i++)
+		n += emu_vcpu_instructions(vm->cpus[i].vcpu);
+	return n;
+}
+
 static uint64_t icount_now(void *opaque)
 {
 	const struct vm *vm = opaque;
-	return emu_vcpu_instructions(vm->vcpu) * vm->cfg.icount_ns + vm->idle_skipped_ns;
+	return icount_total(vm) * vm->cfg.icount_ns + vm->idle_skipped_ns;
 }
 
 int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd)
@@ -188,8 +196,17 @@ static void delete_vm_timer(void **timer)
 	}
 }
 
+/* The built-in CPU's turn ends after a slice of instructions when several
+ * vCPUs share the thread (a fixed count: the same interleaving every run). */
+static uint64_t slice_limit(struct vm *vm)
+{
+	if (vm->n_cpus == 1 || !vm->vcpu->caps.builtin)
+		return UINT64_MAX;
+	return emu_vcpu_instructions(vm->vcpu) + VM_SLICE_INSNS;
+}
+
 /* --icount: stop the built-in CPU at the instruction where virtual time
- * reaches deadline. */
+ * (every vCPU's instructions together) reaches deadline. */
 static void icount_limit_arm(struct vm *vm, uint64_t deadline)
 {
 	uint64_t limit = UINT64_MAX;
@@ -197,9 +214,12 @@ static void icount_limit_arm(struct vm *vm, uint64_t deadline)
 		/* The counter's reading at the deadline (a restored snapshot offsets it). */
 		deadline = vclock_source_time(&vm->board.clock, deadline);
 		uint64_t run_ns = deadline > vm->idle_skipped_ns ? deadline - vm->idle_skipped_ns : 0;
-		limit = (run_ns + vm->cfg.icount_ns - 1) / vm->cfg.icount_ns;
+		uint64_t total = (run_ns + vm->cfg.icount_ns - 1) / vm->cfg.icount_ns;
+		uint64_t mine = emu_vcpu_instructions(vm->vcpu), all = icount_total(vm);
+		limit = total > all ? mine + (total - all) : mine;
 	}
-	emu_vcpu_set_icount_limit(vm->vcpu, limit);
+	uint64_t slice = slice_limit(vm);
+	emu_vcpu_set_icount_limit(vm->vcpu, limit < slice ? limit : slice);
 }
 
 void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
@@ -207,6 +227,13 @@ void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline)
 	if (vm->cfg.icount_ns) {
 		icount_limit_arm(vm, deadline);
 		return;
+	}
+	if (vm->vcpu->caps.builtin) {
+		emu_vcpu_set_icount_limit(vm->vcpu, slice_limit(vm));
+	} else if (vm->n_cpus > 1 && vm->running) { /* KVM: a host timer ends the turn */
+		uint64_t slice_end = vclock_now(&vm->board.clock) + VM_SLICE_NS;
+		if (slice_end < deadline)
+			deadline = slice_end;
 	}
 	if (deadline == vm->deadline_armed || !vm->deadline_timer)
 		return;
@@ -251,25 +278,137 @@ struct vcpu *vm_create_emu_vcpu(struct vm *vm)
 	return v;
 }
 
+static void destroy_cpus(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		vcpu_destroy(vm->cpus[i].vcpu);
+		vm->cpus[i].vcpu = NULL;
+	}
+	vm->n_cpus = 0;
+	vm->cpu = NULL;
+	vm->vcpu = NULL;
+}
+
 /* Take the backend's VM (NULL: its creation failed, why says so): the
- * MMIO page's hole in RAM, then vCPU 0.  0, or -1 with the reason in why. */
+ * MMIO page's hole in RAM, then the vCPUs.  0, or -1 with the reason in why. */
 static int adopt_backend(struct vm *vm, struct vcpu_vm *backend, char *why, size_t len)
 {
 	if (!backend)
 		return -1;
+	unsigned want = vm->cfg.n_cpus ? vm->cfg.n_cpus : 1;
 	int r = vcpu_vm_map_hole(backend, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE);
 	if (r < 0)
 		snprintf(why, len, "%s cannot map the RAM around the MMIO page: %s",
 		         backend->backend, strerror(-r));
-	else
-		vm->vcpu = vcpu_vm_create_vcpu(backend, 0, why, len);
-	if (!vm->vcpu) {
+	for (unsigned i = 0; r == 0 && i < want; i++) {
+		struct vm_cpu *c = &vm->cpus[i];
+		*c = (struct vm_cpu){.index = i, .state = i ? VM_CPU_WAIT_SIPI : VM_CPU_RUNNING};
+		c->vcpu = vcpu_vm_create_vcpu(backend, i, why, len);
+		if (!c->vcpu)
+			r = -1;
+		else
+			vm->n_cpus = i + 1;
+	}
+	if (r < 0) {
+		destroy_cpus(vm);
 		vcpu_vm_destroy(backend);
 		return -1;
 	}
 	vm->backend = backend;
+	vm_select_cpu(vm, &vm->cpus[0]);
 	return 0;
 }
+
+void vm_select_cpu(struct vm *vm, struct vm_cpu *cpu)
+{
+	vm->cpu = cpu;
+	__atomic_store_n(&vm->vcpu, cpu->vcpu, __ATOMIC_SEQ_CST);
+}
+
+void vm_set_cpu_vcpu(struct vm *vm, struct vm_cpu *cpu, struct vcpu *vcpu)
+{
+	cpu->vcpu = vcpu;
+	if (vm->cpu == cpu)
+		__atomic_store_n(&vm->vcpu, vcpu, __ATOMIC_SEQ_CST);
+}
+
+struct vm_cpu *vm_cpu_of(struct vm *vm, const struct vcpu *vcpu)
+{
+	for (unsigned i = 0; i < vm->n_cpus; i++)
+		if (vm->cpus[i].vcpu == vcpu)
+			return &vm->cpus[i];
+	return NULL;
+}
+
+void vm_ram_written(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	for (unsigned i = 0; i < vm->n_cpus; i++)
+		vcpu_ram_written(vm->cpus[i].vcpu, gpa, len);
+}
+
+int vm_start_cpu(struct vm *vm, unsigned index, uint16_t cs, uint16_t ip)
+{
+	if (index >= vm->n_cpus || vm->cpus[index].state != VM_CPU_WAIT_SIPI)
+		return -1;
+	struct vm_cpu *c = &vm->cpus[index];
+	struct vcpu_state st;
+	vcpu_state_reset(&st);
+	vcpu_segment_set_real(&st.seg[SREG_CS], cs);
+	st.seg[SREG_CS].type = 0xb;
+	st.eip = ip;
+	if (vcpu_set_state(c->vcpu, &st) < 0)
+		return -1;
+	c->state = VM_CPU_RUNNING;
+	c->halted = false;
+	return 0;
+}
+
+/* ---- the local APICs' view of the machine --------------------------- */
+
+static unsigned lapic_cpu_index(void *opaque, struct vcpu *vcpu)
+{
+	struct vm *vm = opaque;
+	struct vm_cpu *c = vcpu ? vm_cpu_of(vm, vcpu) : NULL;
+	if (!c && vcpu && vcpu == vm->vcpu)
+		c = vm->cpu; /* a stand-in built-in CPU runs the current one */
+	return c ? c->index : VM_MAX_CPUS;
+}
+
+/* INIT: an application processor waits for its SIPI again. */
+static void lapic_init_cpu(void *opaque, unsigned cpu)
+{
+	struct vm *vm = opaque;
+	if (cpu == 0 || cpu >= vm->n_cpus)
+		return; /* the BSP's INIT would be a machine reset: not modelled */
+	struct vm_cpu *c = &vm->cpus[cpu];
+	struct vcpu_state st;
+	vcpu_state_reset(&st);
+	vcpu_set_state(c->vcpu, &st);
+	c->state = VM_CPU_WAIT_SIPI;
+	c->halted = false;
+}
+
+static void lapic_sipi(void *opaque, unsigned cpu, uint8_t vector)
+{
+	struct vm *vm = opaque;
+	if (vm_start_cpu(vm, cpu, (uint16_t)(vector << 8), 0) < 0 && vm->cfg.verbose)
+		fprintf(stderr, "kvm-gdbstub: SIPI to CPU %u ignored (missing or running)\n", cpu);
+}
+
+static void lapic_kick(void *opaque, unsigned cpu)
+{
+	/* One thread runs every vCPU in turn: the target takes its interrupt
+	 * when its turn comes (a halted one is woken by the scheduler). */
+	(void)opaque;
+	(void)cpu;
+}
+
+static const struct lapic_ops vm_lapic_ops = {
+    .cpu_index = lapic_cpu_index,
+    .init = lapic_init_cpu,
+    .sipi = lapic_sipi,
+    .kick = lapic_kick,
+};
 
 static int create_backend(struct vm *vm, char *err, size_t errlen)
 {
@@ -330,6 +469,14 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 		return -1;
 	}
 	pc_board_set_text_ram(&vm->board, vm->ram, vm->ram_size);
+	if (lapic_bus_init(&vm->lapics, &vm->board.bus, &vm->board.clock, vm->n_cpus,
+	                   &vm_lapic_ops, vm) < 0) {
+		snprintf(err, errlen, "cannot set up the local APICs");
+		return -1;
+	}
+	vm->lapics.verbose = cfg->verbose;
+	/* Where QEMU's BIOS finds the CPU count, so guests can too. */
+	cmos_nvram_set(&vm->board.cmos, CMOS_SMP_CPUS, (uint8_t)(vm->n_cpus - 1));
 	if (cfg->boot_path && boot_create(vm, err, errlen) < 0)
 		return -1;
 	if (cfg->icount_ns) /* options.c made sure it is the built-in CPU */
@@ -377,6 +524,24 @@ static int load_image(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+/* Every application processor waits for its SIPI again, from reset. */
+static void reset_cpus(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		struct vm_cpu *c = &vm->cpus[i];
+		c->halted = false;
+		c->held = false;
+		lapic_reset(&vm->lapics, i);
+		if (i) {
+			struct vcpu_state st;
+			vcpu_state_reset(&st);
+			vcpu_set_state(c->vcpu, &st);
+			c->state = VM_CPU_WAIT_SIPI;
+		}
+	}
+	vm_select_cpu(vm, &vm->cpus[0]);
+}
+
 int vm_reset(struct vm *vm, char *err, size_t errlen)
 {
 	/* Fresh anonymous memory is zero; later, give the pages back to the
@@ -390,7 +555,7 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 	if ((vm->boot ? boot_reset(vm, err, errlen) : load_image(vm, err, errlen)) < 0)
 		return -1;
 	vm->exit_status = 0;
-	vm->halted = false;
+	reset_cpus(vm);
 	return 0;
 }
 
@@ -400,8 +565,7 @@ void vm_destroy(struct vm *vm)
 	boot_destroy(vm);
 	vcpu_destroy(vm->stand_in);
 	vm->stand_in = NULL;
-	vcpu_destroy(vm->vcpu);
-	vm->vcpu = NULL;
+	destroy_cpus(vm);
 	vcpu_vm_destroy(vm->backend);
 	vm->backend = NULL;
 	if (vm->ram)

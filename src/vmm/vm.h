@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/lapic.h"
 #include "hw/pc.h"
 #include "hw/uart.h"
 #include "vmm/loader.h"
@@ -32,6 +33,7 @@ struct vm_config {
 	bool fixed_clock;       /* --clock: the guest's time starts at clock_epoch_ns */
 	int64_t clock_epoch_ns; /* Unix time in ns */
 	uint64_t icount_ns;     /* --icount: virtual ns per instruction (built-in CPU), 0 = off */
+	unsigned n_cpus;        /* --cpus: vCPUs, 1..VM_MAX_CPUS (0 = 1) */
 };
 
 struct vm_stats {
@@ -48,12 +50,37 @@ struct vm_stats {
 struct run_watch;
 struct snapshot_store;
 
+#define VM_MAX_CPUS 64
+/* With several vCPUs, how long one runs before the next takes its turn. */
+#define VM_SLICE_INSNS 20000              /* the built-in CPU: instructions */
+#define VM_SLICE_NS    (1000 * 1000)      /* KVM: 1 ms */
+
+enum vm_cpu_state {
+	VM_CPU_WAIT_SIPI, /* an application processor before its INIT-SIPI (or start hypercall) */
+	VM_CPU_RUNNING,
+};
+
+/* One vCPU of the machine as the run loop schedules it. */
+struct vm_cpu {
+	struct vcpu *vcpu; /* the backend's (or the built-in CPU standing in for it) */
+	unsigned index;    /* 0 = the bootstrap processor */
+	enum vm_cpu_state state;
+	bool halted;       /* in hlt with IF = 1: waiting for an interrupt */
+	bool irq_window;   /* an interrupt-window exit is requested */
+	bool held;         /* a debugger keeps it where it is while others run */
+	uint64_t exits;    /* its VM exits, for --stats */
+};
+
 struct vm {
 	struct vm_config cfg;
 	uint8_t *ram;
 	uint64_t ram_size;
 	struct vcpu_vm *backend; /* KVM's or the built-in CPU's VM */
-	struct vcpu *vcpu;
+	struct vm_cpu cpus[VM_MAX_CPUS];
+	unsigned n_cpus;
+	struct vm_cpu *cpu; /* the one the run loop runs now (or last ran) */
+	struct vcpu *vcpu;  /* its vcpu: cpu->vcpu (__atomic: vm_kick() reads it) */
+	struct lapic_bus lapics; /* a local APIC per vCPU at 0xFEE00000 */
 	struct pc_board board; /* the devices, their bus and the clock */
 	struct uart uart;
 	struct vm_stats stats;
@@ -73,8 +100,6 @@ struct vm {
 	bool hypercall_pending;   /* the hypercall port was written: serve it */
 	bool hypercall_unknown_noted;
 	int exit_status;          /* RUN_EXITED: the status the guest asked for */
-	bool halted;              /* in hlt with IF = 1: waiting for an interrupt */
-	bool irq_window;          /* an interrupt-window exit is requested */
 	void *deadline_timer;     /* timer_t: kicks the vCPU at the next device deadline */
 	uint64_t deadline_armed;  /* virtual time it is armed for, VCLOCK_NEVER = off */
 	uint64_t idle_skipped_ns; /* --icount: virtual time jumped over while idle */
@@ -106,6 +131,24 @@ void vm_deadline_timer_arm(struct vm *vm, uint64_t deadline);
 /* Sleep until virtual time `deadline` (VCLOCK_NEVER: no limit), input
  * arrives on input_fd (-1: none), or vm_kick().  Returns 1 if kicked. */
 int vm_idle_wait(struct vm *vm, uint64_t deadline, int input_fd);
+
+/* Run vCPU cpu from now on (the run loop's scheduler, the debugger's
+ * thread selection): vm->cpu and vm->vcpu follow. */
+void vm_select_cpu(struct vm *vm, struct vm_cpu *cpu);
+
+/* Replace the vcpu that runs cpu (a stand-in built-in CPU, or back). */
+void vm_set_cpu_vcpu(struct vm *vm, struct vm_cpu *cpu, struct vcpu *vcpu);
+
+/* Start an application processor in real mode at cs:ip, if it waits for
+ * a SIPI.  0, or -1 (no such CPU, or it runs already: as hardware, ignored). */
+int vm_start_cpu(struct vm *vm, unsigned index, uint16_t cs, uint16_t ip);
+
+/* The vm_cpu whose backend vcpu (or stand-in) is vcpu, or NULL. */
+struct vm_cpu *vm_cpu_of(struct vm *vm, const struct vcpu *vcpu);
+
+/* Guest RAM changed behind every vCPU's back (loader, debugger, DMA-like
+ * device writes): drop their decode caches. */
+void vm_ram_written(struct vm *vm, uint64_t gpa, uint64_t len);
 
 /* A built-in CPU over this VM's RAM, with its MMIO page: the backend, or a
  * stand-in for KVM.  NULL on ENOMEM. */

@@ -96,7 +96,7 @@ static void test_round_trip(struct vm *vm)
 	vm->board.pic.state.chip[0].imr = 0x5a;
 	vm->uart.scr = 0x99;
 	vclock_set_now(&vm->board.clock, 5 * NS_PER_SEC);
-	vm->halted = true;
+	vm->cpu->halted = true;
 	CHECK(snapshot_encode(vm, NULL, NULL, &buf, &len, err, sizeof(err)) == 0);
 	/* Zero pages cost a bit: 1 MiB of RAM with three used pages. */
 	CHECK(len < 4 * SNAPSHOT_PAGE_SIZE + 8192);
@@ -112,7 +112,7 @@ static void test_round_trip(struct vm *vm)
 	vm->board.pic.state.chip[0].imr = 0;
 	vm->uart.scr = 0;
 	vclock_set_now(&vm->board.clock, 99 * NS_PER_SEC);
-	vm->halted = false;
+	vm->cpu->halted = false;
 	CHECK(snapshot_parse(buf, len, &v, err, sizeof(err)) == 0);
 	CHECK(v.info.ram_size == vm->ram_size && v.info.n_vcpus == 1 && v.n_files == 1);
 	CHECK(snapshot_check(vm, &v, false, err, sizeof(err)) == 0);
@@ -121,7 +121,7 @@ static void test_round_trip(struct vm *vm)
 	CHECK(now.gpr[GPR_EAX] == 0x12345678 && now.eip == 0x42);
 	CHECK(vm->ram[0x8000] == 0xab && vm->ram[0x8063] == 0xab && vm->ram[0x8064] == 0);
 	CHECK(vm->ram[0x20000] == 0 && vm->ram[vm->ram_size - 1] == 7);
-	CHECK(vm->board.pic.state.chip[0].imr == 0x5a && vm->uart.scr == 0x99 && vm->halted);
+	CHECK(vm->board.pic.state.chip[0].imr == 0x5a && vm->uart.scr == 0x99 && vm->cpu->halted);
 	/* Time goes on from the saved moment (not from 99 s). */
 	uint64_t t = vclock_now(&vm->board.clock);
 	CHECK(t >= 5 * NS_PER_SEC && t < 6 * NS_PER_SEC);

@@ -14,7 +14,7 @@ sed -n '/^1!=1$/,$p' full.out > want # what follows the first factorial call
 [ -s want ] || fail "primes.bin printed no factorials"
 
 start_stub stub --halt stop primes.bin
-timeout 60 "${GDB:-gdb}" -batch -nx -ex "target remote :$port" -ex 'break *0x48' \
+timeout 60 "${GDB:-gdb}" -batch -nx "$GUESTS/primes.elf" -ex "target remote :$port" -ex 'break factorial' \
 	-ex continue -ex "monitor snapshot write $tmp/snap" -ex kill > gdb.out 2>&1
 expect_grep "snapshot written to $tmp/snap" gdb.out "monitor snapshot write"
 [ -s snap ] || fail "no snapshot file"
@@ -28,7 +28,8 @@ for accel in $backends; do
 	expect_same want out "--restore on $accel runs on from the breakpoint"
 done
 
-# --boot: the BIOS's state and the disk come along; the boot disk's path is
+# --boot: the BIOS's state and the disk come along (stopped at stage 2's
+# entry, 0x7E00); the boot disk's path is
 # the snapshot's.
 vmm --boot "$GUESTS/pc/boot.img" --display none > boot-full.out 2> boot.err
 expect_status 0 $? "boot.img, a plain run"
@@ -43,6 +44,19 @@ for accel in $backends; do
 	expect_same boot-want out "--restore of a --boot snapshot on $accel: stage 2 runs on"
 done
 [ -s boot-want ] || fail "boot.img printed no stage 2 lines"
+
+# Several vCPUs: every one's registers, run state and APIC come along.  At
+# the BSP's `work` the APs are up or on their way; the restored run adds up
+# to the exact total on either backend.
+start_stub smpstub --cpus 4 "$GUESTS/smp.bin"
+timeout 60 "${GDB:-gdb}" -batch -nx "$GUESTS/smp.elf" -ex "target remote :$port" -ex 'break work' \
+	-ex continue -ex "monitor snapshot write $tmp/smp-snap" -ex kill > gdb-smp.out 2>&1
+expect_grep "snapshot written to" gdb-smp.out "monitor snapshot write with 4 vCPUs"
+for accel in $backends; do
+	"$KVM_GDBSTUB" --accel "$accel" --restore smp-snap > out 2> err
+	expect_status 0 $? "--restore of a 4-vCPU snapshot on $accel"
+	expect_grep '^total 4000000$' out "--restore of a 4-vCPU snapshot on $accel: the exact total"
+done
 
 # byte_at FILE OFFSET: the byte's value, 0-255.
 byte_at() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }

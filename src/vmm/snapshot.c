@@ -452,15 +452,15 @@ static int put_cpus(struct writer *w, struct vm *vm, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot read vCPU %u's state: %s", i, strerror(-r));
 			return -1;
 		}
-		struct lapic_state apic = vm->lapics.cpu[i].s;
+		const struct lapic_state *apic = &vm->lapics.cpu[i].s; /* zeroed padding and all */
 		section_begin(w, SNAP_SEC_VCPU);
 		put_u32(w, i);
 		put_u8(w, c->state == VM_CPU_RUNNING);
 		put_u8(w, c->halted);
 		put_u16(w, 0);
 		put_regs(w, &st);
-		put_u32(w, (uint32_t)sizeof(apic));
-		put(w, &apic, sizeof(apic));
+		put_u32(w, (uint32_t)sizeof(*apic));
+		put(w, apic, sizeof(*apic));
 		section_end(w);
 	}
 	return 0;

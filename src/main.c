@@ -11,6 +11,7 @@
 #include "vmm/options.h"
 #include "vmm/report.h"
 #include "vmm/runloop.h"
+#include "vmm/snapshot.h"
 #include "vmm/timeout.h"
 #include "vmm/vm.h"
 
@@ -116,6 +117,38 @@ static int run_guest(struct vm *vm, const struct options *o)
 	return status;
 }
 
+/* --restore: the snapshot file, read and validated completely before a
+ * VM exists; it names the RAM size and the guest's files. */
+struct restore {
+	uint8_t *buf;
+	size_t len;
+	struct snapshot_view view;
+};
+
+static int restore_read(struct options *o, struct restore *rs)
+{
+	char err[512];
+	if (snapshot_read_file(o->restore_path, &rs->buf, &rs->len, err, sizeof(err)) < 0 ||
+	    snapshot_parse(rs->buf, rs->len, &rs->view, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kvm-gdbstub: --restore %s: %s\n", o->restore_path, err);
+		return -1;
+	}
+	snapshot_config(&rs->view, &o->vm);
+	return 0;
+}
+
+/* Load the snapshot into the VM that vm_reset() has just set up. */
+static int restore_apply(struct vm *vm, const struct options *o, const struct restore *rs)
+{
+	char err[512];
+	if (snapshot_check(vm, &rs->view, o->force, err, sizeof(err)) < 0 ||
+	    snapshot_apply(vm, &rs->view, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kvm-gdbstub: --restore %s: %s\n", o->restore_path, err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -131,6 +164,9 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
+	static struct restore restore; /* the view is tens of KiB */
+	if (o.restore_path && restore_read(&o, &restore) < 0)
+		return EXIT_IMAGE;
 	struct vm vm;
 	char err[512];
 	struct console_sink console = {stdout_write, stdout_flush, NULL};
@@ -148,6 +184,8 @@ int main(int argc, char **argv)
 	if (vm_reset(&vm, err, sizeof(err)) < 0) {
 		fprintf(stderr, "kvm-gdbstub: %s\n", err);
 		status = EXIT_IMAGE;
+	} else if (o.restore_path && restore_apply(&vm, &o, &restore) < 0) {
+		status = EXIT_IMAGE;
 	} else {
 		if (vm.boot)
 			boot_start_io(&vm, in_fd, o.display != DISPLAY_NONE);
@@ -160,5 +198,6 @@ int main(int argc, char **argv)
 	if (o.vm.stats)
 		print_stats(&vm);
 	vm_destroy(&vm);
+	free(restore.buf);
 	return status;
 }

@@ -125,6 +125,11 @@ static void overlay_free(struct disk_overlay *o)
 	memset(o, 0, sizeof(*o));
 }
 
+void disk_overlay_clear(struct disk *d)
+{
+	overlay_free(&d->overlay);
+}
+
 void disk_close(struct disk *d)
 {
 	if (d->fd >= 0)

@@ -65,6 +65,10 @@ struct disk {
  * d->drive is left 0 for the caller to set. */
 int disk_open(struct disk *d, const char *path, bool write_through, char *err, size_t errlen);
 
+/* Forget every written sector of the overlay (a restored snapshot brings
+ * its own); the image file is untouched. */
+void disk_overlay_clear(struct disk *d);
+
 /* Close the file and free the overlay; d may be closed again. */
 void disk_close(struct disk *d);
 

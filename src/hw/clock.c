@@ -13,6 +13,7 @@ void vclock_init(struct vclock *clk, int64_t wall_epoch_ns)
 	clk->source_opaque = NULL;
 	clk->host_start_ns = host_monotonic_ns();
 	clk->wall_epoch_ns = wall_epoch_ns;
+	clk->source_offset = 0;
 	clk->timers = NULL;
 }
 
@@ -25,8 +26,16 @@ void vclock_set_source(struct vclock *clk, vclock_source_fn fn, void *opaque)
 uint64_t vclock_now(const struct vclock *clk)
 {
 	if (clk->source)
-		return clk->source(clk->source_opaque);
+		return clk->source(clk->source_opaque) + (uint64_t)clk->source_offset;
 	return host_monotonic_ns() - clk->host_start_ns;
+}
+
+void vclock_set_now(struct vclock *clk, uint64_t now)
+{
+	if (clk->source)
+		clk->source_offset = (int64_t)(now - clk->source(clk->source_opaque));
+	else /* modulo 2^64: a time past the host's uptime wraps back in vclock_now */
+		clk->host_start_ns = host_monotonic_ns() - now;
 }
 
 void vtimer_init(struct vtimer *t, struct vclock *clk, vtimer_fn fire, void *opaque)

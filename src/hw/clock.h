@@ -37,8 +37,9 @@ typedef uint64_t (*vclock_source_fn)(void *opaque);
 struct vclock {
 	vclock_source_fn source; /* NULL: host CLOCK_MONOTONIC since start */
 	void *source_opaque;
-	uint64_t host_start_ns;  /* CLOCK_MONOTONIC at vclock_init */
-	int64_t wall_epoch_ns;   /* Unix time in ns at virtual time 0 */
+	uint64_t host_start_ns; /* CLOCK_MONOTONIC at vclock_init */
+	int64_t wall_epoch_ns;  /* Unix time in ns at virtual time 0 */
+	int64_t source_offset;  /* added to the source's time (vclock_set_now) */
 	struct vtimer *timers;
 };
 
@@ -53,6 +54,20 @@ int64_t vclock_host_wall_ns(void);
 void vclock_set_source(struct vclock *clk, vclock_source_fn fn, void *opaque);
 
 uint64_t vclock_now(const struct vclock *clk);
+
+/* Make virtual time read `now` from this moment on and go on from there
+ * (a restored snapshot's devices see their time continue): the host
+ * source's start moves, a counter source gets an offset. */
+void vclock_set_now(struct vclock *clk, uint64_t now);
+
+/* The source's own reading at which virtual time reaches t (0 if that
+ * lies before the source's start): for a counter source that stops the
+ * CPU at a deadline. */
+static inline uint64_t vclock_source_time(const struct vclock *clk, uint64_t t)
+{
+	int64_t src = (int64_t)t - clk->source_offset;
+	return src > 0 ? (uint64_t)src : 0;
+}
 
 /* Unix time in ns as the guest sees it now. */
 static inline int64_t vclock_wall_ns(const struct vclock *clk)

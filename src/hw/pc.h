@@ -44,6 +44,8 @@ struct pc_board_state {
 	struct pit_state pit;
 	struct cmos_state cmos;
 	struct goldfish_rtc_state rtc;
+	struct vga_state vga;
+	struct i8042_state kbd;
 };
 
 /* Copy the devices' state out, or back in (re-arming timers and re-driving

@@ -12,6 +12,7 @@
 #include "vmm/hypercall.h"
 #include "target/monitor.h"
 #include "vmm/report.h"
+#include "vmm/snapshot.h"
 
 struct text {
 	char *buf;
@@ -329,6 +330,139 @@ static int cmd_bios(struct gdb_target *t, const char *args, struct text *o)
 	return 0;
 }
 
+/* ---- monitor snapshot ... ---------------------------------------- */
+
+/* The debugger's view of RAM: bytes under patched breakpoints are the
+ * guest's, so a snapshot never holds a patch. */
+static void shadow_patches(void *ctx, uint32_t addr, uint8_t *buf, size_t len)
+{
+	struct gdb_target *t = ctx;
+	debug_shadow(&t->dbg, addr, buf, len);
+}
+
+static int snapshot_save(struct gdb_target *t, const char *name, struct text *o)
+{
+	char err[300];
+	if (snapshot_store_save(t->vm, name, shadow_patches, t, err, sizeof(err)) < 0) {
+		say(o, "snapshot save failed: %s\n", err);
+		return -EIO;
+	}
+	say(o, "snapshot '%s' saved\n", name);
+	return 0;
+}
+
+/* After the VM was loaded from a snapshot: breakpoints patched back over
+ * the new RAM, both CPUs told, the register cache dropped. */
+static void snapshot_loaded(struct gdb_target *t)
+{
+	debug_after_write(&t->dbg, 0, (size_t)t->vm->ram_size);
+	if (t->emu && t->emu != t->vm->vcpu)
+		vcpu_ram_written(t->emu, 0, t->vm->ram_size);
+	t->cache_valid = false;
+	t->exited = false;
+}
+
+static int snapshot_load(struct gdb_target *t, const char *name, struct text *o)
+{
+	char err[300] = "the vCPU state cannot be gathered";
+	size_t len;
+	struct snapshot_view *v = malloc(sizeof(*v));
+	const uint8_t *buf = snapshot_store_find(t->vm, name, &len);
+	int r = -ENOMEM;
+	if (!buf) {
+		say(o, "no snapshot '%s'; `monitor snapshot list` shows them\n", name);
+		r = -ENOENT;
+	} else if (v && (snapshot_parse(buf, len, v, err, sizeof(err)) < 0 ||
+	                 snapshot_check(t->vm, v, false, err, sizeof(err)) < 0)) {
+		say(o, "snapshot load failed: %s\n", err);
+		r = -EINVAL;
+	} else if (v && gdb_target_settle(t) == 0 && snapshot_apply(t->vm, v, err, sizeof(err)) == 0) {
+		snapshot_loaded(t);
+		say(o, "snapshot '%s' loaded.\n"
+		       "GDB: run `flushregs` to see the new state; LLDB: it shows at the next stop.\n",
+		    name);
+		r = 0;
+	} else {
+		say(o, "snapshot load failed: %s\n", v ? err : "out of memory");
+		r = -EIO;
+	}
+	free(v);
+	return r;
+}
+
+static int snapshot_write(struct gdb_target *t, const char *path, struct text *o)
+{
+	char err[300];
+	uint8_t *buf;
+	size_t len;
+	if (snapshot_encode(t->vm, shadow_patches, t, &buf, &len, err, sizeof(err)) < 0 ||
+	    snapshot_write_file(path, buf, len, err, sizeof(err)) < 0) {
+		say(o, "snapshot write failed: %s\n", err);
+		return -EIO;
+	}
+	free(buf);
+	say(o, "snapshot written to %s (%zu bytes)\n", path, len);
+	return 0;
+}
+
+static int snapshot_delete(struct gdb_target *t, const char *name, struct text *o)
+{
+	if (snapshot_store_delete(t->vm, name) < 0) {
+		say(o, "no snapshot '%s'\n", name);
+		return -ENOENT;
+	}
+	say(o, "snapshot '%s' deleted\n", name);
+	return 0;
+}
+
+static int snapshot_list(struct gdb_target *t, const char *arg, struct text *o)
+{
+	(void)arg;
+	size_t n = snapshot_store_list(t->vm, o->buf + o->used, o->len - o->used);
+	o->used += n;
+	if (n == 0)
+		say(o, "no snapshots\n");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	bool takes_name; /* the argument is a snapshot name (checked) */
+	int (*fn)(struct gdb_target *t, const char *arg, struct text *o);
+} snapshot_cmds[] = {
+    {"save", true, snapshot_save},     {"load", true, snapshot_load},
+    {"delete", true, snapshot_delete}, {"list", false, snapshot_list},
+    {"write", false, snapshot_write},
+};
+
+static int cmd_snapshot(struct gdb_target *t, const char *args, struct text *o)
+{
+	size_t n = strcspn(args, " ");
+	const char *arg = args + n;
+	while (*arg == ' ')
+		arg++;
+	char word[SNAPSHOT_NAME_MAX + 2];
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg, " "), arg);
+	for (size_t i = 0; i < sizeof(snapshot_cmds) / sizeof(snapshot_cmds[0]); i++) {
+		if (strlen(snapshot_cmds[i].name) != n || strncmp(args, snapshot_cmds[i].name, n))
+			continue;
+		bool is_list = snapshot_cmds[i].fn == snapshot_list;
+		if (!is_list && !*arg) {
+			say(o, "usage: monitor snapshot %s %s\n", snapshot_cmds[i].name,
+			    snapshot_cmds[i].takes_name ? "NAME" : "FILE");
+			return -EINVAL;
+		}
+		if (snapshot_cmds[i].takes_name &&
+		    (arg[strlen(word)] || !snapshot_name_ok(word))) {
+			say(o, "bad name: 1-%d characters of A-Z a-z 0-9 . _ -\n", SNAPSHOT_NAME_MAX);
+			return -EINVAL;
+		}
+		return snapshot_cmds[i].fn(t, snapshot_cmds[i].takes_name ? word : arg, o);
+	}
+	say(o, "usage: monitor snapshot save|load|delete NAME, list, write FILE\n");
+	return -EINVAL;
+}
+
 static const struct monitor_cmd commands[] = {
     {"help", "", "this list", cmd_help},
     {"registers", "", "all registers: segment bases/limits, control and table registers",
@@ -347,6 +481,8 @@ static const struct monitor_cmd commands[] = {
     {"uncatch-hypercall", "", "remove the hypercall catchpoint", cmd_uncatch_hypercall},
     {"screen", "", "the VGA text screen as plain text", cmd_screen},
     {"bios", "", "the last BIOS calls (--boot) with their registers in and out", cmd_bios},
+    {"snapshot", "save|load|delete NAME, list, write FILE",
+     "machine snapshots in memory, or to a file for --restore", cmd_snapshot},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -14,6 +14,7 @@ void options_usage(FILE *f)
 {
 	fputs("Usage: kvm-gdbstub [OPTIONS] GUEST\n"
 	      "       kvm-gdbstub [OPTIONS] --boot DISK.IMG\n"
+	      "       kvm-gdbstub [OPTIONS] --restore SNAPSHOT [GUEST]\n"
 	      "Run a real-mode x86 guest (flat binary loaded at 0, or ELF) under KVM or the\n"
 	      "built-in CPU; its COM1 output goes to stdout, stdin feeds its COM1 input.\n"
 	      "With --boot, a PC BIOS boots the disk image: BIOS teletype output goes to\n"
@@ -49,6 +50,10 @@ void options_usage(FILE *f)
 	      "      --display text|none  draw the VGA text screen in the terminal (default:\n"
 	      "                         text when stdout is a terminal)\n"
 	      "      --screen           print the final VGA screen as text when the run ends\n"
+	      "      --restore FILE     start from a snapshot (monitor snapshot write); its\n"
+	      "                         RAM size, guest image and disks come from the file\n"
+	      "      --force            with --restore: accept a snapshot whose guest files\n"
+	      "                         differ from those on disk\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          the version\n"
 	      "\n"
@@ -133,7 +138,7 @@ static const struct choice display_choices[] = {
 
 enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE,
                  OPT_CLOCK, OPT_ICOUNT, OPT_BOOT, OPT_DISK, OPT_DISK_WRITE, OPT_NO_SIGNATURE,
-                 OPT_DISPLAY, OPT_SCREEN, OPT_CPUS };
+                 OPT_DISPLAY, OPT_SCREEN, OPT_CPUS, OPT_RESTORE, OPT_FORCE };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -156,6 +161,8 @@ static const struct option long_options[] = {
     {"no-boot-signature", no_argument, NULL, OPT_NO_SIGNATURE},
     {"display", required_argument, NULL, OPT_DISPLAY},
     {"screen", no_argument, NULL, OPT_SCREEN},
+    {"restore", required_argument, NULL, OPT_RESTORE},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -330,6 +337,12 @@ static int apply_option(struct options *o, int c, const char *arg)
 	case OPT_SCREEN:
 		o->screen = true;
 		return 0;
+	case OPT_RESTORE:
+		o->restore_path = arg;
+		return 0;
+	case OPT_FORCE:
+		o->force = true;
+		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
@@ -357,6 +370,24 @@ static int check_boot(const struct options *o, int extra_args)
 	return 0;
 }
 
+/* --restore takes the machine from the file: at most an image to check
+ * it against, no --boot, --disk or --mem of its own. */
+static int check_restore(const struct options *o, int extra_args)
+{
+	if (o->vm.boot_path || o->vm.n_disks || o->vm.ram_size != VM_DEFAULT_RAM || o->vm.n_cpus) {
+		fputs("kvm-gdbstub: --restore FILE brings its own RAM size, vCPUs and disks: no "
+		      "--boot, --disk, --mem or --cpus\n",
+		      stderr);
+		return -1;
+	}
+	if (extra_args > 1) {
+		fputs("kvm-gdbstub: --restore FILE [GUEST]: more than one guest image given\n",
+		      stderr);
+		return -1;
+	}
+	return 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
@@ -371,7 +402,12 @@ int options_parse(struct options *o, int argc, char **argv)
 			return -1;
 	if (o->help || o->version)
 		return 0;
-	if (o->vm.boot_path) {
+	if (o->restore_path) {
+		if (check_restore(o, argc - optind) < 0)
+			return -1;
+		if (optind < argc)
+			o->vm.image_path = argv[optind];
+	} else if (o->vm.boot_path) {
 		if (check_boot(o, argc - optind) < 0)
 			return -1;
 	} else if (o->vm.n_disks) {

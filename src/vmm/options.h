@@ -36,6 +36,8 @@ struct options {
 	bool once;      /* exit when the first debugger session ends */
 	enum display_mode display; /* --boot: the VGA screen in the terminal */
 	bool screen;               /* --screen: print the final screen as text */
+	const char *restore_path;  /* --restore: start from this snapshot file */
+	bool force;                /* --force: restore a snapshot of another guest */
 	bool help, version;
 };
 

@@ -15,6 +15,7 @@
 #include "vmm/hypercall.h"
 #include "kvm/kvm.h"
 #include "vmm/runloop.h"
+#include "vmm/snapshot.h"
 #include "vmm/vcpu_threads.h"
 #include "vmm/vm.h"
 
@@ -216,6 +217,8 @@ static void icount_limit_arm(struct vm *vm, uint64_t deadline)
 {
 	uint64_t limit = UINT64_MAX;
 	if (deadline != VCLOCK_NEVER) {
+		/* The counter's reading at the deadline (a restored snapshot offsets it). */
+		deadline = vclock_source_time(&vm->board.clock, deadline);
 		uint64_t run_ns = deadline > vm->idle_skipped_ns ? deadline - vm->idle_skipped_ns : 0;
 		uint64_t total = (run_ns + vm->cfg.icount_ns - 1) / vm->cfg.icount_ns;
 		uint64_t mine = emu_vcpu_instructions(vm->vcpu), all = icount_total(vm);
@@ -564,6 +567,7 @@ int vm_reset(struct vm *vm, char *err, size_t errlen)
 
 void vm_destroy(struct vm *vm)
 {
+	snapshot_store_free(vm);
 	boot_destroy(vm);
 	vcpu_destroy(vm->stand_in);
 	vm->stand_in = NULL;

@@ -49,6 +49,7 @@ struct vm_stats {
 
 struct run_watch;
 struct vm_threads;
+struct snapshot_store;
 
 #define VM_MAX_CPUS 64
 /* With several vCPUs, how long one runs before the next takes its turn. */
@@ -112,6 +113,8 @@ struct vm {
 	bool a20_off;             /* the A20 gate is closed: addresses wrap at 1 MiB */
 	bool reset_requested;     /* the guest pulsed the reset line */
 	bool quit_requested;      /* Ctrl-A x on the terminal */
+
+	struct snapshot_store *snapshots; /* named snapshots (snapshot.h), or NULL */
 };
 
 /* Open or close the A20 gate on the vCPU (and the stand-in). */

@@ -68,6 +68,15 @@ def interrupt_latency(accel, n):
     return out
 
 
+def work_seconds(accel, n, guests_dir):
+    """Wall seconds for n vCPUs each doing the same private work."""
+    t0 = time.perf_counter()
+    subprocess.run([STUB, "--accel", accel, "--cpus", str(n),
+                    os.path.join(guests_dir, "smp_work.bin")],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - t0
+
+
 def fmt(xs):
     med = statistics.median(xs)
     spread = (max(xs) - min(xs)) / 2
@@ -86,6 +95,19 @@ def main():
         for n in (1, 2, 4, 8):
             print("| %s | %d | %s |" % (accel, n, fmt(interrupt_latency(accel, n))))
             sys.stdout.flush()
+    bench_guests = os.environ.get("BENCH_GUESTS")
+    if not bench_guests:
+        return
+    print()
+    print("| backend | work of 2 vCPUs / work of 1, same wall time (median of %d) |" % min(ROUNDS, 5))
+    print("| --- | --- |")
+    for accel in accels:
+        ratios = []
+        for _ in range(min(ROUNDS, 5)):  # interleaved: the load changes alike
+            one, two = work_seconds(accel, 1, bench_guests), work_seconds(accel, 2, bench_guests)
+            ratios.append(2 * one / two)
+        print("| %s | %.2fx (%.2f-%.2f) |" % (accel, statistics.median(ratios), min(ratios), max(ratios)))
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

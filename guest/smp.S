@@ -57,7 +57,11 @@ bsp32:
 1:	mov	done, %eax		/* every AP has done its share */
 	cmp	aps, %eax
 	jb	1b
-	mov	$s_total, %esi
+	cmpl	$0, cpuid_mismatch
+	je	1f
+	mov	$s_mismatch, %esi
+	call	puts32
+1:	mov	$s_total, %esi
 	call	puts32
 	mov	counter, %eax
 	call	putdec32
@@ -118,6 +122,13 @@ ap32:	mov	$SEL_DATA32, %ax
 	mov	APIC_ID, %eax
 	shr	$24, %eax
 	mov	%eax, %edi		/* the APIC ID */
+	mov	$1, %eax		/* CPUID.1:EBX[31:24] must say the same */
+	cpuid
+	shr	$24, %ebx
+	cmp	%edi, %ebx
+	je	1f
+	incl	cpuid_mismatch
+1:	mov	%edi, %eax
 	shl	$12, %eax
 	lea	0x20000(%eax), %esp
 1:	mov	$1, %eax		/* take the console lock */
@@ -150,6 +161,8 @@ counter: .long	0
 done:	.long	0
 aps:	.long	0
 conlock: .long	0
+cpuid_mismatch: .long	0
+s_mismatch: .asciz "CPUID and the APIC disagree on an APIC ID\n"
 s_total: .asciz	"total "
 s_cpu:	.asciz	"CPU "
 s_up:	.asciz	" up\n"

@@ -177,6 +177,7 @@ struct cpu {
 	int stop;            /* leave the inner loop after this instruction */
 	jmp_buf jb;
 	uint64_t icount;
+	uint8_t apic_id; /* CPUID.1:EBX[31:24]: the vCPU's index */
 	uint64_t icount_limit; /* exit INTR once icount reaches it (UINT64_MAX: never) */
 	uint32_t tsc_base;
 

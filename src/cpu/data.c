@@ -263,7 +263,9 @@ void op_cpuid(struct cpu *c, const struct insn *i)
 		memcpy(&cx, "ntel", 4);
 	} else if (leaf == 1) {
 		a = 0x0611; /* family 6, model 1, stepping 1 */
-		d = (1u << 3) | (1u << 4) | (1u << 8) | (1u << 15); /* PSE, TSC, CX8, CMOV */
+		b = (uint32_t)c->apic_id << 24;
+		/* PSE, TSC, CX8, APIC, CMOV */
+		d = (1u << 3) | (1u << 4) | (1u << 8) | (1u << 9) | (1u << 15);
 	}
 	c->r[GPR_EAX] = a;
 	c->r[GPR_EBX] = b;

@@ -32,6 +32,9 @@ void emu_vcpu_map_hole(struct vcpu *vcpu, uint64_t start, uint64_t len);
  * clear, as on a PC (instruction fetches do not wrap).  On at creation. */
 void emu_vcpu_set_a20(struct vcpu *vcpu, bool on);
 
+/* The initial APIC ID CPUID leaf 1 reports in EBX[31:24] (vCPU index). */
+void emu_vcpu_set_apic_id(struct vcpu *vcpu, uint8_t id);
+
 /* Make vcpu_run() return VCPU_EXIT_INTR at the instruction boundary where
  * emu_vcpu_instructions() reaches limit (UINT64_MAX: never): how a clock
  * driven by the instruction count stops the guest at its next deadline. */

@@ -219,6 +219,11 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	return &c->vcpu;
 }
 
+void emu_vcpu_set_apic_id(struct vcpu *v, uint8_t id)
+{
+	cpu_of(v)->apic_id = id;
+}
+
 void emu_vcpu_set_icount_limit(struct vcpu *v, uint64_t limit)
 {
 	cpu_of(v)->icount_limit = limit;
@@ -262,6 +267,7 @@ static struct vcpu *emu_vm_create_vcpu(struct vcpu_vm *base, unsigned index, cha
 	}
 	if (vm->hole_len)
 		emu_vcpu_map_hole(v, vm->hole_start, vm->hole_len);
+	emu_vcpu_set_apic_id(v, (uint8_t)index);
 	vm->vcpus[vm->n_vcpus++] = v;
 	return v;
 }

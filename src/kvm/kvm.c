@@ -999,6 +999,29 @@ fail:
 	return NULL;
 }
 
+/* KVM's CPUID as the host supports it, with this vCPU's initial APIC ID in
+ * leaf 1's EBX[31:24] (the index, as its local APIC's ID).  A host that
+ * will not say keeps KVM's default. */
+static void set_cpuid(struct vcpu_kvm *k, unsigned index)
+{
+	enum { MAX_ENTRIES = 128 };
+	struct kvm_cpuid2 *cpuid =
+	    calloc(1, sizeof(*cpuid) + MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
+	if (!cpuid)
+		return;
+	cpuid->nent = MAX_ENTRIES;
+	if (ioctl(k->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0) {
+		for (unsigned i = 0; i < cpuid->nent; i++)
+			if (cpuid->entries[i].function == 1)
+				cpuid->entries[i].ebx =
+				    (cpuid->entries[i].ebx & 0x00ffffffu) | (uint32_t)index << 24;
+		if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0) {
+			/* KVM's default CPUID stays: APIC ID 0 there */
+		}
+	}
+	free(cpuid);
+}
+
 static struct vcpu *new_vcpu(struct kvm_vm *vm, unsigned index, char *err, size_t errlen)
 {
 	struct vcpu_kvm *k = calloc(1, sizeof(*k));
@@ -1017,6 +1040,7 @@ static struct vcpu *new_vcpu(struct kvm_vm *vm, unsigned index, char *err, size_
 	}
 	if (map_run_area(k, err, errlen) < 0)
 		goto fail;
+	set_cpuid(k, index);
 	struct vcpu_state st;
 	vcpu_state_reset(&st);
 	int r = kvm_set_state(&k->vcpu, &st);

@@ -24,6 +24,7 @@ for n in $counts; do
 	printf 'total %d\n' $((n * 1000000)) > want
 	tail -n 1 out > got
 	expect_same want got "smp.bin with $n vCPUs: the exact total"
+	grep -q 'disagree' out && fail "smp.bin with $n vCPUs: CPUID's APIC ID is not the APIC's"
 done
 
 hc_counts="1 2 4 8"

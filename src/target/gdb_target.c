@@ -777,6 +777,28 @@ static int thread_write_mem(void *ctx, unsigned tid, uint64_t addr, const void *
 	return write_mem(on_thread(ctx, tid), addr, buf, len);
 }
 
+/* Breakpoints and watchpoints other vCPUs hit in the same run (KVM runs them
+ * in parallel): each becomes a stop of its own thread, which the protocol
+ * layer keeps for GDB's next resume.  Returns how many. */
+static unsigned also_stopped(struct gdb_target *t, struct target_stop *stops, unsigned max)
+{
+	struct vm *vm = t->vm;
+	struct vm_cpu *was = vm->cpu;
+	unsigned n = 0;
+	for (unsigned i = 0; i < vm->n_also && n < max; i++) {
+		vm_select_cpu(vm, vm->also[i].cpu);
+		t->cache_valid = false;
+		if (classify(t, vm->also[i].res, false, &stops[n])) {
+			stops[n].tid = vm->also[i].cpu->index + 1;
+			n++;
+		}
+	}
+	vm->n_also = 0;
+	vm_select_cpu(vm, was);
+	t->cache_valid = false;
+	return n;
+}
+
 /* All-stop over the vCPUs: threads without an action are held where they
  * are; the stepped one (at most one: GDB steps one thread at a time) runs
  * first; the stop names the vCPU whose exit ended the run. */
@@ -787,7 +809,6 @@ static int thread_resume(void *ctx, const struct target_resume_req *req,
 	struct vm *vm = t->vm;
 	struct vm_cpu *first = NULL;
 	bool step = false;
-	(void)max;
 	for (unsigned i = 0; i < vm->n_cpus; i++) {
 		enum target_resume how = i < req->nthreads ? req->how[i] : TARGET_HOLD;
 		vm->cpus[i].held = how == TARGET_HOLD;
@@ -805,7 +826,9 @@ static int thread_resume(void *ctx, const struct target_resume_req *req,
 		vm->cpus[i].held = false;
 	stops[0].tid = vm->cpu->index + 1;
 	t->cache_valid = false; /* the selection may have moved with the run */
-	return r < 0 ? r : 1;
+	if (r < 0)
+		return r;
+	return 1 + (int)also_stopped(t, stops + 1, max - 1);
 }
 
 const struct target_ops gdb_target_ops = {

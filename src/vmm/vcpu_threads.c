@@ -27,6 +27,7 @@ struct vm_threads {
 	unsigned active;
 	struct run_result res;
 	struct vm_cpu *stopped;
+	struct run_result also[VM_MAX_CPUS]; /* vm->also[i].res point here */
 	unsigned n;
 	struct worker w[VM_MAX_CPUS];
 };
@@ -56,8 +57,17 @@ static void timed_wait(pthread_cond_t *cond, pthread_mutex_t *lock, uint64_t ns)
 static void finish(struct vm *vm, struct vm_threads *T, struct vm_cpu *c,
                    const struct run_result *res, int outcome)
 {
-	if (T->stop)
-		return; /* another vCPU's stop came first: this one waits */
+	if (T->stop) {
+		/* Another vCPU's stop came first: a debugger event (breakpoint,
+		 * watchpoint) of this one is kept for later, never lost. */
+		if (outcome == RUN_DEBUG && vm->n_also < VM_MAX_CPUS) {
+			T->also[vm->n_also] = *res;
+			T->also[vm->n_also].outcome = RUN_DEBUG;
+			vm->also[vm->n_also] = (struct vm_also_stopped){c, &T->also[vm->n_also]};
+			vm->n_also++;
+		}
+		return;
+	}
 	T->stop = true;
 	T->res = *res;
 	T->res.outcome = (enum run_outcome)outcome;
@@ -192,6 +202,7 @@ void vcpu_threads_run(struct vm *vm, struct run_result *res)
 	pthread_mutex_lock(&T->lock);
 	T->running = true;
 	T->stop = false;
+	vm->n_also = 0;
 	T->stopped = vm->cpu;
 	pthread_cond_broadcast(&T->wake);
 	while (!T->stop || T->active) {

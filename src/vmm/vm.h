@@ -84,6 +84,13 @@ struct vm {
 	struct vcpu *vcpu;  /* its vcpu: cpu->vcpu (__atomic: vm_kick() reads it) */
 	struct lapic_bus lapics; /* a local APIC per vCPU at 0xFEE00000 */
 	struct vm_threads *threads; /* KVM with several vCPUs: a host thread each */
+	/* Stops of other vCPUs that came while the run already ended (their
+	 * threads ran in parallel): a debugger reports them later. */
+	struct vm_also_stopped {
+		struct vm_cpu *cpu;
+		struct run_result *res;
+	} also[VM_MAX_CPUS];
+	unsigned n_also;
 	struct pc_board board; /* the devices, their bus and the clock */
 	struct uart uart;
 	struct vm_stats stats;

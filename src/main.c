@@ -1,4 +1,5 @@
 /* kvm-gdbstub: options, wiring, and the plain (no debugger) run. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,66 @@ static void print_screen(struct vm *vm)
 	fputs(text, stdout);
 }
 
-static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
+/* Ctrl-C in a plain run: the guest stops with a report (its CS:IP and
+ * registers, and the cause if it is stuck in a hypercall the host does not
+ * deliver), then the VMM exits as SIGINT would.  SIGINT is blocked in every
+ * thread but one that waits for it (sigwait) and kicks the VM it was given:
+ * no signal handler, no global. */
+struct sigint_watch {
+	pthread_t thread;
+	struct vm *vm;
+	int fired; /* __atomic */
+	bool started;
+};
+
+static void *watch_sigint(void *arg)
+{
+	struct sigint_watch *w = arg;
+	sigset_t set;
+	int sig;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	while (sigwait(&set, &sig) == 0) {
+		__atomic_store_n(&w->fired, 1, __ATOMIC_SEQ_CST);
+		vm_kick(w->vm);
+	}
+	return NULL;
+}
+
+/* Before any other thread exists (they inherit the blocked SIGINT). */
+static void catch_sigint(struct sigint_watch *w, struct vm *vm)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	*w = (struct sigint_watch){.vm = vm};
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return;
+	if (pthread_create(&w->thread, NULL, watch_sigint, w) == 0)
+		w->started = true;
+	else
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL); /* the default: the process ends */
+}
+
+static void stop_sigint_watch(struct sigint_watch *w)
+{
+	if (w->started) {
+		pthread_cancel(w->thread); /* sigwait() is a cancellation point */
+		pthread_join(w->thread, NULL);
+	}
+}
+
+static int report_interrupted(struct vm *vm)
+{
+	const char *cause = report_stuck_hypercall(vm);
+	report_stop(vm->vcpu, "interrupted (Ctrl-C)");
+	if (cause)
+		fprintf(stderr, "kvm-gdbstub: %s\n", cause);
+	return 128 + SIGINT;
+}
+
+static int run_until_stop(struct vm *vm, const struct run_timeout *timeout,
+                          struct sigint_watch *sigint)
 {
 	for (;;) {
 		struct run_result res;
@@ -89,6 +149,8 @@ static int run_until_stop(struct vm *vm, const struct run_timeout *timeout)
 				fputs("kvm-gdbstub: terminated (Ctrl-A x)\n", stderr);
 				return EXIT_GUEST_HALTED;
 			}
+			if (__atomic_load_n(&sigint->fired, __ATOMIC_SEQ_CST))
+				return report_interrupted(vm);
 			if (!run_timeout_expired(timeout))
 				continue; /* a stray signal: nobody asked to stop */
 			run_timeout_report(timeout);
@@ -112,7 +174,11 @@ static int run_guest(struct vm *vm, const struct options *o)
 	struct run_timeout timeout = {0};
 	if (o->timeout > 0 && run_timeout_start(&timeout, vm, o->timeout, NULL, NULL) < 0)
 		return EXIT_INTERNAL;
-	int status = run_until_stop(vm, &timeout);
+	struct sigint_watch sigint = {0};
+	if (!vm->boot || !isatty(STDIN_FILENO))
+		catch_sigint(&sigint, vm); /* a --boot terminal in raw mode sends Ctrl-C to the guest */
+	int status = run_until_stop(vm, &timeout, &sigint);
+	stop_sigint_watch(&sigint);
 	run_timeout_stop(&timeout);
 	return status;
 }

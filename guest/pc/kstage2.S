@@ -1,4 +1,5 @@
-/* The example kernel's second stage, at 0000:7E00: read the kernel
+/* The example kernel's second stage, at 0000:7E00 (loaded by boot.S built
+ * for one sector, kboot.bin): read the kernel
  * (KERNEL_SECTORS sectors from LBA 2 of a 1.44M floppy) to KERNEL_ADDR one
  * sector at a time with int 13h (CHS from the LBA, so any BIOS can do it),
  * switch A20 on (port 0x92), load a flat GDT, set CR0.PE, far-jump to
@@ -93,5 +94,5 @@ loaded:	.asciz	"Stage 2: kernel read, entering protected mode\r\n"
 failed:	.asciz	"Kernel read failed\r\n"
 
 	.org	510
-	.byte	0x55, 0xaa
+	.byte	0x2b, 0x2b			/* the mark boot.S checks */
 	.section .note.GNU-stack, "", @progbits

@@ -5,7 +5,7 @@
 . "$srcdir/tests/lib.sh"
 img=$GUESTS/pc/kernel.img
 
-loader='Loading the kernel
+loader='Booting from the boot sector
 Stage 2: kernel read, entering protected mode'
 banner='Example kernel: protected mode, IDT, PIC at 0x20, PIT at 100 Hz'
 

@@ -5,7 +5,7 @@
 # .ci/run uses `sh ./setup.sh --enable-werror`.
 set -e
 cd "$(dirname "$0")"
-packages="autoconf automake make gcc libc6-dev linux-libc-dev binutils gdb valgrind lldb time"
+packages="autoconf automake make gcc libc6-dev linux-libc-dev binutils gdb valgrind lldb time nasm"
 missing=""
 for p in $packages; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

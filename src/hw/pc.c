@@ -75,12 +75,12 @@ void pc_board_restore(struct pc_board *b, const struct pc_board_state *s)
 	b->pit.state = s->pit;
 	b->cmos.s = s->cmos;
 	b->rtc.s = s->rtc;
-	b->vga.s = s->vga;
+	b->vga.s = s->vga; /* plain registers: every access checks its index */
 	b->kbd.s = s->kbd;
-	i8042_post_load(&b->kbd);
 	/* IRQ lines first reach the PIC, whose INTR is then recomputed. */
 	pit_post_load(&b->pit);
 	cmos_resync(&b->cmos);
 	goldfish_rtc_resync(&b->rtc);
+	i8042_post_load(&b->kbd);
 	pic_post_load(&b->pic);
 }

@@ -51,7 +51,8 @@ struct pc_board_state {
 /* Copy the devices' state out, or back in (re-arming timers and re-driving
  * IRQ lines to match).  The clock is the caller's: restore into a board
  * whose clock reads the time the state was saved at, or devices see the
- * difference as time passed. */
+ * difference as time passed.  The 8042's A20 gate comes back without its
+ * callback: the caller applies i8042_a20(&b->kbd) to its memory. */
 void pc_board_save(const struct pc_board *b, struct pc_board_state *s);
 void pc_board_restore(struct pc_board *b, const struct pc_board_state *s);
 

@@ -115,9 +115,64 @@ static void test_snapshot(void)
 	pc_board_destroy(&b);
 }
 
+/* The VGA's registers and the 8042's keys, command byte and A20 come back;
+ * a key waiting in the output buffer raises IRQ 1 again. */
+static void test_snapshot_vga_kbd(void)
+{
+	struct pc_board b;
+	struct pc_board_state saved, after;
+	fake_ns = 0;
+	CHECK(pc_board_init(&b, 1u << 20, 0) == 0);
+	vclock_set_source(&b.clock, fake_source, NULL);
+	out8(&b, 0x21, 0xf9); /* IRQ 1 and the cascade open */
+	out8(&b, 0x3d4, 0x0e); /* the cursor at cell 0x123 */
+	out8(&b, 0x3d5, 0x01);
+	out8(&b, 0x3d4, 0x0f);
+	out8(&b, 0x3d5, 0x23);
+	out8(&b, 0x92, 0x00); /* port 0x92 alone cannot close A20: the output port has it */
+	out8(&b, 0x64, 0xd1);
+	out8(&b, 0x60, 0x01); /* output port: A20 off */
+	CHECK(!i8042_a20(&b.kbd));
+	const uint8_t keys[] = {0x1e, 0x9e, 0x30, 0xb0}; /* a, b pressed and released */
+	i8042_key_codes(&b.kbd, keys, sizeof(keys));
+	CHECK(pic_intr_pending(&b.pic));
+	memset(&saved, 0, sizeof(saved));
+	memset(&after, 0, sizeof(after));
+	pc_board_save(&b, &saved);
+
+	/* Change them: the cursor moves, the keys are read, A20 opens. */
+	out8(&b, 0x3d4, 0x0f);
+	out8(&b, 0x3d5, 0x00);
+	for (unsigned i = 0; i < sizeof(keys); i++)
+		(void)in8(&b, 0x60);
+	CHECK(!(in8(&b, 0x64) & 0x01));
+	out8(&b, 0x64, 0xdf);
+	CHECK(i8042_a20(&b.kbd));
+	CHECK(pic_intr_ack(&b.pic) == 0x09); /* IRQ 1's request, taken */
+	out8(&b, 0x20, 0x20);
+	CHECK(!pic_intr_pending(&b.pic));
+
+	pc_board_restore(&b, &saved);
+	pc_board_save(&b, &after);
+	CHECK(memcmp(&saved.vga, &after.vga, sizeof(saved.vga)) == 0);
+	CHECK(memcmp(&saved.kbd, &after.kbd, sizeof(saved.kbd)) == 0);
+	unsigned row, col;
+	bool visible;
+	vga_cursor(&b.vga, &row, &col, &visible);
+	CHECK(row == 0x123 / 80 && col == 0x123 % 80);
+	CHECK(!i8042_a20(&b.kbd));
+	CHECK(pic_intr_pending(&b.pic) && pic_intr_ack(&b.pic) == 0x09);
+	for (unsigned i = 0; i < sizeof(keys); i++) {
+		CHECK(in8(&b, 0x64) & 0x01);
+		CHECK(in8(&b, 0x60) == keys[i]);
+	}
+	pc_board_destroy(&b);
+}
+
 int main(void)
 {
 	test_wiring();
 	test_snapshot();
+	test_snapshot_vga_kbd();
 	return check_status("test_board");
 }

@@ -204,6 +204,9 @@ struct vcpu_ops {
 	bool (*interrupt_ready)(struct vcpu *vcpu);
 	int (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
 	void (*request_interrupt_window)(struct vcpu *vcpu, bool on);
+	/* An interrupt injected but not delivered yet: its vector, which the
+	 * vCPU then forgets (-1 if none), so that another CPU takes it over. */
+	int (*take_pending_interrupt)(struct vcpu *vcpu);
 	/* Optional: a debugger is attached (on) or gone: it reads the state at
 	 * every stop, which a backend may make cheaper at some cost per exit. */
 	void (*debugger_attached)(struct vcpu *vcpu, bool on);
@@ -312,6 +315,14 @@ static inline int vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
 static inline void vcpu_request_interrupt_window(struct vcpu *v, bool on)
 {
 	v->ops->request_interrupt_window(v, on);
+}
+
+/* Take an injected, undelivered interrupt away from the vCPU: its vector,
+ * or -1.  The state moves to another backend with it (vcpu_inject_interrupt
+ * there), or the interrupt would be lost with the PIC believing it taken. */
+static inline int vcpu_take_pending_interrupt(struct vcpu *v)
+{
+	return v->ops->take_pending_interrupt ? v->ops->take_pending_interrupt(v) : -1;
 }
 
 static inline void vcpu_debugger_attached(struct vcpu *v, bool on)

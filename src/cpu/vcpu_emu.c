@@ -115,6 +115,15 @@ static bool emu_interrupt_ready(struct vcpu *v)
 }
 
 /* Delivered by the next run, before its first instruction (exec.c). */
+static int emu_take_pending_interrupt(struct vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+	if (!c->irq_pending)
+		return -1;
+	c->irq_pending = false;
+	return c->irq_vector;
+}
+
 static int emu_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
 	struct cpu *c = cpu_of(v);
@@ -158,6 +167,7 @@ static const struct vcpu_ops emu_ops = {
     .complete_io = emu_cpu_complete_io,
     .interrupt_ready = emu_interrupt_ready,
     .inject_interrupt = emu_inject_interrupt,
+    .take_pending_interrupt = emu_take_pending_interrupt,
     .request_interrupt_window = emu_request_interrupt_window,
     .destroy = emu_destroy,
 };

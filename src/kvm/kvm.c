@@ -481,6 +481,25 @@ static int kvm_inject_interrupt(struct vcpu *v, uint8_t vector)
 	return 0;
 }
 
+/* KVM_INTERRUPT's vector stays "injected" until KVM delivers it; where KVM
+ * emulates protected mode it can fail to (an interrupt gate it cannot run),
+ * and only another CPU can deliver it then. */
+static int kvm_take_pending_interrupt(struct vcpu *v)
+{
+	struct vcpu_kvm *k = to_kvm(v);
+	struct kvm_vcpu_events ev;
+	if (ioctl(k->vcpu_fd, KVM_GET_VCPU_EVENTS, &ev) < 0 || !ev.interrupt.injected ||
+	    ev.interrupt.soft)
+		return -1;
+	int vector = ev.interrupt.nr;
+	ev.interrupt.injected = 0;
+	ev.flags = 0;
+	if (ioctl(k->vcpu_fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
+		return -1;
+	k->run->ready_for_interrupt_injection = 1; /* as KVM would: none queued now */
+	return vector;
+}
+
 static void kvm_request_interrupt_window(struct vcpu *v, bool on)
 {
 	to_kvm(v)->run->request_interrupt_window = on;
@@ -920,6 +939,7 @@ static const struct vcpu_ops kvm_vcpu_ops = {
     .interrupt_ready = kvm_interrupt_ready,
     .inject_interrupt = kvm_inject_interrupt,
     .request_interrupt_window = kvm_request_interrupt_window,
+    .take_pending_interrupt = kvm_take_pending_interrupt,
     .debugger_attached = kvm_debugger_attached,
     .probe_debug = kvm_probe_summary,
     .destroy = kvm_destroy,

@@ -74,6 +74,9 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 		r = vcpu_set_state(to, &st);
 	if (r < 0)
 		return r;
+	int vector = vcpu_take_pending_interrupt(from); /* it goes with the state */
+	if (vector >= 0 && (r = vcpu_inject_interrupt(to, (uint8_t)vector)) < 0)
+		return r;
 	if (from != primary(t) && (r = vcpu_set_debug(from, &(struct vcpu_debug){0})) < 0)
 		return r;
 	debug_forget_applied(&t->dbg);

@@ -86,14 +86,19 @@ static bool hook_a20(void *ctx, int on)
 
 /* ---- timers ------------------------------------------------------------- */
 
-/* The BDA ring's free words while the guest's IRQ 1 is the BIOS's (else
- * the guest drains the 8042 itself: no limit). */
+/* The BDA ring's free words while the guest's IRQ 1 is the BIOS's.  Else
+ * (a handler of its own in the IVT, or protected mode, where the IVT does
+ * not count) the guest drains the 8042 into a buffer whose room nobody can
+ * see: one key a poll then, a fast typist's pace, so that a guest busy
+ * echoing (KVM under load) does not overflow it and lose keys. */
 static unsigned ring_room(const struct vm *vm)
 {
 	const struct bios *b = &vm->boot->bios;
 	uint32_t vec9 = bios_rd32(b, 9 * 4);
-	if (vec9 != (BIOS_SEG << 16 | (BIOS_STUB_OFF + 9 * BIOS_STUB_SIZE)))
-		return KEYS_PER_POLL;
+	struct vcpu_state st;
+	bool pmode = vcpu_get_state(vm->cpus[0].vcpu, &st) == 0 && (st.cr0 & CR0_PE);
+	if (pmode || vec9 != (BIOS_SEG << 16 | (BIOS_STUB_OFF + 9 * BIOS_STUB_SIZE)))
+		return 1;
 	uint16_t start = bios_rd16(b, BDA_KBD_START), end = bios_rd16(b, BDA_KBD_END);
 	uint16_t head = bios_rd16(b, BDA_KBD_HEAD), tail = bios_rd16(b, BDA_KBD_TAIL);
 	if (start >= end || end > 0x100)

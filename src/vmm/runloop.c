@@ -363,6 +363,11 @@ static int run_on_stand_in(struct vm *vm, struct run_result *res)
 	vcpu_ram_written(vm->stand_in, 0, vm->ram_size); /* KVM changed RAM meanwhile */
 	if (vcpu_set_state(vm->stand_in, &st) < 0 || vcpu_set_debug(vm->stand_in, &step) < 0)
 		return -1;
+	/* An interrupt KVM could not deliver (its gate is what failed) goes
+	 * with the state: the stand-in delivers it, then runs one instruction. */
+	int vector = vcpu_take_pending_interrupt(vm->vcpu);
+	if (vector >= 0 && vcpu_inject_interrupt(vm->stand_in, (uint8_t)vector) < 0)
+		return -1;
 	for (;;) {
 		if (vcpu_run(vm->stand_in, &x) < 0)
 			return -1;

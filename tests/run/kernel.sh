@@ -44,10 +44,9 @@ printf 'ticks\n' | vmm --boot "$img" --timeout 0.5 > out 2> err
 expect_status 6 $? "kernel.img idle at its prompt"
 
 # The screen scrolls: 31 lines of output; the last 24 stay above the empty
-# row the cursor is on.  Built-in CPU only for now: on KVM a typed key is
-# now and then lost or garbled under load (a VMM bug being looked at, see the
-# pc-kernel branch's report), and this is the longest input here.
-[ "$KVM_GDBSTUB_ACCEL" = kvm ] && finish
+# row the cursor is on.  The longest input here: on a loaded KVM host the
+# kernel's own key buffer overflowed while keys came at the BIOS ring's pace
+# (now one key a poll once the guest handles its keyboard itself).
 { for i in $(seq 1 14); do echo "echo line $i"; done; echo halt; } |
 	vmm --boot "$img" --screen > out 2> err
 expect_status 0 $? "kernel.img, scrolling"

@@ -13,12 +13,13 @@
 #                      ADDR>>4 : ADDR&15; with SEG, relative to that segment)
 #   realmode-hook on|off
 #                      on every stop, print CS:IP and the instruction at the
-#                      pc decoded for the CPU mode (16-bit in real mode,
-#                      32-bit in protected mode); on by default
+#                      pc decoded as the CPU runs it (16- or 32-bit code);
+#                      on by default
 #
-# The hook also keeps GDB's architecture in step with the guest's mode
-# (i8086 in real mode, i386 once CR0.PE is set), so `x/i $pc` and
-# `display/i $pc` follow a switch to protected mode.
+# The hook also keeps GDB's architecture in step with the guest's code size
+# (i8086 for 16-bit code, i386 for 32-bit), so `x/i $pc` and `display/i $pc`
+# follow a switch to protected mode: 32-bit from the far jump that loads a
+# code segment whose descriptor has D = 1, not from the `mov %eax,%cr0`.
 
 import gdb
 
@@ -42,6 +43,34 @@ def _parse_segoff(text):
 
 def _protected():
     return bool(_reg("cr0") & 1)
+
+
+def _descriptor(selector):
+    """The GDT descriptor of selector as (base, access byte, flags byte), or None."""
+    if selector & 4 or (selector | 7) > _reg("gdtr_limit"):
+        return None  # LDT selectors are not followed
+    try:
+        raw = gdb.selected_inferior().read_memory(_reg("gdtr_base") + (selector & ~7), 8)
+    except gdb.MemoryError:
+        return None
+    d = raw.tobytes()
+    return d[2] | d[3] << 8 | d[4] << 16 | d[7] << 24, d[5], d[6]
+
+
+def _code32():
+    """Does the CPU run 32-bit code?  The code segment's D bit decides, not
+    CR0.PE: between setting PE and the far jump, CS still holds the real-mode
+    segment (16-bit).  The stub shows no descriptor cache, so the GDT entry
+    of CS counts only if it is a code segment at CS's base; otherwise CS was
+    loaded before the switch."""
+    if not _protected() or _reg("eflags") & (1 << 17):  # real or virtual-8086 mode
+        return False
+    desc = _descriptor(_reg("cs"))
+    if desc is None:
+        return True  # cannot tell: protected mode usually means 32-bit
+    base, access, flags = desc
+    is_code = access & 0x98 == 0x98  # present, code/data, executable
+    return is_code and base == _reg("cs_base") and bool(flags & 0x40)
 
 
 class Where16(gdb.Command):
@@ -135,7 +164,7 @@ class _Hook:
         self.arch = None
 
     def follow_mode(self):
-        arch = "i386" if _protected() else "i8086"
+        arch = "i386" if _code32() else "i8086"
         if arch != self.arch:
             gdb.execute("set architecture " + arch, to_string=True)
             self.arch = arch

@@ -101,8 +101,9 @@ void debug_forget_applied(struct debug *d);
  * guest-physical memory [addr, addr+len). */
 void debug_shadow(const struct debug *d, uint32_t addr, uint8_t *buf, size_t len);
 
-/* The debugger wrote guest-physical [addr, addr+len): keep patches in place
- * and remember the new bytes as the guest's own. */
+/* The debugger or the VMM (a BIOS disk read, ...) wrote guest-physical
+ * [addr, addr+len): keep patches in place and remember the new bytes as the
+ * guest's own.  Once per write: a second call would take the patches. */
 void debug_after_write(struct debug *d, uint32_t addr, size_t len);
 
 /* After the guest ran: a patch byte it overwrote is its new byte (kept as

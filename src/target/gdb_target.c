@@ -260,6 +260,17 @@ static void patched(void *ctx, uint32_t addr)
 		vcpu_ram_written(t->emu, addr, 1);
 }
 
+/* The VMM wrote guest RAM (the BIOS loading code from disk, a hypercall, a
+ * snapshot): breakpoints set there before are patched back over it. */
+static void vmm_wrote(void *ctx, uint64_t gpa, uint64_t len)
+{
+	struct gdb_target *t = ctx;
+	if (gpa >= t->vm->ram_size)
+		return;
+	uint64_t room = t->vm->ram_size - gpa;
+	debug_after_write(&t->dbg, (uint32_t)gpa, (size_t)(len < room ? len : room));
+}
+
 static int insert_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
 {
 	struct gdb_target *t = to_target(ctx);
@@ -317,6 +328,23 @@ static uint32_t current_pc(struct gdb_target *t)
 	return get_state(t, &st) == 0 ? vcpu_state_pc(&st) : 0;
 }
 
+/* The hlt-patched breakpoint a vCPU in state st just executed, or NULL. */
+static const struct debug_point *hlt_patch_behind(const struct gdb_target *t,
+                                                  const struct vcpu_state *st)
+{
+	const struct debug_point *p = debug_find_breakpoint(&t->dbg, vcpu_state_pc(st) - 1);
+	return p && p->mech == MECH_HLT ? p : NULL;
+}
+
+/* run_watch.hlt_is_breakpoint: the run loop would let a hlt with
+ * interrupts on sleep; a patched one must stop instead. */
+static bool hlt_is_breakpoint(void *ctx, struct vcpu *vcpu)
+{
+	struct gdb_target *t = ctx;
+	struct vcpu_state st;
+	return t->dbg.count && vcpu_get_state(vcpu, &st) == 0 && hlt_patch_behind(t, &st);
+}
+
 /* A hlt exit at a hlt-patched breakpoint is that breakpoint: put the pc
  * back on it.  Returns true if it was one. */
 static bool hlt_breakpoint(struct gdb_target *t, struct target_stop *stop)
@@ -324,8 +352,8 @@ static bool hlt_breakpoint(struct gdb_target *t, struct target_stop *stop)
 	struct vcpu_state st;
 	if (get_state(t, &st) < 0)
 		return false;
-	const struct debug_point *p = debug_find_breakpoint(&t->dbg, vcpu_state_pc(&st) - 1);
-	if (!p || p->mech != MECH_HLT)
+	const struct debug_point *p = hlt_patch_behind(t, &st);
+	if (!p)
 		return false;
 	st.eip--;
 	if (set_state(t, &st) < 0)
@@ -630,6 +658,8 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 		return 0;
 	}
 	t->watch.magic_break = true;
+	t->watch.hlt_is_breakpoint = hlt_is_breakpoint;
+	t->watch.ctx = t;
 	t->vm->watch = &t->watch;
 	if (take_interrupt(t)) {
 		/* Ctrl-C landed after the last stop: it is this resume's answer. */
@@ -871,6 +901,8 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	t->vm = vm;
 	t->halt = halt;
 	t->watch.magic_break = true;
+	t->watch.hlt_is_breakpoint = hlt_is_breakpoint;
+	t->watch.ctx = t;
 	vm->watch = &t->watch; /* catchpoints count from the first command on */
 	bool kvm = !vm->vcpu->caps.builtin;
 	if (kvm) {
@@ -888,6 +920,8 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	t->dbg.ram_changed_ctx = t;
 	t->dbg.translate = translate;
 	t->dbg.translate_ctx = t;
+	vm->ram_written_hook = vmm_wrote;
+	vm->ram_written_ctx = t;
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
 	return 0;
 }
@@ -895,6 +929,7 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 void gdb_target_free(struct gdb_target *t)
 {
 	clear_debug(t);
+	t->vm->ram_written_hook = NULL;
 	debug_free(&t->dbg);
 	vcpu_destroy(t->emu);
 	t->emu = NULL;

@@ -351,11 +351,11 @@ static int snapshot_save(struct gdb_target *t, const char *name, struct text *o)
 	return 0;
 }
 
-/* After the VM was loaded from a snapshot: breakpoints patched back over
- * the new RAM, both CPUs told, the register cache dropped. */
+/* After the VM was loaded from a snapshot (its vm_ram_written() patched
+ * the breakpoints back over the new RAM): both CPUs told, the register
+ * cache dropped. */
 static void snapshot_loaded(struct gdb_target *t)
 {
-	debug_after_write(&t->dbg, 0, (size_t)t->vm->ram_size);
 	if (t->emu && t->emu != t->vm->vcpu)
 		vcpu_ram_written(t->emu, 0, t->vm->ram_size);
 	t->cache_valid = false;

@@ -41,7 +41,7 @@ static void hook_outb(void *ctx, uint16_t port, uint8_t value)
 static void hook_ram_written(void *ctx, uint32_t gpa, uint32_t len)
 {
 	struct vm *vm = ctx;
-	vcpu_ram_written(vm->vcpu, gpa, len);
+	vm_ram_written(vm, gpa, len); /* a debugger's patches go back over it */
 	if (vm->stand_in)
 		vcpu_ram_written(vm->stand_in, gpa, len);
 }

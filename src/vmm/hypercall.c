@@ -50,7 +50,7 @@ static enum hypercall_outcome hc_console_read(struct call *c)
 	long n = uart_input_take(&c->vm->uart, buf, max);
 	if (n < 0)
 		return HC_BLOCK; /* no input yet: the caller waits for some */
-	vcpu_ram_written(c->vm->vcpu, addr, (uint64_t)n);
+	vm_ram_written(c->vm, addr, (uint64_t)n);
 	return result(c, (uint32_t)n);
 }
 

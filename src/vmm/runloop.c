@@ -295,6 +295,9 @@ static int on_mmio(struct vm *vm, struct run_result *res)
 static int on_halt(struct vm *vm, struct run_result *res)
 {
 	(void)res;
+	const struct run_watch *w = vm->watch;
+	if (w && w->hlt_is_breakpoint && w->hlt_is_breakpoint(w->ctx, vm->vcpu))
+		return RUN_HALTED;
 	/* With several vCPUs one that halts for good (cli; hlt) is parked:
 	 * the guest ends when none can run any more (interrupts.c). */
 	if (vm->n_cpus == 1 && !interrupts_hlt_can_wake(vm))

@@ -14,6 +14,10 @@ struct run_watch {
 	uint32_t hypercall_catch; /* stop after hypercall nr + 1, ~0 = any, 0 = none */
 	bool magic_break;         /* the guest's magic-breakpoint port stops */
 	bool stepping;            /* a single-step: no interrupts taken, no flush timer */
+	/* Optional: is the hlt the vCPU just ran a debugger's breakpoint patch?
+	 * Then the run stops (RUN_HALTED) even if an interrupt could wake it. */
+	bool (*hlt_is_breakpoint)(void *ctx, struct vcpu *vcpu);
+	void *ctx;
 };
 
 #define RUN_CATCH_READ  1

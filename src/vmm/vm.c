@@ -350,6 +350,8 @@ void vm_ram_written(struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	for (unsigned i = 0; i < vm->n_cpus; i++)
 		vcpu_ram_written(vm->cpus[i].vcpu, gpa, len);
+	if (vm->ram_written_hook)
+		vm->ram_written_hook(vm->ram_written_ctx, gpa, len);
 }
 
 int vm_start_cpu(struct vm *vm, unsigned index, uint16_t cs, uint16_t ip)

@@ -122,6 +122,12 @@ struct vm {
 	bool quit_requested;      /* Ctrl-A x on the terminal */
 
 	struct snapshot_store *snapshots; /* named snapshots (snapshot.h), or NULL */
+
+	/* Optional: told after vm_ram_written(), i.e. after the VMM itself (the
+	 * BIOS, a hypercall, a snapshot) wrote guest RAM; a debugger puts its
+	 * breakpoint patches back over the new bytes here. */
+	void (*ram_written_hook)(void *ctx, uint64_t gpa, uint64_t len);
+	void *ram_written_ctx;
 };
 
 /* Open or close the A20 gate on the vCPU (and the stand-in). */
@@ -156,8 +162,9 @@ int vm_start_cpu(struct vm *vm, unsigned index, uint16_t cs, uint16_t ip);
 /* The vm_cpu whose backend vcpu (or stand-in) is vcpu, or NULL. */
 struct vm_cpu *vm_cpu_of(struct vm *vm, const struct vcpu *vcpu);
 
-/* Guest RAM changed behind every vCPU's back (loader, debugger, DMA-like
- * device writes): drop their decode caches. */
+/* The VMM itself wrote guest RAM [gpa, gpa+len) (BIOS services, hypercalls,
+ * snapshots): drop every vCPU's decode cache, then call ram_written_hook.
+ * Not for the debugger's own writes (the hook would take them twice). */
 void vm_ram_written(struct vm *vm, uint64_t gpa, uint64_t len);
 
 /* A built-in CPU over this VM's RAM, with its MMIO page: the backend, or a

@@ -9,26 +9,29 @@
 # the second stage (loaded to 0x7e00 by the boot sector's int 13h) sets
 # CR0.PE with `mov %eax,%cr0` (CS still the real-mode 0), then the far jump
 # loads CS with the GDT's code selector 8 and lands in the 32-bit code,
-# which disassembles as i386 code.  hbreak: the stage is not in memory yet
-# (an int3 patched in now would be overwritten by the BIOS's disk read).
+# which disassembles as i386 code.  GDB's architecture is left to
+# gdb/realmode.py's stop hook: 16-bit code until the far jump (PE is set
+# one instruction earlier), 32-bit after it.
+python import os; gdb.execute("source " + os.environ["top_srcdir"] + "/gdb/realmode.py")
 hbreak set_pe
 mechanisms
 continue
 echo == before ==\n
-set architecture i8086
+show architecture
 p/x $pc
 p/x $cr0 & 1
 p/x $cs
 x/i $pc
 stepi
 echo == PE set ==\n
+show architecture
 p $pc == far_jump
 p/x $cr0 & 1
 p/x $cs
 x/i $pc
 stepi
 echo == 32-bit ==\n
-set architecture i386
+show architecture
 p $pc == pm32
 p/x $cs
 p/x $cr0 & 1

@@ -41,6 +41,11 @@ SEEDS = {
           data=b"H\x1fi\x2f!\x4f")
     + rec(0x10, eax=0x1300, ebx=0x011E, ecx=16, edx=0x1840, es=0x0050, bp=0x10,
           data=b"on page one....."),
+    # a cursor off the screen (it made teletype write past the text pages)
+    "offscreen-cursor": rec(0x10, eax=0x0507) + rec(0x10, eax=0x0200, ebx=0x0700, edx=200 << 8 | 5)
+    + rec(0x10, eax=0x0E41) + rec(0x10, eax=0x0200, ebx=0x0700, edx=0xFFFF) + rec(0x10, eax=0x0E09)
+    + rec(0x10, eax=0x0941, ebx=0x0700, ecx=5) + rec(0x10, eax=0x0800, ebx=0x0700)
+    + rec(0x10, eax=0x1301, ebx=0x0707, ecx=4, edx=0xFF50, es=0x0050, data=b"wxyz"),
     "e820-loop": rec(0x15, eax=0xE820, ecx=24, edx=SMAP, es=0x0050, di=0)
     + rec(0x15, eax=0xE820, ebx=1, ecx=24, edx=SMAP, es=0x0050, di=0x20)
     + rec(0x15, eax=0xE820, ebx=2, ecx=20, edx=SMAP, es=0x0050, di=0x40)

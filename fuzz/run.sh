@@ -6,7 +6,7 @@
 # SRCDIR is the source tree, BUILDDIR the configured build (for config.h);
 # LIBRARY-SOURCES are the .c files of libvmm.a, relative to SRCDIR.
 # Environment: FUZZ_CC (clang), FUZZ_SECONDS per target (60), FUZZ_TARGETS
-# ("rsp loader int13 devices snapshot"), FUZZ_JOBS parallel compiles (nproc), FUZZ_ARGS
+# ("rsp loader int13 devices snapshot bios"), FUZZ_JOBS parallel compiles (nproc), FUZZ_ARGS
 # extra libFuzzer options; fuzz/rsp.dict is fuzz_rsp's dictionary.  Everything
 # goes to BUILDDIR/fuzz-out: the binaries, the growing corpora (seeded from
 # SRCDIR/fuzz/corpus, which is never written),
@@ -18,7 +18,7 @@ builddir=$(cd "$2" && pwd) || exit 2
 shift 2
 cc=${FUZZ_CC:-clang}
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-rsp loader int13 devices snapshot}
+targets=${FUZZ_TARGETS:-rsp loader int13 devices snapshot bios}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 out=$builddir/fuzz-out
 command -v "$cc" >/dev/null 2>&1 || { echo "fuzz: $cc not found (set FUZZ_CC)" >&2; exit 77; }

@@ -109,12 +109,30 @@ static void text_out(struct bios *b, uint8_t ch)
 	}
 }
 
+/* A cursor past the last column goes to the next line, one past the
+ * last line scrolls the page up. */
+static void settle(struct bios *b, unsigned page, struct pos *p)
+{
+	if (p->col >= COLS) {
+		p->col = 0;
+		p->row++;
+	}
+	if (p->row >= ROWS) {
+		uint8_t fill = b->ram[cell(page, ROWS - 1, 0) + 1]; /* the last line's attribute */
+		scroll(b, page, 1, fill, (struct pos){0, 0}, (struct pos){ROWS - 1, COLS - 1});
+		p->row = ROWS - 1;
+	}
+}
+
 /* One character as a teletype: BEL, BS, CR and LF move the cursor, TAB
  * to the next multiple of 8; anything else is written with attr (-1: the
- * cell's own); the page scrolls up at the bottom. */
+ * cell's own); the page scrolls up at the bottom.  A cursor the guest put
+ * off the screen (AH=02, 13h) is settled first, so that nothing is written
+ * past the page. */
 static void teletype(struct bios *b, unsigned page, uint8_t ch, int attr)
 {
 	struct pos p = get_cursor(b, page);
+	settle(b, page, &p);
 	text_out(b, ch);
 	switch (ch) {
 	case '\a':
@@ -139,15 +157,7 @@ static void teletype(struct bios *b, unsigned page, uint8_t ch, int attr)
 		put_cell(b, cell(page, p.row, p.col), ch, attr);
 		p.col++;
 	}
-	if (p.col >= COLS) {
-		p.col = 0;
-		p.row++;
-	}
-	if (p.row >= ROWS) {
-		uint8_t fill = b->ram[cell(page, ROWS - 1, 0) + 1]; /* the last line's attribute */
-		scroll(b, page, 1, fill, (struct pos){0, 0}, (struct pos){ROWS - 1, COLS - 1});
-		p.row = ROWS - 1;
-	}
+	settle(b, page, &p);
 	set_cursor(b, page, p);
 }
 

@@ -1,7 +1,6 @@
 /* Monitor commands: a table of names, argument-free handlers that write
  * text, and one dispatcher. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,26 +10,9 @@
 #include "vmm/boot.h"
 #include "vmm/hypercall.h"
 #include "target/monitor.h"
+#include "text.h"
 #include "vmm/report.h"
 #include "vmm/snapshot.h"
-
-struct text {
-	char *buf;
-	size_t len, used;
-};
-
-static void say(struct text *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct text *o, const char *fmt, ...)
-{
-	if (o->used + 1 >= o->len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->used = o->used + (size_t)n < o->len ? o->used + (size_t)n : o->len - 1;
-}
 
 typedef int (*monitor_fn)(struct gdb_target *t, const char *args, struct text *o);
 
@@ -49,7 +31,7 @@ static int cmd_registers(struct gdb_target *t, const char *args, struct text *o)
 	struct vcpu_state st;
 	int r = gdb_target_ops.get_state(t, 1, &st);
 	if (r < 0) {
-		say(o, "cannot read registers: %s\n", strerror(-r));
+		text_printf(o, "cannot read registers: %s\n", strerror(-r));
 		return r;
 	}
 	o->used += report_format_registers(&st, o->buf + o->used, o->len - o->used);
@@ -60,18 +42,19 @@ static int cmd_stats(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
 	const struct vm_stats *s = &t->vm->stats;
-	say(o, "backend: %s\n", t->vm->accel_note);
-	say(o, "VM exits: %llu\n", (unsigned long long)s->total);
+	text_printf(o, "backend: %s\n", t->vm->accel_note);
+	text_printf(o, "VM exits: %llu\n", (unsigned long long)s->total);
 	if (s->queued_writes)
-		say(o, "  %-16s %llu (COM1 output KVM queued without exiting)\n", "IO queued",
-		    (unsigned long long)s->queued_writes);
+		text_printf(o, "  %-16s %llu (COM1 output KVM queued without exiting)\n",
+		            "IO queued", (unsigned long long)s->queued_writes);
 	for (int r = 0; r < VCPU_EXIT_REASON_COUNT; r++)
 		if (s->exits[r])
-			say(o, "  %-16s %llu\n", vcpu_exit_reason_name((enum vcpu_exit_reason)r),
-			    (unsigned long long)s->exits[r]);
-	say(o, "MMIO outside RAM: %llu reads, %llu writes\n", (unsigned long long)s->mmio_reads,
-	    (unsigned long long)s->mmio_writes);
-	say(o, "console bytes: %llu\n", (unsigned long long)t->vm->uart.tx_bytes);
+			text_printf(o, "  %-16s %llu\n",
+			            vcpu_exit_reason_name((enum vcpu_exit_reason)r),
+			            (unsigned long long)s->exits[r]);
+	text_printf(o, "MMIO outside RAM: %llu reads, %llu writes\n",
+	            (unsigned long long)s->mmio_reads, (unsigned long long)s->mmio_writes);
+	text_printf(o, "console bytes: %llu\n", (unsigned long long)t->vm->uart.tx_bytes);
 	return 0;
 }
 
@@ -80,10 +63,11 @@ static int cmd_reset(struct gdb_target *t, const char *args, struct text *o)
 	(void)args;
 	int r = gdb_target_ops.restart(t);
 	if (r < 0) {
-		say(o, "reset failed: %s\n", strerror(-r));
+		text_printf(o, "reset failed: %s\n", strerror(-r));
 		return r;
 	}
-	say(o, "guest reloaded and reset to its entry point; breakpoints were removed.\n"
+	text_printf(
+	    o, "guest reloaded and reset to its entry point; breakpoints were removed.\n"
 	       "GDB: run `flushregs` to see the new state; LLDB: it shows at the next stop.\n");
 	return 0;
 }
@@ -99,47 +83,56 @@ static void say_hypercalls(const struct vcpu_caps *c, struct text *o)
 	};
 	bool vmcall = c->hypercall_vmcall, vmmcall = c->hypercall_vmmcall;
 	const char *miss = missing[vmcall][vmmcall];
-	say(o, "hypercalls: port 0xEA%s%s", vmcall ? ", vmcall" : "", vmmcall ? ", vmmcall" : "");
+	text_printf(o, "hypercalls: port 0xEA%s%s", vmcall ? ", vmcall" : "",
+	            vmmcall ? ", vmmcall" : "");
 	if (miss)
-		say(o, "; %s not reach the VMM on this host: use the port", miss);
-	say(o, "\n");
+		text_printf(o, "; %s not reach the VMM on this host: use the port", miss);
+	text_printf(o, "\n");
 }
 
 static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 {
 	(void)args;
 	const struct vcpu_caps *c = &t->dbg.caps;
-	say(o, "backend: %s\n", t->vm->accel_note);
+	text_printf(o, "backend: %s\n", t->vm->accel_note);
 	if (t->probe_summary)
-		say(o, "KVM debug probe: %s\n", t->probe_summary);
+		text_printf(o, "KVM debug probe: %s\n", t->probe_summary);
 	if (!t->dbg.kvm)
-		say(o, "breakpoints: any number, native\n");
+		text_printf(o, "breakpoints: any number, native\n");
 	else if (c->sw_breakpoints_trap)
-		say(o, "breakpoints: break: int3 patches; hbreak: %u debug registers, then int3 "
-		       "patches\n",
+		text_printf(
+		    o,
+		    "breakpoints: break: int3 patches; hbreak: %u debug registers, then int3 "
+		    "patches\n",
 		    c->max_breakpoints);
 	else
-		say(o, "breakpoints: %u debug registers, then hlt patches (int3 does not trap on "
-		       "this host)\n",
+		text_printf(
+		    o,
+		    "breakpoints: %u debug registers, then hlt patches (int3 does not trap on "
+		    "this host)\n",
 		    c->max_breakpoints);
 	if (!t->dbg.kvm)
-		say(o, "watchpoints: any number, read/write/access, native\n");
+		text_printf(o, "watchpoints: any number, read/write/access, native\n");
 	else if (c->watchpoints_fire)
-		say(o, "watchpoints: write/access: debug registers (aligned 1/2/4/8 bytes, %u in "
-		       "all); read, unaligned or more: the built-in CPU runs the guest while they "
-		       "are set\n",
+		text_printf(
+		    o,
+		    "watchpoints: write/access: debug registers (aligned 1/2/4/8 bytes, %u in "
+		    "all); read, unaligned or more: the built-in CPU runs the guest while they "
+		    "are set\n",
 		    c->max_watchpoints);
 	else
-		say(o, "watchpoints: the built-in CPU runs the guest while any is set (data "
-		       "breakpoints do not fire on this host)\n");
-	say(o, "the guest last ran on: %s%s\n",
-	    t->vm->vcpu == t->vm->cpu->own ? "" : "the built-in CPU standing in for ",
-	    !t->vm->cpu->own->caps.builtin ? "KVM"
-	    : t->dbg.kvm            ? "the built-in CPU playing KVM"
-	                            : "the built-in CPU");
-	say(o, "single-step: %s\n",
-	    c->hlt_exits_when_stepping ? "native"
-	                               : "native; a step onto hlt is completed by the stub");
+		text_printf(o,
+		            "watchpoints: the built-in CPU runs the guest while any is set (data "
+		            "breakpoints do not fire on this host)\n");
+	text_printf(o, "the guest last ran on: %s%s\n",
+	            t->vm->vcpu == t->vm->cpu->own ? "" : "the built-in CPU standing in for ",
+	            !t->vm->cpu->own->caps.builtin ? "KVM"
+	            : t->dbg.kvm                   ? "the built-in CPU playing KVM"
+	                                           : "the built-in CPU");
+	text_printf(o, "single-step: %s\n",
+	            c->hlt_exits_when_stepping
+	                ? "native"
+	                : "native; a step onto hlt is completed by the stub");
 	say_hypercalls(&t->vm->cpu->own->caps, o);
 	o->used += debug_describe(&t->dbg, o->buf + o->used, o->len - o->used);
 	return 0;
@@ -152,12 +145,12 @@ static int cmd_halt(struct gdb_target *t, const char *args, struct text *o)
 	else if (strcmp(args, "stop") == 0)
 		t->halt = HALT_STOP;
 	else if (*args) {
-		say(o, "usage: monitor halt [exit|stop]\n");
+		text_printf(o, "usage: monitor halt [exit|stop]\n");
 		return -EINVAL;
 	}
-	say(o, "on hlt the guest %s\n",
-	    t->halt == HALT_EXIT ? "exits (GDB sees the program end)"
-	                         : "stops (SIGTRAP after the hlt)");
+	text_printf(o, "on hlt the guest %s\n",
+	            t->halt == HALT_EXIT ? "exits (GDB sees the program end)"
+	                                 : "stops (SIGTRAP after the hlt)");
 	return 0;
 }
 
@@ -184,19 +177,19 @@ static int cmd_catch_port(struct gdb_target *t, const char *args, struct text *o
 	if (!bits)
 		goto usage;
 	if (!t->watch.port_catch && !(t->watch.port_catch = calloc(65536, 1))) {
-		say(o, "out of memory\n");
+		text_printf(o, "out of memory\n");
 		return -ENOMEM;
 	}
 	t->watch.port_catch[port] |= bits;
 	vm_console_queue_update(t->vm); /* catchpoints see every write */
-	say(o, "the guest stops on %s port %#x\n",
-	    bits == 3   ? "any access to"
-	    : bits == 1 ? "reads from"
-	                : "writes to",
-	    port);
+	text_printf(o, "the guest stops on %s port %#x\n",
+	            bits == 3   ? "any access to"
+	            : bits == 1 ? "reads from"
+	                        : "writes to",
+	            port);
 	return 0;
 usage:
-	say(o, "usage: monitor catch-port in|out|any PORT\n");
+	text_printf(o, "usage: monitor catch-port in|out|any PORT\n");
 	return -EINVAL;
 }
 
@@ -207,17 +200,17 @@ static int cmd_uncatch_port(struct gdb_target *t, const char *args, struct text 
 		free(t->watch.port_catch);
 		t->watch.port_catch = NULL;
 		vm_console_queue_update(t->vm); /* catchpoints see every write */
-		say(o, "no port catchpoints\n");
+		text_printf(o, "no port catchpoints\n");
 		return 0;
 	}
 	if (parse_port_arg(args, &port) < 0) {
-		say(o, "usage: monitor uncatch-port PORT|all\n");
+		text_printf(o, "usage: monitor uncatch-port PORT|all\n");
 		return -EINVAL;
 	}
 	if (t->watch.port_catch)
 		t->watch.port_catch[port] = 0;
 	vm_console_queue_update(t->vm); /* catchpoints see every write */
-	say(o, "port %#x is no longer caught\n", port);
+	text_printf(o, "port %#x is no longer caught\n", port);
 	return 0;
 }
 
@@ -229,15 +222,15 @@ static int cmd_cpus(struct gdb_target *t, const char *args, struct text *o)
 		const struct vm_cpu *c = &vm->cpus[i];
 		struct vcpu_state st;
 		if (vcpu_get_state(c->vcpu, &st) < 0) {
-			say(o, "CPU %u: registers unavailable\n", i);
+			text_printf(o, "CPU %u: registers unavailable\n", i);
 			continue;
 		}
 		const char *run = c->state == VM_CPU_WAIT_SIPI ? "waiting for SIPI"
 		                  : c->halted                  ? "halted"
 		                                               : "running";
-		say(o, "CPU %u: %s, %04x:%08x, %s, %llu exits\n", i,
-		    (st.cr0 & CR0_PE) ? "protected mode" : "real mode", st.seg[SREG_CS].selector,
-		    st.eip, run, (unsigned long long)c->exits);
+		text_printf(o, "CPU %u: %s, %04x:%08x, %s, %llu exits\n", i,
+		            (st.cr0 & CR0_PE) ? "protected mode" : "real mode",
+		            st.seg[SREG_CS].selector, st.eip, run, (unsigned long long)c->exits);
 	}
 	return 0;
 }
@@ -249,12 +242,15 @@ static int cmd_ports(struct gdb_target *t, const char *args, struct text *o)
 	for (unsigned p = 0; t->watch.port_catch && p < 65536; p++) {
 		uint8_t b = t->watch.port_catch[p];
 		if (b) {
-			say(o, "port %#06x: %s\n", p, b == 3 ? "any" : b == 1 ? "in" : "out");
+			text_printf(o, "port %#06x: %s\n", p,
+			            b == 3   ? "any"
+			            : b == 1 ? "in"
+			                     : "out");
 			n++;
 		}
 	}
 	if (!n)
-		say(o, "no port catchpoints\n");
+		text_printf(o, "no port catchpoints\n");
 	return 0;
 }
 
@@ -264,16 +260,16 @@ static int cmd_catch_hypercall(struct gdb_target *t, const char *args, struct te
 	unsigned long nr = strtoul(args, &end, 0);
 	if (!*args || !strcmp(args, "any")) {
 		t->watch.hypercall_catch = ~0u;
-		say(o, "the guest stops after every hypercall\n");
+		text_printf(o, "the guest stops after every hypercall\n");
 		return 0;
 	}
 	if (end == args || *end || nr >= 0xfffffffful) {
-		say(o, "usage: monitor catch-hypercall [NR|any]\n");
+		text_printf(o, "usage: monitor catch-hypercall [NR|any]\n");
 		return -EINVAL;
 	}
 	t->watch.hypercall_catch = (uint32_t)nr + 1;
 	const char *name = hypercall_name((uint32_t)nr);
-	say(o, "the guest stops after hypercall %#lx (%s)\n", nr, name ? name : "unknown");
+	text_printf(o, "the guest stops after hypercall %#lx (%s)\n", nr, name ? name : "unknown");
 	return 0;
 }
 
@@ -281,7 +277,7 @@ static int cmd_uncatch_hypercall(struct gdb_target *t, const char *args, struct 
 {
 	(void)args;
 	t->watch.hypercall_catch = 0;
-	say(o, "no hypercall catchpoint\n");
+	text_printf(o, "no hypercall catchpoint\n");
 	return 0;
 }
 
@@ -295,7 +291,8 @@ static int cmd_screen(struct gdb_target *t, const char *args, struct text *o)
 
 static const char *outcome_name(enum bios_outcome o)
 {
-	static const char *const names[] = {[BIOS_DONE] = "", [BIOS_WAIT] = " (waits)",
+	static const char *const names[] = {[BIOS_DONE] = "",
+	                                    [BIOS_WAIT] = " (waits)",
 	                                    [BIOS_EXIT] = " -> guest ends",
 	                                    [BIOS_RESET] = " -> reset"};
 	return names[o];
@@ -303,9 +300,9 @@ static const char *outcome_name(enum bios_outcome o)
 
 static void say_regs(struct text *o, const struct bios_regs *r)
 {
-	say(o, "ax=%04x bx=%04x cx=%04x dx=%04x si=%04x di=%04x es=%04x ds=%04x cf=%d",
-	    bios_x(r->eax), bios_x(r->ebx), bios_x(r->ecx), bios_x(r->edx), bios_x(r->esi),
-	    bios_x(r->edi), r->es, r->ds, bios_cf(r));
+	text_printf(o, "ax=%04x bx=%04x cx=%04x dx=%04x si=%04x di=%04x es=%04x ds=%04x cf=%d",
+	            bios_x(r->eax), bios_x(r->ebx), bios_x(r->ecx), bios_x(r->edx), bios_x(r->esi),
+	            bios_x(r->edi), r->es, r->ds, bios_cf(r));
 }
 
 static int cmd_bios(struct gdb_target *t, const char *args, struct text *o)
@@ -313,19 +310,20 @@ static int cmd_bios(struct gdb_target *t, const char *args, struct text *o)
 	(void)args;
 	static struct bios_log_entry log[BIOS_LOG_SIZE];
 	if (!t->vm->boot) {
-		say(o, "no BIOS: the guest was not started with --boot\n");
+		text_printf(o, "no BIOS: the guest was not started with --boot\n");
 		return 0;
 	}
 	unsigned n = bios_log(&t->vm->boot->bios, log);
 	if (!n)
-		say(o, "no BIOS calls yet\n");
+		text_printf(o, "no BIOS calls yet\n");
 	for (unsigned i = 0; i < n; i++) {
-		say(o, "#%llu int %02xh AH=%02xh\n  in:  ", (unsigned long long)log[i].count,
-		    log[i].vector, bios_hi(log[i].in.eax));
+		text_printf(o,
+		            "#%llu int %02xh AH=%02xh\n  in:  ", (unsigned long long)log[i].count,
+		            log[i].vector, bios_hi(log[i].in.eax));
 		say_regs(o, &log[i].in);
-		say(o, "\n  out: ");
+		text_printf(o, "\n  out: ");
 		say_regs(o, &log[i].out);
-		say(o, "%s\n", outcome_name(log[i].outcome));
+		text_printf(o, "%s\n", outcome_name(log[i].outcome));
 	}
 	return 0;
 }
@@ -344,10 +342,10 @@ static int snapshot_save(struct gdb_target *t, const char *name, struct text *o)
 {
 	char err[300];
 	if (snapshot_store_save(t->vm, name, shadow_patches, t, err, sizeof(err)) < 0) {
-		say(o, "snapshot save failed: %s\n", err);
+		text_printf(o, "snapshot save failed: %s\n", err);
 		return -EIO;
 	}
-	say(o, "snapshot '%s' saved\n", name);
+	text_printf(o, "snapshot '%s' saved\n", name);
 	return 0;
 }
 
@@ -370,20 +368,23 @@ static int snapshot_load(struct gdb_target *t, const char *name, struct text *o)
 	const uint8_t *buf = snapshot_store_find(t->vm, name, &len);
 	int r = -ENOMEM;
 	if (!buf) {
-		say(o, "no snapshot '%s'; `monitor snapshot list` shows them\n", name);
+		text_printf(o, "no snapshot '%s'; `monitor snapshot list` shows them\n", name);
 		r = -ENOENT;
 	} else if (v && (snapshot_parse(buf, len, v, err, sizeof(err)) < 0 ||
 	                 snapshot_check(t->vm, v, false, err, sizeof(err)) < 0)) {
-		say(o, "snapshot load failed: %s\n", err);
+		text_printf(o, "snapshot load failed: %s\n", err);
 		r = -EINVAL;
-	} else if (v && gdb_target_settle(t) == 0 && snapshot_apply(t->vm, v, err, sizeof(err)) == 0) {
+	} else if (v && gdb_target_settle(t) == 0 &&
+	           snapshot_apply(t->vm, v, err, sizeof(err)) == 0) {
 		snapshot_loaded(t);
-		say(o, "snapshot '%s' loaded.\n"
-		       "GDB: run `flushregs` to see the new state; LLDB: it shows at the next stop.\n",
+		text_printf(
+		    o,
+		    "snapshot '%s' loaded.\n"
+		    "GDB: run `flushregs` to see the new state; LLDB: it shows at the next stop.\n",
 		    name);
 		r = 0;
 	} else {
-		say(o, "snapshot load failed: %s\n", v ? err : "out of memory");
+		text_printf(o, "snapshot load failed: %s\n", v ? err : "out of memory");
 		r = -EIO;
 	}
 	free(v);
@@ -397,21 +398,21 @@ static int snapshot_write(struct gdb_target *t, const char *path, struct text *o
 	size_t len;
 	if (snapshot_encode(t->vm, shadow_patches, t, &buf, &len, err, sizeof(err)) < 0 ||
 	    snapshot_write_file(path, buf, len, err, sizeof(err)) < 0) {
-		say(o, "snapshot write failed: %s\n", err);
+		text_printf(o, "snapshot write failed: %s\n", err);
 		return -EIO;
 	}
 	free(buf);
-	say(o, "snapshot written to %s (%zu bytes)\n", path, len);
+	text_printf(o, "snapshot written to %s (%zu bytes)\n", path, len);
 	return 0;
 }
 
 static int snapshot_delete(struct gdb_target *t, const char *name, struct text *o)
 {
 	if (snapshot_store_delete(t->vm, name) < 0) {
-		say(o, "no snapshot '%s'\n", name);
+		text_printf(o, "no snapshot '%s'\n", name);
 		return -ENOENT;
 	}
-	say(o, "snapshot '%s' deleted\n", name);
+	text_printf(o, "snapshot '%s' deleted\n", name);
 	return 0;
 }
 
@@ -421,7 +422,7 @@ static int snapshot_list(struct gdb_target *t, const char *arg, struct text *o)
 	size_t n = snapshot_store_list(t->vm, o->buf + o->used, o->len - o->used);
 	o->used += n;
 	if (n == 0)
-		say(o, "no snapshots\n");
+		text_printf(o, "no snapshots\n");
 	return 0;
 }
 
@@ -448,18 +449,18 @@ static int cmd_snapshot(struct gdb_target *t, const char *args, struct text *o)
 			continue;
 		bool is_list = snapshot_cmds[i].fn == snapshot_list;
 		if (!is_list && !*arg) {
-			say(o, "usage: monitor snapshot %s %s\n", snapshot_cmds[i].name,
-			    snapshot_cmds[i].takes_name ? "NAME" : "FILE");
+			text_printf(o, "usage: monitor snapshot %s %s\n", snapshot_cmds[i].name,
+			            snapshot_cmds[i].takes_name ? "NAME" : "FILE");
 			return -EINVAL;
 		}
-		if (snapshot_cmds[i].takes_name &&
-		    (arg[strlen(word)] || !snapshot_name_ok(word))) {
-			say(o, "bad name: 1-%d characters of A-Z a-z 0-9 . _ -\n", SNAPSHOT_NAME_MAX);
+		if (snapshot_cmds[i].takes_name && (arg[strlen(word)] || !snapshot_name_ok(word))) {
+			text_printf(o, "bad name: 1-%d characters of A-Z a-z 0-9 . _ -\n",
+			            SNAPSHOT_NAME_MAX);
 			return -EINVAL;
 		}
 		return snapshot_cmds[i].fn(t, snapshot_cmds[i].takes_name ? word : arg, o);
 	}
-	say(o, "usage: monitor snapshot save|load|delete NAME, list, write FILE\n");
+	text_printf(o, "usage: monitor snapshot save|load|delete NAME, list, write FILE\n");
 	return -EINVAL;
 }
 
@@ -491,7 +492,7 @@ static int cmd_help(struct gdb_target *t, const char *args, struct text *o)
 	(void)t;
 	(void)args;
 	for (const struct monitor_cmd *c = commands; c->name; c++)
-		say(o, "monitor %-17s %-16s %s\n", c->name, c->usage, c->help);
+		text_printf(o, "monitor %-17s %-16s %s\n", c->name, c->usage, c->help);
 	return 0;
 }
 
@@ -509,6 +510,6 @@ int monitor_run(struct gdb_target *t, const char *line, char *out, size_t outlen
 	for (const struct monitor_cmd *c = commands; c->name; c++)
 		if (strlen(c->name) == n && strncmp(line, c->name, n) == 0)
 			return c->fn(t, args, &o);
-	say(&o, "unknown monitor command '%.*s'; try 'monitor help'\n", (int)n, line);
+	text_printf(&o, "unknown monitor command '%.*s'; try 'monitor help'\n", (int)n, line);
 	return -ENOENT;
 }

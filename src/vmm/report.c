@@ -1,7 +1,7 @@
 /* Register dumps. */
-#include <stdarg.h>
 #include <stdio.h>
 
+#include "text.h"
 #include "vmm/report.h"
 #include "vmm/runloop.h"
 #include "vmm/vm.h"
@@ -9,24 +9,6 @@
 static const char *const gpr_names[GPR_COUNT] = {"eax", "ecx", "edx", "ebx",
                                                  "esp", "ebp", "esi", "edi"};
 static const char *const sreg_names[SREG_COUNT] = {"es", "cs", "ss", "ds", "fs", "gs"};
-
-struct out {
-	char *buf;
-	size_t len, used;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-	if (o->used >= o->len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->used += (size_t)n < o->len - o->used ? (size_t)n : o->len - o->used - 1;
-}
 
 void report_format_pc(const struct vcpu_state *st, char *buf, size_t len)
 {
@@ -36,22 +18,23 @@ void report_format_pc(const struct vcpu_state *st, char *buf, size_t len)
 
 size_t report_format_registers(const struct vcpu_state *st, char *buf, size_t len)
 {
-	struct out o = {buf, len, 0};
+	struct text o = {buf, len, 0};
 	if (len)
 		buf[0] = 0;
 	for (int i = 0; i < GPR_COUNT; i++)
-		put(&o, "%s=%08x%s", gpr_names[i], st->gpr[i], i % 4 == 3 ? "\n" : " ");
-	put(&o, "eip=%08x eflags=%08x pc=%#x %s\n", st->eip, st->eflags, vcpu_state_pc(st),
-	    st->cr0 & CR0_PE ? "protected mode" : "real mode");
+		text_printf(&o, "%s=%08x%s", gpr_names[i], st->gpr[i], i % 4 == 3 ? "\n" : " ");
+	text_printf(&o, "eip=%08x eflags=%08x pc=%#x %s\n", st->eip, st->eflags, vcpu_state_pc(st),
+	            st->cr0 & CR0_PE ? "protected mode" : "real mode");
 	for (int i = 0; i < SREG_COUNT; i++) {
 		const struct vcpu_segment *s = &st->seg[i];
-		put(&o, "%s=%04x base=%08x limit=%08x type=%x%s%s\n", sreg_names[i], s->selector,
-		    s->base, s->limit, s->type, s->db ? " 32-bit" : "",
-		    s->present ? "" : " not-present");
+		text_printf(&o, "%s=%04x base=%08x limit=%08x type=%x%s%s\n", sreg_names[i],
+		            s->selector, s->base, s->limit, s->type, s->db ? " 32-bit" : "",
+		            s->present ? "" : " not-present");
 	}
-	put(&o, "cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", st->cr0, st->cr2, st->cr3, st->cr4);
-	put(&o, "gdtr=%08x:%04x idtr=%08x:%04x\n", st->gdt.base, st->gdt.limit, st->idt.base,
-	    st->idt.limit);
+	text_printf(&o, "cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", st->cr0, st->cr2, st->cr3,
+	            st->cr4);
+	text_printf(&o, "gdtr=%08x:%04x idtr=%08x:%04x\n", st->gdt.base, st->gdt.limit,
+	            st->idt.base, st->idt.limit);
 	return o.used;
 }
 

@@ -94,6 +94,10 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_REASON_COUNT
 };
 
+/* IA32_APIC_BASE: the MSR the backends hand to the caller (VCPU_EXIT_MSR);
+ * the built-in CPU hands over every MSR. */
+#define VCPU_MSR_APIC_BASE 0x1bu
+
 /* Name of an exit reason, e.g. "HLT", for messages and statistics. */
 const char *vcpu_exit_reason_name(enum vcpu_exit_reason reason);
 
@@ -195,6 +199,7 @@ struct vcpu_caps {
 	bool rep_steps_per_iteration; /* a step of a REP string insn is one iteration */
 	bool hypercall_vmcall;        /* vmcall exits VCPU_EXIT_HYPERCALL by itself */
 	bool hypercall_vmmcall;       /* vmmcall exits VCPU_EXIT_HYPERCALL by itself */
+	bool msr_exits;               /* IA32_APIC_BASE accesses exit VCPU_EXIT_MSR */
 };
 
 struct vcpu;

@@ -40,9 +40,11 @@ void runloop_describe_exit(const struct vcpu_exit *e, char *buf, size_t len)
 		         (unsigned long long)e->mmio.addr, e->mmio.len);
 		break;
 	case VCPU_EXIT_MSR:
-		snprintf(buf, len, "MSR %s %#x%s%#llx", e->msr.is_write ? "write" : "read",
-		         e->msr.index, e->msr.is_write ? " data " : "",
-		         e->msr.is_write ? (unsigned long long)*e->msr.data : 0ull);
+		if (e->msr.is_write)
+			snprintf(buf, len, "MSR write %#x data %#llx", e->msr.index,
+			         (unsigned long long)*e->msr.data);
+		else
+			snprintf(buf, len, "MSR read %#x", e->msr.index);
 		break;
 	case VCPU_EXIT_FAIL_ENTRY:
 		snprintf(buf, len, "FAIL_ENTRY hardware reason %#llx",

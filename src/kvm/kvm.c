@@ -878,8 +878,9 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 	r = finish_hypercall(k, e, kicked);
 	if (r < 0)
 		return r;
-	if (k->singlestep && (e->reason == VCPU_EXIT_IO || e->reason == VCPU_EXIT_MMIO))
-		k->step_after_io = true;
+	if (k->singlestep && (e->reason == VCPU_EXIT_IO || e->reason == VCPU_EXIT_MMIO ||
+	                      e->reason == VCPU_EXIT_MSR))
+		k->step_after_io = true; /* KVM finishes these on the next KVM_RUN */
 	if (k->ring && k->ring->first != k->ring->last) {
 		k->deferred = *e;
 		k->deferred_valid = true;

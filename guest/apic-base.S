@@ -119,14 +119,7 @@ pm32:
 
 	/* At reset: base 0xFEE00000, enabled, BSP; the APIC answers there. */
 	mov	$s_reset, %esi
-	call	show_msr
-	cmp	$BASE_RESET, %eax
-	jne	fail
-	mov	$s_version, %esi
-	mov	APIC_OLD + APIC_VERSION, %eax
-	call	show
-	cmp	$VERSION, %eax
-	jne	fail
+	call	show_reset_base
 	mov	$s_id, %esi
 	mov	APIC_OLD + APIC_ID, %eax
 	call	show
@@ -164,14 +157,7 @@ pm32:
 	mov	$BASE_RESET, %eax
 	call	write_msr
 	mov	$s_restored, %esi
-	call	show_msr
-	cmp	$BASE_RESET, %eax
-	jne	fail
-	mov	$s_version, %esi
-	mov	APIC_OLD + APIC_VERSION, %eax
-	call	show
-	cmp	$VERSION, %eax
-	jne	fail
+	call	show_reset_base
 	call	newline
 	mov	$s_ok, %esi
 	call	puts32
@@ -181,6 +167,19 @@ fail:
 	mov	$s_fail, %esi
 	call	puts32
 	hlt
+
+/* The label at ESI, IA32_APIC_BASE (it must be the reset value) and the
+ * version register at 0xFEE00000 (it must answer). */
+show_reset_base:
+	call	show_msr
+	cmp	$BASE_RESET, %eax
+	jne	fail
+	mov	$s_version, %esi
+	mov	APIC_OLD + APIC_VERSION, %eax
+	call	show
+	cmp	$VERSION, %eax
+	jne	fail
+	ret
 
 /* IA32_APIC_BASE = EAX (high half 0). */
 write_msr:

@@ -34,7 +34,7 @@ void vcpu_state_reset(struct vcpu_state *st)
 static const char *const exit_names[VCPU_EXIT_REASON_COUNT] = {
     EXIT_NAME(HLT),     EXIT_NAME(IO),         EXIT_NAME(MMIO),       EXIT_NAME(DEBUG),
     EXIT_NAME(INTR),    EXIT_NAME(SHUTDOWN),   EXIT_NAME(FAIL_ENTRY), EXIT_NAME(INTERNAL_ERROR),
-    EXIT_NAME(UNKNOWN), EXIT_NAME(IRQ_WINDOW), EXIT_NAME(HYPERCALL),
+    EXIT_NAME(UNKNOWN), EXIT_NAME(IRQ_WINDOW), EXIT_NAME(HYPERCALL),  EXIT_NAME(MSR),
 };
 
 const char *vcpu_exit_reason_name(enum vcpu_exit_reason reason)

@@ -6,7 +6,8 @@
  *
  * Exits follow KVM's model: vcpu_run() returns one exit; for an `in` or an
  * MMIO read the caller stores the value into exit->io.data / exit->mmio.data
- * and the next vcpu_run() completes the instruction with it.
+ * and the next vcpu_run() completes the instruction with it; an MSR access
+ * likewise with *exit->msr.data or *exit->msr.gp.
  *
  * External interrupts follow KVM's user-space irqchip model: the caller owns
  * the interrupt controller, asks vcpu_interrupt_ready() at an exit, injects
@@ -89,8 +90,13 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_UNKNOWN,        /* a backend exit with no meaning here */
 	VCPU_EXIT_IRQ_WINDOW,     /* the guest can take an interrupt (window requested) */
 	VCPU_EXIT_HYPERCALL,      /* vmcall/vmmcall; EIP is past it, see exit.hypercall */
+	VCPU_EXIT_MSR,            /* rdmsr/wrmsr left to the caller, see exit.msr */
 	VCPU_EXIT_REASON_COUNT
 };
+
+/* IA32_APIC_BASE: the MSR the backends hand to the caller (VCPU_EXIT_MSR);
+ * the built-in CPU hands over every MSR. */
+#define VCPU_MSR_APIC_BASE 0x1bu
 
 /* Name of an exit reason, e.g. "HLT", for messages and statistics. */
 const char *vcpu_exit_reason_name(enum vcpu_exit_reason reason);
@@ -143,6 +149,15 @@ struct vcpu_exit {
 		struct {
 			enum vcpu_hypercall_insn insn;
 		} hypercall;
+		/* The instruction completes on the next vcpu_run() (or
+		 * vcpu_complete_io()) with what the caller stored: *data for a
+		 * rdmsr (EDX:EAX), *gp = 1 for "no such MSR or value": #GP(0). */
+		struct {
+			uint32_t index;   /* ECX */
+			uint8_t is_write; /* 1 = wrmsr */
+			uint64_t *data;   /* wrmsr: the value; owned by the backend */
+			uint8_t *gp;      /* 0 on exit; owned by the backend */
+		} msr;
 		struct {
 			uint32_t backend_reason;
 			const char *backend_name; /* e.g. "KVM_EXIT_NMI", or NULL */
@@ -184,6 +199,7 @@ struct vcpu_caps {
 	bool rep_steps_per_iteration; /* a step of a REP string insn is one iteration */
 	bool hypercall_vmcall;        /* vmcall exits VCPU_EXIT_HYPERCALL by itself */
 	bool hypercall_vmmcall;       /* vmmcall exits VCPU_EXIT_HYPERCALL by itself */
+	bool msr_exits;               /* IA32_APIC_BASE accesses exit VCPU_EXIT_MSR */
 };
 
 struct vcpu;

@@ -202,6 +202,8 @@ struct cpu {
 	uint64_t replay[MAX_REPLAY];
 	unsigned replay_n, replay_pos;
 	int awaiting_input;  /* last exit was a read: take its data on next run */
+	uint64_t msr_data;   /* data of the MSR exit last returned */
+	uint8_t msr_gp;      /* the caller's #GP verdict on it */
 	unsigned in_len;     /* bytes of that read */
 	uint8_t xfer[8];     /* data buffer of the exit last returned */
 	uint32_t bp_inhibit; /* linear address of a rep resumed: no breakpoint */
@@ -310,9 +312,12 @@ static inline void reg_write(struct cpu *c, unsigned r, unsigned sz, uint32_t v)
 
 /* Abandon the instruction and raise exception vec (err < 0: no error code). */
 NORETURN void cpu_fault(struct cpu *c, int vec, int32_t err);
+/* awaiting_input of an MSR exit (else 1: an IO or MMIO read). */
+#define AWAIT_MSR 2
 /* Abandon the instruction and make vcpu_run() return *e; the instruction
  * runs again on the next vcpu_run().  Exits queued by the abandoned attempt
- * are dropped (the new attempt queues them again). */
+ * are dropped (the new attempt queues them again).  An MSR exit's
+ * *e->msr.data is copied (the value of a wrmsr). */
 NORETURN void cpu_abort_exit(struct cpu *c, const struct vcpu_exit *e);
 /* Queue an exit to return after this instruction; returns it to fill in. */
 struct pending_exit *cpu_queue_exit(struct cpu *c, enum vcpu_exit_reason reason);
@@ -595,7 +600,8 @@ op_fn op_jcc, op_jmp_rel, op_call_rel, op_ret, op_retf, op_jmp_far, op_call_far,
 /* interrupt.c */
 op_fn op_int3, op_int, op_into, op_int1, op_iret, op_bound, op_hypercall;
 /* segment.c */
-op_fn op_grp7, op_mov_cr, op_mov_dr, op_clts, op_grp6, op_lar_lsl, op_arpl, op_invd;
+op_fn op_grp7, op_mov_cr, op_mov_dr, op_clts, op_grp6, op_lar_lsl, op_arpl, op_invd, op_rdmsr,
+    op_wrmsr;
 /* string.c */
 op_fn op_movs, op_cmps, op_stos, op_lods, op_scas, op_ins, op_outs;
 /* io.c */

@@ -248,8 +248,8 @@ void op_flag_op(struct cpu *c, const struct insn *i)
 	}
 }
 
-/* 0F A2: a plain i686 (Pentium Pro class) with PSE, TSC, CX8 and CMOV, no FPU
- * (x87 instructions raise #NM), no MMX/SSE. */
+/* 0F A2: a plain i686 (Pentium Pro class) with PSE, TSC, MSR, CX8, APIC and
+ * CMOV, no FPU (x87 instructions raise #NM), no MMX/SSE. */
 void op_cpuid(struct cpu *c, const struct insn *i)
 {
 	(void)i;
@@ -264,8 +264,8 @@ void op_cpuid(struct cpu *c, const struct insn *i)
 	} else if (leaf == 1) {
 		a = 0x0611; /* family 6, model 1, stepping 1 */
 		b = (uint32_t)c->apic_id << 24;
-		/* PSE, TSC, CX8, APIC, CMOV */
-		d = (1u << 3) | (1u << 4) | (1u << 8) | (1u << 9) | (1u << 15);
+		/* PSE, TSC, MSR, CX8, APIC, CMOV */
+		d = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 9) | (1u << 15);
 	}
 	c->r[GPR_EAX] = a;
 	c->r[GPR_EBX] = b;

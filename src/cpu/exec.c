@@ -29,7 +29,11 @@ void cpu_abort_exit(struct cpu *c, const struct vcpu_exit *e)
 	struct pending_exit *p = cpu_queue_exit(c, e->reason);
 	p->exit = *e;
 	p->input = (e->reason == VCPU_EXIT_IO && !e->io.is_write) ||
-	           (e->reason == VCPU_EXIT_MMIO && !e->mmio.is_write);
+	           (e->reason == VCPU_EXIT_MMIO && !e->mmio.is_write) || e->reason == VCPU_EXIT_MSR;
+	if (e->reason == VCPU_EXIT_MSR) { /* the wrmsr value */
+		store_le(p->data, 4, (uint32_t)*e->msr.data);
+		store_le(p->data + 4, 4, (uint32_t)(*e->msr.data >> 32));
+	}
 	longjmp(c->jb, JMP_EXIT);
 }
 
@@ -273,7 +277,13 @@ static void pop_exit(struct cpu *c, struct vcpu_exit *exit)
 		exit->io.data = c->xfer;
 	else if (exit->reason == VCPU_EXIT_MMIO)
 		exit->mmio.data = c->xfer;
-	if (p->input) {
+	if (exit->reason == VCPU_EXIT_MSR) {
+		c->msr_data = (uint64_t)load_le(p->data + 4, 4) << 32 | load_le(p->data, 4);
+		c->msr_gp = 0;
+		exit->msr.data = &c->msr_data;
+		exit->msr.gp = &c->msr_gp;
+		c->awaiting_input = AWAIT_MSR;
+	} else if (p->input) {
 		memset(c->xfer, 0, sizeof(c->xfer));
 		c->awaiting_input = 1;
 		c->in_len = exit->reason == VCPU_EXIT_IO ? exit->io.size : exit->mmio.len;
@@ -288,6 +298,14 @@ static void take_input(struct cpu *c)
 {
 	if (!c->awaiting_input)
 		return;
+	if (c->awaiting_input == AWAIT_MSR) { /* two inputs: the #GP verdict, the value */
+		c->awaiting_input = 0;
+		if (c->replay_n + 2 <= MAX_REPLAY) {
+			c->replay[c->replay_n++] = c->msr_gp;
+			c->replay[c->replay_n++] = c->msr_data;
+		}
+		return;
+	}
 	uint64_t val = 0;
 	memcpy(&val, c->xfer, c->in_len > 8 ? 8 : c->in_len);
 	if (c->replay_n < MAX_REPLAY)

@@ -407,6 +407,44 @@ void op_invd(struct cpu *c, const struct insn *i)
 	cpu_require_cpl0(c);
 }
 
+/* An MSR access, through the caller as an IN is: the instruction is
+ * abandoned with a VCPU_EXIT_MSR and runs again with the caller's answer
+ * in the replay log (its #GP verdict, then the value), for a wrmsr too,
+ * since a refused write must fault before the instruction completes. */
+static uint64_t msr_access(struct cpu *c, bool is_write, uint64_t value)
+{
+	uint64_t gp, v = 0;
+	if (replay_take(c, &gp)) {
+		replay_take(c, &v);
+		if (gp)
+			cpu_fault(c, EXC_GP, 0);
+		return v;
+	}
+	struct vcpu_exit e = {.reason = VCPU_EXIT_MSR};
+	e.msr.index = c->r[GPR_ECX];
+	e.msr.is_write = is_write;
+	e.msr.data = &value;
+	cpu_abort_exit(c, &e);
+}
+
+/* 0F 32 RDMSR: EDX:EAX = MSR[ECX].  Privileged (allowed in real mode). */
+void op_rdmsr(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	cpu_require_cpl0(c);
+	uint64_t v = msr_access(c, false, 0);
+	c->r[GPR_EAX] = (uint32_t)v;
+	c->r[GPR_EDX] = (uint32_t)(v >> 32);
+}
+
+/* 0F 30 WRMSR: MSR[ECX] = EDX:EAX.  Privileged. */
+void op_wrmsr(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	cpu_require_cpl0(c);
+	msr_access(c, true, (uint64_t)c->r[GPR_EDX] << 32 | c->r[GPR_EAX]);
+}
+
 /* LLDT: a null selector leaves no LDT; otherwise an LDT descriptor in the
  * GDT. */
 static void load_ldtr(struct cpu *c, uint16_t sel)

@@ -210,6 +210,7 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	    .rep_steps_per_iteration = true,
 	    .hypercall_vmcall = true,
 	    .hypercall_vmmcall = true,
+	    .msr_exits = true,
 	};
 	c->ram = ram;
 	c->ram_size = ram_size;

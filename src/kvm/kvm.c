@@ -123,6 +123,29 @@ static void enable_xen_hcall(struct kvm_vm *vm)
 #endif
 }
 
+/* IA32_APIC_BASE belongs to the machine's local APICs (hw/lapic.c), not
+ * to KVM: a filter that denies reads and writes of that one MSR, with
+ * denials reported to user space (KVM_EXIT_X86_RDMSR/WRMSR), and every
+ * other MSR left to KVM.  Without the capability (Linux < 5.10) KVM keeps
+ * the MSR and the page stays at its reset base. */
+static void enable_msr_exits(struct kvm_vm *vm)
+{
+#ifdef KVM_MSR_EXIT_REASON_FILTER
+	static uint8_t deny = 0; /* bitmap: bit clear = denied */
+	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
+	                             .args[0] = KVM_MSR_EXIT_REASON_FILTER};
+	struct kvm_msr_filter filter = {.flags = KVM_MSR_FILTER_DEFAULT_ALLOW};
+	filter.ranges[0] =
+	    (struct kvm_msr_filter_range){.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
+	                                  .nmsrs = 1,
+	                                  .base = VCPU_MSR_APIC_BASE,
+	                                  .bitmap = &deny};
+	int r = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR);
+	vm->has_msr_exits = r > 0 && ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) == 0 &&
+	                    ioctl(vm->vm_fd, KVM_X86_SET_MSR_FILTER, &filter) == 0;
+#endif
+}
+
 int kvm_available(char *err, size_t errlen)
 {
 	int fd = open_dev_kvm(err, errlen);
@@ -612,6 +635,24 @@ static void exit_xen(struct vcpu_kvm *k, struct vcpu_exit *e)
 	e->unknown.backend_name = "KVM_EXIT_XEN";
 }
 
+/* KVM_EXIT_X86_RDMSR/WRMSR (a filtered MSR): the caller stores the value
+ * of a read or the #GP verdict into the run area; the next KVM_RUN
+ * completes the instruction with them. */
+static void exit_msr(struct vcpu_kvm *k, struct vcpu_exit *e)
+{
+#ifdef KVM_EXIT_X86_RDMSR
+	e->reason = VCPU_EXIT_MSR;
+	e->msr.index = k->run->msr.index;
+	e->msr.is_write = k->run->exit_reason == KVM_EXIT_X86_WRMSR;
+	e->msr.data = (uint64_t *)&k->run->msr.data;
+	e->msr.gp = &k->run->msr.error;
+	k->run->msr.error = 0;
+#else
+	(void)k;
+	e->reason = VCPU_EXIT_UNKNOWN;
+#endif
+}
+
 static void exit_internal_error(struct vcpu_kvm *k, struct vcpu_exit *e)
 {
 	e->reason = VCPU_EXIT_INTERNAL_ERROR;
@@ -651,8 +692,8 @@ static const struct kvm_exit_desc kvm_exits[] = {
     KVM_EXIT(IOAPIC_EOI, NULL),
     KVM_EXIT(HYPERV, NULL),
 #ifdef KVM_EXIT_X86_RDMSR
-    KVM_EXIT(X86_RDMSR, NULL),
-    KVM_EXIT(X86_WRMSR, NULL),
+    KVM_EXIT(X86_RDMSR, exit_msr),
+    KVM_EXIT(X86_WRMSR, exit_msr),
 #endif
 #ifdef KVM_EXIT_XEN
     KVM_EXIT(XEN, exit_xen),
@@ -837,8 +878,9 @@ static int kvm_run_vcpu(struct vcpu *v, struct vcpu_exit *e)
 	r = finish_hypercall(k, e, kicked);
 	if (r < 0)
 		return r;
-	if (k->singlestep && (e->reason == VCPU_EXIT_IO || e->reason == VCPU_EXIT_MMIO))
-		k->step_after_io = true;
+	if (k->singlestep && (e->reason == VCPU_EXIT_IO || e->reason == VCPU_EXIT_MMIO ||
+	                      e->reason == VCPU_EXIT_MSR))
+		k->step_after_io = true; /* KVM finishes these on the next KVM_RUN */
 	if (k->ring && k->ring->first != k->ring->last) {
 		k->deferred = *e;
 		k->deferred_valid = true;
@@ -1002,6 +1044,7 @@ static struct kvm_vm *new_vm(uint8_t *ram, uint64_t ram_size, bool probe, char *
 	if (check_caps(vm, err, errlen) < 0)
 		goto fail;
 	enable_xen_hcall(vm);
+	enable_msr_exits(vm);
 	int r = map_ram(vm);
 	if (r < 0) {
 		snprintf(err, errlen, "KVM_SET_USER_MEMORY_REGION failed: %s", strerror(-r));
@@ -1078,6 +1121,7 @@ static struct vcpu *new_vcpu(struct kvm_vm *vm, unsigned index, char *err, size_
 	    .hlt_exits_when_stepping = false,
 	    .hypercall_vmcall = false,
 	    .hypercall_vmmcall = false,
+	    .msr_exits = vm->has_msr_exits,
 	};
 	/* Without the Xen intercept no hypercall reaches user space by itself,
 	 * and nothing needs running to know it. */

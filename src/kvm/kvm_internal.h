@@ -23,6 +23,7 @@ struct kvm_vm {
 	bool has_immediate_exit, has_guest_debug, has_coalesced_pio;
 	bool has_sync_regs; /* KVM can copy regs and sregs into the run area */
 	bool has_xen_hcall; /* hypercalls exit as KVM_EXIT_XEN (intercept on) */
+	bool has_msr_exits; /* IA32_APIC_BASE accesses exit (MSR filter on) */
 	bool is_probe;      /* a throw-away probe VM: no probing from it */
 	int coalesced_page; /* the ring's page in each vCPU's run area, or 0 */
 };

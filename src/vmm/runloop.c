@@ -39,6 +39,13 @@ void runloop_describe_exit(const struct vcpu_exit *e, char *buf, size_t len)
 		snprintf(buf, len, "MMIO %s %#llx size %u", e->mmio.is_write ? "write" : "read",
 		         (unsigned long long)e->mmio.addr, e->mmio.len);
 		break;
+	case VCPU_EXIT_MSR:
+		if (e->msr.is_write)
+			snprintf(buf, len, "MSR write %#x data %#llx", e->msr.index,
+			         (unsigned long long)*e->msr.data);
+		else
+			snprintf(buf, len, "MSR read %#x", e->msr.index);
+		break;
 	case VCPU_EXIT_FAIL_ENTRY:
 		snprintf(buf, len, "FAIL_ENTRY hardware reason %#llx",
 		         (unsigned long long)e->fail_entry.hardware_reason);
@@ -290,6 +297,24 @@ static int on_mmio(struct vm *vm, struct run_result *res)
 	return RUN_CONTINUE;
 }
 
+/* rdmsr/wrmsr of CPU cpu: IA32_APIC_BASE goes to its local APIC; any
+ * other MSR (or a reserved bit set) is #GP(0), as on a CPU without it. */
+static void serve_msr(struct vm *vm, unsigned cpu, struct vcpu_exit *e)
+{
+	if (e->msr.index != LAPIC_BASE_MSR)
+		*e->msr.gp = 1;
+	else if (!e->msr.is_write)
+		*e->msr.data = lapic_read_base_msr(&vm->lapics, cpu);
+	else if (lapic_write_base_msr(&vm->lapics, cpu, *e->msr.data) < 0)
+		*e->msr.gp = 1;
+}
+
+static int on_msr(struct vm *vm, struct run_result *res)
+{
+	serve_msr(vm, vm->cpu->index, &res->exit);
+	return stop_or_continue(res);
+}
+
 /* hlt: with IF = 0 or nothing that could wake it the guest ends, as it
  * always has; else the CPU sleeps until an interrupt (the loop's top). */
 static int on_halt(struct vm *vm, struct run_result *res)
@@ -378,6 +403,8 @@ static int run_on_stand_in(struct vm *vm, struct run_result *res)
 			serve_io(vm, vm->stand_in, &x, res);
 		else if (x.reason == VCPU_EXIT_MMIO)
 			serve_mmio(vm, vm->stand_in, &x);
+		else if (x.reason == VCPU_EXIT_MSR)
+			serve_msr(vm, vm->cpu->index, &x);
 		else if (x.reason == VCPU_EXIT_DEBUG || x.reason == VCPU_EXIT_HLT)
 			break;
 		else
@@ -409,7 +436,7 @@ static const exit_handler exit_handlers[VCPU_EXIT_REASON_COUNT] = {
     [VCPU_EXIT_INTR] = on_intr,        [VCPU_EXIT_SHUTDOWN] = on_fault,
     [VCPU_EXIT_FAIL_ENTRY] = on_fault, [VCPU_EXIT_INTERNAL_ERROR] = on_internal_error,
     [VCPU_EXIT_UNKNOWN] = on_fault,    [VCPU_EXIT_IRQ_WINDOW] = on_irq_window,
-    [VCPU_EXIT_HYPERCALL] = on_hypercall,
+    [VCPU_EXIT_HYPERCALL] = on_hypercall, [VCPU_EXIT_MSR] = on_msr,
 };
 
 static void trace_exit(struct vm *vm, const struct vcpu_exit *e)

@@ -483,6 +483,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, struct console_sink co
 		return -1;
 	}
 	vm->lapics.verbose = cfg->verbose;
+	if (cfg->verbose && !vm->vcpu->caps.msr_exits)
+		fprintf(stderr,
+		        "kvm-gdbstub: this KVM lacks KVM_CAP_X86_USER_SPACE_MSR: IA32_APIC_BASE "
+		        "is KVM's, the APIC page stays at %#x\n",
+		        LAPIC_DEFAULT_BASE);
 	/* Where QEMU's BIOS finds the CPU count, so guests can too. */
 	cmos_nvram_set(&vm->board.cmos, CMOS_SMP_CPUS, (uint8_t)(vm->n_cpus - 1));
 	if (cfg->boot_path && boot_create(vm, err, errlen) < 0)

@@ -376,6 +376,47 @@ static void test_protected_mode(void)
 
 /* ---- exits ---- */
 
+/* rdmsr and wrmsr exit to the caller before they complete; a #GP verdict
+ * faults (vector 13 through the IVT); CPUID advertises MSR. */
+static void test_msr(void)
+{
+	start("rdmsr/wrmsr exits");
+	E(0x66, 0xb9), e32(0x1b);  /* mov ecx, 0x1b */
+	E(0x0f, 0x32);             /* rdmsr */
+	E(0x66, 0x83, 0xc0, 0x01); /* add eax, 1 */
+	E(0x0f, 0x30);             /* wrmsr */
+	E(0x0f, 0x30);             /* wrmsr (refused) */
+	E(0xf4);
+	struct vcpu *v = boot();
+	struct vcpu_exit ex = run(v);
+	check(ex.reason == VCPU_EXIT_MSR && ex.msr.index == 0x1b && !ex.msr.is_write && ex.msr.gp &&
+	          !*ex.msr.gp,
+	      "rdmsr exit: %s", vcpu_exit_reason_name(ex.reason));
+	check(state(v).eip == CODE + 6, "rdmsr not done before its value arrives");
+	*ex.msr.data = 0x12345678fee00900ull;
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_MSR && ex.msr.is_write &&
+	          *ex.msr.data == 0x12345678fee00901ull,
+	      "wrmsr carries EDX:EAX: %s %llx", vcpu_exit_reason_name(ex.reason),
+	      ex.msr.data ? (unsigned long long)*ex.msr.data : 0ull);
+	check(state(v).eip == CODE + 12, "wrmsr waits for its verdict");
+	ex = run(v);
+	check(ex.reason == VCPU_EXIT_MSR && ex.msr.is_write && state(v).eip == CODE + 14,
+	      "first wrmsr done, second exits");
+	*ex.msr.gp = 1;
+	struct vcpu_state st = run_vector(v, 13);
+	check(rd16(st.gpr[GPR_ESP]) == CODE + 14, "#GP at the refused wrmsr");
+	vcpu_destroy(v);
+
+	start("cpuid advertises MSR");
+	E(0x66, 0xb8), e32(1); /* mov eax, 1 */
+	E(0x0f, 0xa2);         /* cpuid */
+	E(0xf4);
+	v = boot();
+	check(run_hlt(v).gpr[GPR_EDX] & (1u << 5), "CPUID.1:EDX bit 5");
+	vcpu_destroy(v);
+}
+
 static void test_io(void)
 {
 	start("port I/O exits");
@@ -1382,6 +1423,7 @@ int main(void)
 	test_string32_and_tf();
 	test_protected_mode();
 	test_io();
+	test_msr();
 	test_mmio();
 	test_step_and_breakpoints();
 	test_watchpoints();

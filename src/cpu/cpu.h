@@ -168,7 +168,9 @@ struct cpu {
 	uint64_t fast_limit;           /* accesses below go straight to RAM; 0 = all slow */
 	uint64_t hole_start, hole_end; /* MMIO inside RAM: [start, end), empty if equal */
 	bool a20_off;                  /* physical addresses wrap at 1 MiB (bit 20 is 0) */
-	uint8_t *code_map;             /* per 64-byte block: nonzero = decodes cached */
+	uint8_t *code_map;             /* per 64-byte block: nonzero = decodes cached (by any
+	                                  vCPU of the VM: shared by the code_next ring) */
+	struct cpu *code_next;         /* ring of the vCPUs sharing code_map (itself if alone) */
 	struct insn *icache;
 	struct tlb_entry tlb[TLB_SIZE]; /* used only while paging */
 
@@ -345,7 +347,8 @@ static inline void cpu_shadow_next(struct cpu *c)
 	c->inhibit = 2;
 	c->stop = 1;
 }
-/* Invalidate cached decodes overlapping linear [lin, lin+len). */
+/* Invalidate the cached decodes, of every vCPU sharing c's code map, that
+ * overlap physical [lin, lin+len). */
 void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len);
 /* vcpu_ops.run and .complete_io (exec.c). */
 int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit);

@@ -47,6 +47,36 @@ void cpu_unsupported(struct cpu *c, uint64_t detail)
 	cpu_abort_exit(c, &e);
 }
 
+/* Drop c's own decodes that reach into 64-byte block b: instructions
+ * starting up to 15 bytes before it do. */
+static void icache_drop_block(struct cpu *c, uint64_t b)
+{
+	uint64_t start = b << CODE_SHIFT;
+	for (uint64_t a = start >= 15 ? start - 15 : 0; a < start + (1u << CODE_SHIFT); a++) {
+		struct insn *i = &c->icache[a & (ICACHE_SIZE - 1)];
+		if (i->lin == (uint32_t)a)
+			i->mode = 0xff;
+	}
+}
+
+static void icache_drop_all(struct cpu *c)
+{
+	for (unsigned n = 0; n < ICACHE_SIZE; n++)
+		c->icache[n].mode = 0xff;
+}
+
+/* Blocks [b0, b1] of the shared map: are any marked? */
+static bool code_marked(const struct cpu *c, uint64_t b0, uint64_t b1)
+{
+	for (uint64_t b = b0; b <= b1; b++)
+		if (c->code_map[b])
+			return true;
+	return false;
+}
+
+/* The code map is shared by every vCPU of the VM (the code_next ring), so
+ * a store by any of them drops the decodes of all: cross-modifying code
+ * stays coherent without a serialising instruction. */
 void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len)
 {
 	if (!len || lin >= c->ram_size)
@@ -56,9 +86,13 @@ void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len)
 		end = c->ram_size;
 	uint64_t b0 = lin >> CODE_SHIFT, b1 = (end - 1) >> CODE_SHIFT;
 	if (b1 - b0 >= ICACHE_SIZE / 16) {
-		/* A big write (a loader): drop everything. */
-		for (unsigned n = 0; n < ICACHE_SIZE; n++)
-			c->icache[n].mode = 0xff;
+		/* A big write (a loader): drop everything, if it hit any code. */
+		if (!code_marked(c, b0, b1))
+			return;
+		struct cpu *p = c;
+		do {
+			icache_drop_all(p);
+		} while ((p = p->code_next) != c);
 		memset(c->code_map + b0, 0, b1 - b0 + 1);
 		return;
 	}
@@ -66,14 +100,10 @@ void icache_invalidate(struct cpu *c, uint64_t lin, uint64_t len)
 		if (!c->code_map[b])
 			continue;
 		c->code_map[b] = 0;
-		/* Instructions starting up to 15 bytes before the block reach into it. */
-		uint64_t start = b << CODE_SHIFT;
-		uint64_t a = start >= 15 ? start - 15 : 0;
-		for (; a < start + (1u << CODE_SHIFT); a++) {
-			struct insn *i = &c->icache[a & (ICACHE_SIZE - 1)];
-			if (i->lin == (uint32_t)a)
-				i->mode = 0xff;
-		}
+		struct cpu *p = c;
+		do {
+			icache_drop_block(p, b);
+		} while ((p = p->code_next) != c);
 	}
 }
 

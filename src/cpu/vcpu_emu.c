@@ -146,13 +146,36 @@ static void emu_ram_written(struct vcpu *v, uint64_t gpa, uint64_t len)
 	icache_invalidate(cpu_of(v), gpa, len);
 }
 
+/* Leave the ring of vCPUs sharing c's code map; the last one frees it. */
+static void code_share_leave(struct cpu *c)
+{
+	if (!c->code_next || c->code_next == c) {
+		free(c->code_map);
+		return;
+	}
+	struct cpu *p = c->code_next;
+	while (p->code_next != c)
+		p = p->code_next;
+	p->code_next = c->code_next;
+}
+
+/* Make c (fresh: nothing cached) use the code map of with, so a store by
+ * either drops the other's decodes too. */
+static void code_share_join(struct cpu *c, struct cpu *with)
+{
+	free(c->code_map);
+	c->code_map = with->code_map;
+	c->code_next = with->code_next;
+	with->code_next = c;
+}
+
 static void emu_destroy(struct vcpu *v)
 {
 	struct cpu *c = cpu_of(v);
 	free(c->bp);
 	free(c->wp);
 	free(c->icache);
-	free(c->code_map);
+	code_share_leave(c);
 	free(c);
 }
 
@@ -216,6 +239,7 @@ struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
 	c->ram_size = ram_size;
 	c->icache = malloc(ICACHE_SIZE * sizeof(*c->icache));
 	c->code_map = calloc((ram_size >> CODE_SHIFT) + 2, 1);
+	c->code_next = c;
 	if (!c->icache || !c->code_map) {
 		emu_destroy(&c->vcpu);
 		return NULL;
@@ -279,6 +303,8 @@ static struct vcpu *emu_vm_create_vcpu(struct vcpu_vm *base, unsigned index, cha
 	if (vm->hole_len)
 		emu_vcpu_map_hole(v, vm->hole_start, vm->hole_len);
 	emu_vcpu_set_apic_id(v, (uint8_t)index);
+	if (vm->n_vcpus)
+		code_share_join(cpu_of(v), cpu_of(vm->vcpus[0]));
 	vm->vcpus[vm->n_vcpus++] = v;
 	return v;
 }

@@ -859,8 +859,10 @@ static int thread_resume(void *ctx, const struct target_resume_req *req,
 		vm->cpus[i].held = false;
 	stops[0].tid = vm->cpu->index + 1;
 	t->cache_valid = false; /* the selection may have moved with the run */
-	if (r < 0)
+	if (r < 0) {
+		t->vm->n_also = 0;
 		return r;
+	}
 	return 1 + (int)also_stopped(t, stops + 1, max - 1);
 }
 

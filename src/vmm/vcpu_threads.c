@@ -61,6 +61,10 @@ static void finish(struct vm *vm, struct vm_threads *T, struct vm_cpu *c,
 		/* Another vCPU's stop came first: a debugger event (breakpoint,
 		 * watchpoint) of this one is kept for later, never lost. */
 		if (outcome == RUN_DEBUG && vm->n_also < VM_MAX_CPUS) {
+			/* Held until the debugger takes the stop: a run the target
+			 * makes in between (stepping another vCPU off a breakpoint)
+			 * must neither move it nor forget the stop. */
+			c->held = true;
 			T->also[vm->n_also] = *res;
 			T->also[vm->n_also].outcome = RUN_DEBUG;
 			vm->also[vm->n_also] = (struct vm_also_stopped){c, &T->also[vm->n_also]};
@@ -202,7 +206,6 @@ void vcpu_threads_run(struct vm *vm, struct run_result *res)
 	pthread_mutex_lock(&T->lock);
 	T->running = true;
 	T->stop = false;
-	vm->n_also = 0;
 	T->stopped = vm->cpu;
 	pthread_cond_broadcast(&T->wake);
 	while (!T->stop || T->active) {

@@ -11,9 +11,14 @@ clock=--clock=2000-01-01T00:00:00
 pid=$!
 wait $pid
 expect_status 0 $? "pit.bin"
-sed -n 1,2p out > got
-printf '100 ticks\n100 wake-ups\n' > want
-expect_same want got "pit.bin ticks and wake-ups"
+sed -n 1p out > got
+printf '100 ticks\n' > want
+expect_same want got "pit.bin ticks"
+# One wake-up per tick, less any tick that lands while a stalled host thread
+# runs the few instructions between two hlts; a spinning hlt gives thousands.
+wakeups=$(sed -n 's/^\([0-9]*\) wake-ups$/\1/p' out)
+[ -n "$wakeups" ] && [ "$wakeups" -ge 90 ] && [ "$wakeups" -le 100 ] ||
+	fail "pit.bin woke ${wakeups:-?} times for 100 ticks"
 ms=$(sed -n 's/^\([0-9]*\) ms$/\1/p' out)
 [ -n "$ms" ] && [ "$ms" -ge 900 ] && [ "$ms" -le 5000 ] ||
 	fail "100 ticks at 100 Hz took '${ms:-?}' ms"

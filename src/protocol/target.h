@@ -47,8 +47,18 @@ enum target_stop_kind {
 	TARGET_STOP_TERMINATED, /* the guest is gone, killed by .signal (gdbstub_terminate) */
 };
 
+/* Where a stop is in the recorded history (reverse execution): the stop
+ * reply says `replaylog:begin` or `replaylog:end` (GDB: "No more
+ * reverse-execution history"). */
+enum target_history {
+	TARGET_HISTORY_NONE,
+	TARGET_HISTORY_BEGIN, /* going backward, the oldest point kept was reached */
+	TARGET_HISTORY_END,   /* going forward inside history, the present was reached */
+};
+
 struct target_stop {
 	enum target_stop_kind kind;
+	enum target_history history; /* NONE unless the move ran out of history */
 	int signal;              /* enum gdb_signal */
 	int code;                /* EXITED: exit status */
 	enum target_point point; /* WATCH: which kind of watchpoint */
@@ -128,6 +138,15 @@ struct target_ops {
 	int (*resume)(void *ctx, const struct target_resume_req *req, struct target_stop *stops,
 	              unsigned max);
 	void (*interrupt)(void *ctx);
+
+	/* Reverse execution (bs, bc), NULL if the target has none.  Thread tid
+	 * (GDB's Hc thread; 0: the current one) goes back one instruction
+	 * (TARGET_STEP), or the guest goes back until a breakpoint, a
+	 * watchpoint, interrupt() or the oldest point of history
+	 * (TARGET_CONTINUE).  Blocks like resume() and fills *stop (.tid set).
+	 * 0, or -errno: -ENOTSUP when nothing is recorded now (stop->why may
+	 * then say why, for the console). */
+	int (*reverse)(void *ctx, unsigned tid, enum target_resume how, struct target_stop *stop);
 
 	/* Why the target is stopped now (for '?' before any resume). */
 	void (*last_stop)(void *ctx, struct target_stop *stop);

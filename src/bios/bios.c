@@ -75,7 +75,7 @@ static int mem_write(void *ctx, uint32_t gpa, const void *buf, uint32_t len)
 	struct bios_mem raw = bios_mem_over(&b->ram_view);
 	if (raw.write(raw.ctx, gpa, buf, len) < 0)
 		return -1;
-	b->host.ram_written(b->host.ctx, gpa, len);
+	bios_ram_written(b, gpa, len);
 	return 0;
 }
 
@@ -255,7 +255,7 @@ void bios_post(struct bios *b, uint8_t boot_drive)
 	b->booted = false;
 	b->calls = 0;
 	memset(b->log, 0, sizeof(b->log));
-	b->host.ram_written(b->host.ctx, 0, 0x100000);
+	bios_ram_written(b, 0, 0x100000); /* the ROM's and the BDA's raw writes too */
 }
 
 /* ---- dispatch ----------------------------------------------------------- */

@@ -98,7 +98,7 @@ struct bios_call {
 };
 #define BIOS_FLAG_ZF 0x0040u
 
-/* The machine around the services.  Every hook is required. */
+/* The machine around the services.  Every hook but ram_written is required. */
 struct bios_host {
 	void *ctx;
 	uint8_t (*inb)(void *ctx, uint16_t port);
@@ -192,7 +192,7 @@ void bios_irq_timer(struct bios *b);
 enum bios_outcome bios_unsupported(struct bios *b, int vector, struct bios_call *c);
 
 /* Little-endian BDA/RAM access for the services (the caller keeps addr
- * inside the first MiB). */
+ * inside the first MiB); every write is told to host.ram_written. */
 static inline uint8_t bios_rd8(const struct bios *b, uint32_t addr)
 {
 	return b->ram[addr];
@@ -205,19 +205,29 @@ static inline uint32_t bios_rd32(const struct bios *b, uint32_t addr)
 {
 	return bios_rd16(b, addr) | (uint32_t)bios_rd16(b, addr + 2) << 16;
 }
+/* Tell the host that the BIOS changed guest RAM [addr, addr + len) (code
+ * caches, reverse execution's record); nothing if it has no such hook. */
+static inline void bios_ram_written(struct bios *b, uint32_t addr, uint32_t len)
+{
+	if (len && b->host.ram_written)
+		b->host.ram_written(b->host.ctx, addr, len);
+}
 static inline void bios_wr8(struct bios *b, uint32_t addr, uint8_t v)
 {
 	b->ram[addr] = v;
+	bios_ram_written(b, addr, 1);
 }
 static inline void bios_wr16(struct bios *b, uint32_t addr, uint16_t v)
 {
 	b->ram[addr] = (uint8_t)v;
 	b->ram[addr + 1] = (uint8_t)(v >> 8);
+	bios_ram_written(b, addr, 2);
 }
 static inline void bios_wr32(struct bios *b, uint32_t addr, uint32_t v)
 {
-	bios_wr16(b, addr, (uint16_t)v);
-	bios_wr16(b, addr + 2, (uint16_t)(v >> 16));
+	for (unsigned i = 0; i < 4; i++)
+		b->ram[addr + i] = (uint8_t)(v >> (8 * i));
+	bios_ram_written(b, addr, 4);
 }
 
 /* Set or clear ZF in the caller's flags. */

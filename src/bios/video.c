@@ -42,8 +42,7 @@ static struct pos get_cursor(const struct bios *b, unsigned page)
 static void set_cursor(struct bios *b, unsigned page, struct pos p)
 {
 	uint32_t at = BDA_CURSOR_POS + (page % PAGES) * 2;
-	bios_wr8(b, at, (uint8_t)p.col);
-	bios_wr8(b, at + 1, (uint8_t)p.row);
+	bios_wr16(b, at, (uint16_t)(p.row << 8 | p.col)); /* column, then row */
 	if (page % PAGES == active_page(b))
 		b->host.set_cursor(b->host.ctx, p.row, p.col);
 }
@@ -54,11 +53,19 @@ static void crtc_write(struct bios *b, uint8_t index, uint8_t value)
 	b->host.outb(b->host.ctx, CRTC_DATA, value);
 }
 
-static void put_cell(struct bios *b, uint32_t at, uint8_t ch, int attr)
+/* Write one cell (attr -1: keep the cell's own) without telling the host:
+ * the caller tells it the whole range it wrote, once. */
+static void store_cell(struct bios *b, uint32_t at, uint8_t ch, int attr)
 {
 	b->ram[at] = ch;
 	if (attr >= 0)
 		b->ram[at + 1] = (uint8_t)attr;
+}
+
+static void put_cell(struct bios *b, uint32_t at, uint8_t ch, int attr)
+{
+	store_cell(b, at, ch, attr);
+	bios_ram_written(b, at, 2);
 }
 
 /* Move the rectangle [top..bottom] x [left..right] of page up (lines > 0)
@@ -83,12 +90,14 @@ static void scroll(struct bios *b, unsigned page, int lines, uint8_t attr, struc
 			uint32_t dst = cell(page, row, col);
 			if (i + n < height) {
 				uint32_t src = cell(page, from, col);
-				put_cell(b, dst, b->ram[src], b->ram[src + 1]);
+				store_cell(b, dst, b->ram[src], b->ram[src + 1]);
 			} else {
-				put_cell(b, dst, BLANK, attr);
+				store_cell(b, dst, BLANK, attr);
 			}
 		}
 	}
+	uint32_t first = cell(page, tl.row, tl.col); /* one range: the rows, margins and all */
+	bios_ram_written(b, first, cell(page, br.row, br.col) + 2 - first);
 }
 
 static void text_out(struct bios *b, uint8_t ch)
@@ -184,9 +193,11 @@ static void set_mode(struct bios *b, struct bios_call *c)
 	bios_wr16(b, BDA_CURSOR_SHAPE, CURSOR_SHAPE);
 	for (unsigned p = 0; p < PAGES; p++)
 		bios_wr16(b, BDA_CURSOR_POS + p * 2, 0);
-	if (!(bios_lo(c->r.eax) & 0x80))
+	if (!(bios_lo(c->r.eax) & 0x80)) {
 		for (uint32_t i = 0; i < PAGES * PAGE_BYTES; i += 2)
-			put_cell(b, VGA_TEXT_BASE + i, BLANK, DEFAULT_ATTR);
+			store_cell(b, VGA_TEXT_BASE + i, BLANK, DEFAULT_ATTR);
+		bios_ram_written(b, VGA_TEXT_BASE, PAGES * PAGE_BYTES);
+	}
 	crtc_write(b, VGA_CRTC_START_HI, 0);
 	crtc_write(b, VGA_CRTC_START_LO, 0);
 	crtc_write(b, VGA_CRTC_CURSOR_START, 0x0d); /* lines 13-14 of 16 */
@@ -228,9 +239,10 @@ static void write_chars(struct bios *b, const struct bios_call *c, bool with_att
 {
 	unsigned page = bios_hi(c->r.ebx);
 	struct pos p = get_cursor(b, page);
-	uint32_t at = cell(page, p.row, p.col), end = cell(page, 0, 0) + PAGE_BYTES;
+	uint32_t start = cell(page, p.row, p.col), at = start, end = cell(page, 0, 0) + PAGE_BYTES;
 	for (uint16_t n = bios_x(c->r.ecx); n > 0 && at < end; n--, at += 2)
-		put_cell(b, at, bios_lo(c->r.eax), with_attr ? bios_lo(c->r.ebx) : -1);
+		store_cell(b, at, bios_lo(c->r.eax), with_attr ? bios_lo(c->r.ebx) : -1);
+	bios_ram_written(b, start, at - start);
 }
 
 /* AH=13h: CX characters from ES:BP at (DH, DL) of page BH; AL bit 0

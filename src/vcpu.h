@@ -257,17 +257,61 @@ struct vcpu_vm {
 	const char *backend; /* "kvm" or "emu" */
 };
 
+/* The calls that change what a vCPU does next, as an observer sees them. */
+enum vcpu_call_kind {
+	VCPU_CALL_TAKE_INPUT,   /* run or complete_io is about to consume the
+	                           data the caller stored for the last exit */
+	VCPU_CALL_RUN,          /* run returned: result, *exit */
+	VCPU_CALL_SET_STATE,    /* *state */
+	VCPU_CALL_COMPLETE_IO,
+	VCPU_CALL_INJECT,       /* a = vector */
+	VCPU_CALL_IRQ_WINDOW,   /* a = on */
+	VCPU_CALL_TAKE_PENDING, /* an injected interrupt was taken away */
+	VCPU_CALL_RAM_WRITTEN,  /* a = gpa, b = len: the host wrote guest RAM */
+	VCPU_CALL_A20,          /* a = on (the built-in CPU's A20 gate) */
+};
+
+struct vcpu_call {
+	enum vcpu_call_kind kind;
+	int result;
+	const struct vcpu_exit *exit;
+	const struct vcpu_state *state;
+	uint64_t a, b;
+};
+
+/* Sees every such call on the vCPUs it is hung on (reverse execution
+ * records them to replay them): after the call, or before for TAKE_INPUT. */
+struct vcpu_observer {
+	void (*observe)(struct vcpu_observer *o, struct vcpu *v, const struct vcpu_call *call);
+};
+
 /* Every backend embeds this as its first member. */
 struct vcpu {
 	const struct vcpu_ops *ops;
 	struct vcpu_caps caps;
+	struct vcpu_observer *observer; /* NULL: nobody watches */
 };
+
+/* Tell v's observer, if any, about a call. */
+static inline void vcpu_observe(struct vcpu *v, enum vcpu_call_kind kind, int result,
+                                uint64_t a, uint64_t b)
+{
+	if (__builtin_expect(v->observer != NULL, 0))
+		v->observer->observe(v->observer, v,
+		                     &(struct vcpu_call){.kind = kind, .result = result, .a = a, .b = b});
+}
 
 /* Run until the next exit.  Returns 0, or -errno if the backend failed (the
  * exit is then undefined).  EINTR is not an error: it is VCPU_EXIT_INTR. */
 static inline int vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
-	return v->ops->run(v, exit);
+	if (__builtin_expect(v->observer == NULL, 1))
+		return v->ops->run(v, exit);
+	vcpu_observe(v, VCPU_CALL_TAKE_INPUT, 0, 1, 0); /* a = 1: a run */
+	int r = v->ops->run(v, exit);
+	v->observer->observe(v->observer, v,
+	                     &(struct vcpu_call){.kind = VCPU_CALL_RUN, .result = r, .exit = exit});
+	return r;
 }
 
 /* Read / replace the whole architectural state.  0 or -errno. */
@@ -277,7 +321,11 @@ static inline int vcpu_get_state(struct vcpu *v, struct vcpu_state *st)
 }
 static inline int vcpu_set_state(struct vcpu *v, const struct vcpu_state *st)
 {
-	return v->ops->set_state(v, st);
+	int r = v->ops->set_state(v, st);
+	if (__builtin_expect(v->observer != NULL, 0) && r == 0)
+		v->observer->observe(v->observer, v,
+		                     &(struct vcpu_call){.kind = VCPU_CALL_SET_STATE, .state = st});
+	return r;
 }
 
 /* Replace the debug setup.  0, -ENOSPC (more points than caps allow) or -errno. */
@@ -298,13 +346,17 @@ static inline void vcpu_ram_written(struct vcpu *v, uint64_t gpa, uint64_t len)
 {
 	if (v->ops->ram_written)
 		v->ops->ram_written(v, gpa, len);
+	vcpu_observe(v, VCPU_CALL_RAM_WRITTEN, 0, gpa, len);
 }
 
 /* Finish a pending IO/MMIO instruction before the state is read or moved
  * to another backend (KVM completes them only on the next KVM_RUN). */
 static inline int vcpu_complete_io(struct vcpu *v)
 {
-	return v->ops->complete_io ? v->ops->complete_io(v) : 0;
+	vcpu_observe(v, VCPU_CALL_TAKE_INPUT, 0, 0, 0);
+	int r = v->ops->complete_io ? v->ops->complete_io(v) : 0;
+	vcpu_observe(v, VCPU_CALL_COMPLETE_IO, r, 0, 0);
+	return r;
 }
 
 /* Would the CPU accept an external interrupt at this instruction boundary:
@@ -322,7 +374,10 @@ static inline bool vcpu_interrupt_ready(struct vcpu *v)
  * (EAGAIN: not ready; EBUSY: one already waits for the next run). */
 static inline int vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
 {
-	return v->ops->inject_interrupt(v, vector);
+	int r = v->ops->inject_interrupt(v, vector);
+	if (r == 0)
+		vcpu_observe(v, VCPU_CALL_INJECT, 0, vector, 0);
+	return r;
 }
 
 /* While on, vcpu_run() returns VCPU_EXIT_IRQ_WINDOW as soon as
@@ -331,6 +386,7 @@ static inline int vcpu_inject_interrupt(struct vcpu *v, uint8_t vector)
 static inline void vcpu_request_interrupt_window(struct vcpu *v, bool on)
 {
 	v->ops->request_interrupt_window(v, on);
+	vcpu_observe(v, VCPU_CALL_IRQ_WINDOW, 0, on, 0);
 }
 
 /* Take an injected, undelivered interrupt away from the vCPU: its vector,
@@ -338,7 +394,10 @@ static inline void vcpu_request_interrupt_window(struct vcpu *v, bool on)
  * there), or the interrupt would be lost with the PIC believing it taken. */
 static inline int vcpu_take_pending_interrupt(struct vcpu *v)
 {
-	return v->ops->take_pending_interrupt ? v->ops->take_pending_interrupt(v) : -1;
+	int vector = v->ops->take_pending_interrupt ? v->ops->take_pending_interrupt(v) : -1;
+	if (vector >= 0)
+		vcpu_observe(v, VCPU_CALL_TAKE_PENDING, 0, (uint64_t)vector, 0);
+	return vector;
 }
 
 static inline void vcpu_debugger_attached(struct vcpu *v, bool on)

@@ -40,9 +40,38 @@ void emu_vcpu_set_apic_id(struct vcpu *vcpu, uint8_t id);
  * driven by the instruction count stops the guest at its next deadline. */
 void emu_vcpu_set_icount_limit(struct vcpu *vcpu, uint64_t limit);
 
-/* Guest instructions retired so far (a rep string instruction counts once
- * per run slice it executes in).  For benchmarks and statistics. */
+/* Guest instructions retired so far, each iteration of a REP string
+ * instruction and each exception delivered counting as one: a position in
+ * the run that replays reach exactly (emu_vcpu_set_icount_limit). */
 uint64_t emu_vcpu_instructions(struct vcpu *vcpu);
+
+/* Checkpoints for reverse execution: the vCPU's whole state as a run
+ * reproduces it (registers, the interrupt shadow, an injected interrupt, an
+ * instruction waiting for its input, queued exits, the instruction count)
+ * into a buffer of emu_vcpu_saved_size() bytes, and back.  The restore keeps
+ * the host's setup (RAM, MMIO hole, debug points, instruction limit) and
+ * drops every decoded instruction: the caller restores RAM with it. */
+size_t emu_vcpu_saved_size(void);
+void emu_vcpu_save(struct vcpu *v, void *buf);
+void emu_vcpu_restore(struct vcpu *v, const void *buf);
+
+/* The architectural state and the instruction count in a saved buffer. */
+int emu_vcpu_saved_state(const void *buf, struct vcpu_state *st);
+uint64_t emu_vcpu_saved_instructions(const void *buf);
+
+/* The instruction limit the host set (UINT64_MAX: none). */
+uint64_t emu_vcpu_icount_limit(struct vcpu *v);
+
+/* The caller's answer to the last input exit (an IO or MMIO read, an MSR
+ * access: value and #GP verdict) that the next run or complete_io will
+ * consume: false (and 0) if none is awaited.  Replay puts it back with
+ * emu_vcpu_set_input(), which does nothing if none is awaited. */
+bool emu_vcpu_input(struct vcpu *v, uint64_t *value, uint8_t *gp);
+void emu_vcpu_set_input(struct vcpu *v, uint64_t value, uint8_t gp);
+
+/* The next run does not stop at a breakpoint at the current pc (the
+ * debugger saw it already), as hardware's RF flag. */
+void emu_vcpu_skip_breakpoint(struct vcpu *v);
 
 /* The guest-physical address of linear address lin under the guest's 32-bit
  * paging (CR0.PG with PE; 4 KiB pages, 4 MiB pages with CR4.PSE), walking

@@ -126,17 +126,17 @@ static inline __attribute__((always_inline)) struct insn *lookup(struct cpu *c, 
 static inline __attribute__((always_inline)) void exec_batch(struct cpu *c, bool paged)
 {
 	uint64_t left = c->icount_limit - c->icount; /* > 0: the caller checked */
-	unsigned batch = left < FAST_BATCH ? (unsigned)left : FAST_BATCH;
-	unsigned n = batch;
+	uint64_t end = c->icount + (left < FAST_BATCH ? left : FAST_BATCH);
 
+	/* c->icount stays exact per instruction: a REP string instruction adds
+	 * its iterations as it goes and stops at icount_limit (string.c). */
 	c->stop = 0;
 	do {
 		struct insn *i = lookup(c, c->seg[SREG_CS].base + c->eip, paged);
 		c->next_eip = (c->eip + i->len) & c->ipmask;
 		i->op(c, i);
 		c->eip = c->next_eip;
-	} while (--n && !c->stop);
-	c->icount += batch - n;
+	} while (++c->icount < end && !c->stop);
 	if (unlikely(c->inhibit))
 		c->inhibit = 1; /* the batch ended at the STI / MOV SS / POP SS */
 }

@@ -5,8 +5,9 @@
  * next one.  One iteration is the unit every stop sees: it stops early, with
  * EIP still at the instruction and the count reduced, when an iteration
  * queued an exit (port I/O, MMIO write), hit a watchpoint, or the CPU was
- * kicked, and after every iteration under single-step (the debugger's or
- * the guest's TF), as hardware traps per iteration; the next run resumes
+ * kicked or reached its instruction limit (each iteration counts as one
+ * instruction), and after every iteration under single-step (the debugger's
+ * or the guest's TF), as hardware traps per iteration; the next run resumes
  * it.  An iteration abandoned for an MMIO or port read leaves the earlier
  * ones done.
  */
@@ -94,12 +95,16 @@ static void string_op(struct cpu *c, const struct insn *i, enum str_kind k)
 			if ((i->rep == 3 && !zf) || (i->rep == 2 && zf))
 				break;
 		}
-		if (c->stop || stepping(c) ||
+		/* Every iteration is an instruction of its own for the count (the
+		 * caller counts the last one done here): it stops at icount_limit
+		 * like any other, so that a run reproduces to the iteration. */
+		if (c->stop || stepping(c) || c->icount + 1 >= c->icount_limit ||
 		    (++n % 4096 == 0 && __atomic_load_n(&c->kicked, __ATOMIC_RELAXED))) {
 			c->next_eip = c->eip; /* resume here */
 			c->stop = 1;
 			break;
 		}
+		c->icount++;
 	}
 }
 

@@ -211,6 +211,7 @@ void emu_vcpu_set_a20(struct vcpu *v, bool on)
 	struct cpu *c = cpu_of(v);
 	c->a20_off = !on;
 	cpu_update_fast(c);
+	vcpu_observe(v, VCPU_CALL_A20, 0, on, 0);
 }
 
 struct vcpu *emu_vcpu_create(uint8_t *ram, uint64_t ram_size)
@@ -267,6 +268,94 @@ void emu_vcpu_set_icount_limit(struct vcpu *v, uint64_t limit)
 uint64_t emu_vcpu_instructions(struct vcpu *v)
 {
 	return cpu_of(v)->icount;
+}
+
+size_t emu_vcpu_saved_size(void)
+{
+	return sizeof(struct cpu);
+}
+
+void emu_vcpu_save(struct vcpu *v, void *buf)
+{
+	memcpy(buf, cpu_of(v), sizeof(struct cpu));
+}
+
+/* Everything a run reproduces comes back; what the host set up (RAM, the
+ * MMIO hole, the caches, the debug setup, the instruction limit, a kick)
+ * stays as it is now. */
+void emu_vcpu_restore(struct vcpu *v, const void *buf)
+{
+	struct cpu *c = cpu_of(v);
+	struct cpu keep = *c;
+
+	memcpy(c, buf, sizeof(*c));
+	c->vcpu = keep.vcpu;
+	c->ram = keep.ram;
+	c->ram_size = keep.ram_size;
+	c->hole_start = keep.hole_start;
+	c->hole_end = keep.hole_end;
+	c->code_map = keep.code_map;
+	c->code_next = keep.code_next;
+	c->icache = keep.icache;
+	c->kicked = keep.kicked;
+	c->icount_limit = keep.icount_limit;
+	c->singlestep = keep.singlestep;
+	c->sw_bp = keep.sw_bp;
+	c->n_bp = keep.n_bp;
+	c->n_wp = keep.n_wp;
+	c->bp = keep.bp;
+	c->wp = keep.wp;
+	c->wp_hit = 0;
+	memcpy(c->jb, keep.jb, sizeof(c->jb));
+	cpu_update_fast(c);
+	icache_invalidate(c, 0, c->ram_size); /* the caller restored RAM too */
+}
+
+uint64_t emu_vcpu_icount_limit(struct vcpu *v)
+{
+	return cpu_of(v)->icount_limit;
+}
+
+bool emu_vcpu_input(struct vcpu *v, uint64_t *value, uint8_t *gp)
+{
+	struct cpu *c = cpu_of(v);
+	*value = 0;
+	*gp = 0;
+	if (c->awaiting_input == AWAIT_MSR) {
+		*value = c->msr_data;
+		*gp = c->msr_gp;
+	} else if (c->awaiting_input) {
+		memcpy(value, c->xfer, c->in_len > 8 ? 8 : c->in_len);
+	}
+	return c->awaiting_input != 0;
+}
+
+void emu_vcpu_set_input(struct vcpu *v, uint64_t value, uint8_t gp)
+{
+	struct cpu *c = cpu_of(v);
+	if (c->awaiting_input == AWAIT_MSR) {
+		c->msr_data = value;
+		c->msr_gp = gp;
+	} else if (c->awaiting_input) {
+		memcpy(c->xfer, &value, c->in_len > 8 ? 8 : c->in_len);
+	}
+}
+
+int emu_vcpu_saved_state(const void *buf, struct vcpu_state *st)
+{
+	return emu_get_state((struct vcpu *)buf, st); /* reads only */
+}
+
+uint64_t emu_vcpu_saved_instructions(const void *buf)
+{
+	return ((const struct cpu *)buf)->icount;
+}
+
+void emu_vcpu_skip_breakpoint(struct vcpu *v)
+{
+	struct cpu *c = cpu_of(v);
+	c->bp_inhibit_on = true;
+	c->bp_inhibit = c->seg[SREG_CS].base + c->eip;
 }
 
 /* ---- the built-in CPU's VM: RAM shared by its vCPUs ---------------- */

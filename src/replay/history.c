@@ -673,8 +673,11 @@ static int replay_run(struct history *h, uint64_t e, uint64_t until, struct scan
 		}
 		if (exit.reason == VCPU_EXIT_INTR && !sync && now - r->start == until)
 			break;
-		if (exit.reason == VCPU_EXIT_INTR && __atomic_load_n(&h->interrupted, __ATOMIC_SEQ_CST))
-			return REPLAY_INTERRUPTED;
+		if (exit.reason == VCPU_EXIT_INTR) {
+			if (__atomic_load_n(&h->interrupted, __ATOMIC_SEQ_CST))
+				return REPLAY_INTERRUPTED;
+			continue; /* a kick left over from before: run on */
+		}
 		if (sync && exit.reason == r->reason && now == r->end)
 			break;
 		report_divergence(h, e, vcpu_exit_reason_name(exit.reason));
@@ -828,7 +831,6 @@ static int scan_debug(struct history *h, const struct vcpu_debug *dbg)
 static int finish(struct history *h, int rc, struct history_hit *hit, enum history_stop stop)
 {
 	h->replaying = false;
-	__atomic_store_n(&h->interrupted, 0, __ATOMIC_SEQ_CST);
 	if (rc == REPLAY_DIVERGED) {
 		drop_history(h);
 		hit->stop = HISTORY_END;
@@ -852,6 +854,13 @@ static struct history_pos oldest(const struct history *h)
 	return (struct history_pos){h->cps[0].entry, 0};
 }
 
+/* A move begins: a Ctrl-C before it was answered already. */
+static void begin_move(struct history *h)
+{
+	__atomic_store_n(&h->interrupted, 0, __ATOMIC_SEQ_CST);
+	h->replaying = true;
+}
+
 int history_step_back(struct history *h, unsigned cpu, struct history_hit *hit)
 {
 	if (cpu >= h->n_cpus)
@@ -859,7 +868,7 @@ int history_step_back(struct history *h, unsigned cpu, struct history_hit *hit)
 	int r = leave_present(h);
 	if (r < 0)
 		return r;
-	h->replaying = true;
+	begin_move(h);
 	*hit = (struct history_hit){.cpu = cpu};
 	uint64_t n = icount(h, cpu);
 	int64_t from = (int64_t)h->pos.entry - (h->pos.insns ? 0 : 1);
@@ -874,7 +883,7 @@ int history_step_forward(struct history *h, unsigned cpu, struct history_hit *hi
 {
 	if (cpu >= h->n_cpus || !h->in_past)
 		return -EINVAL;
-	h->replaying = true;
+	begin_move(h);
 	*hit = (struct history_hit){.cpu = cpu};
 	uint64_t n = icount(h, cpu);
 	int64_t e = run_forward(h, cpu, n, h->pos.entry);
@@ -891,7 +900,7 @@ int history_continue_forward(struct history *h, const struct vcpu_debug *dbg,
 {
 	if (!h->in_past)
 		return -EINVAL;
-	h->replaying = true;
+	begin_move(h);
 	*hit = (struct history_hit){0};
 	int rc = scan_debug(h, dbg);
 	for (unsigned i = 0; rc == 0 && i < h->n_cpus; i++)
@@ -922,7 +931,7 @@ int history_continue_back(struct history *h, const struct vcpu_debug *dbg,
 	int r = leave_present(h);
 	if (r < 0)
 		return r;
-	h->replaying = true;
+	begin_move(h);
 	*hit = (struct history_hit){0};
 	struct history_pos from = h->pos, end = from;
 	struct scan sc = {.mode = SCAN_LAST};

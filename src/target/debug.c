@@ -168,6 +168,23 @@ int debug_insert(struct debug *d, enum target_point type, uint32_t addr, uint32_
 	return 0;
 }
 
+int debug_set_model(struct debug *d, const struct vcpu_caps *caps, bool kvm)
+{
+	size_t n = d->count;
+	struct debug_point *was = malloc((n ? n : 1) * sizeof(*was));
+	if (!was)
+		return -ENOMEM;
+	memcpy(was, d->points, n * sizeof(*was));
+	debug_remove_all(d);
+	d->caps = *caps;
+	d->kvm = kvm;
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = debug_insert(d, was[i].type, was[i].addr, was[i].len);
+	free(was);
+	return r;
+}
+
 int debug_remove(struct debug *d, enum target_point type, uint32_t addr, uint32_t len)
 {
 	if (is_breakpoint(type))
@@ -238,10 +255,9 @@ static bool already_applied(const struct debug *d, struct vcpu *vcpu, bool singl
 	       d->applied_emulated == emulated;
 }
 
-int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip, bool emulated)
+int debug_build(struct debug *d, bool singlestep, uint32_t skip, bool emulated,
+                struct vcpu_debug *dbg)
 {
-	if (already_applied(d, vcpu, singlestep, skip, emulated))
-		return 0;
 	if (d->buf_room < d->count) {
 		uint32_t *nb = realloc(d->bp_buf, d->count * sizeof(*nb));
 		if (nb)
@@ -255,28 +271,48 @@ int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t sk
 	}
 	uint32_t *bps = d->bp_buf;
 	struct vcpu_watchpoint *wps = d->wp_buf;
-	struct vcpu_debug dbg = {.singlestep = singlestep, .breakpoints = bps, .watchpoints = wps};
+	*dbg = (struct vcpu_debug){.singlestep = singlestep, .breakpoints = bps, .watchpoints = wps};
 	for (size_t i = 0; i < d->count; i++) {
 		const struct debug_point *p = &d->points[i];
 		if (p->mech == MECH_INT3)
-			dbg.sw_breakpoints = true;
+			dbg->sw_breakpoints = true;
 		if (!backend_takes(p, emulated))
 			continue;
 		if (is_breakpoint(p->type)) {
 			if (p->addr != skip)
-				bps[dbg.n_breakpoints++] = p->addr;
+				bps[dbg->n_breakpoints++] = p->addr;
 		} else {
-			wps[dbg.n_watchpoints++] =
+			wps[dbg->n_watchpoints++] =
 			    (struct vcpu_watchpoint){p->addr, p->len, watch_type(p->type)};
 		}
 	}
-	int r = vcpu_set_debug(vcpu, &dbg);
+	return 0;
+}
+
+int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip, bool emulated)
+{
+	if (already_applied(d, vcpu, singlestep, skip, emulated))
+		return 0;
+	struct vcpu_debug dbg;
+	int r = debug_build(d, singlestep, skip, emulated, &dbg);
+	if (r == 0)
+		r = vcpu_set_debug(vcpu, &dbg);
 	d->applied_vcpu = r == 0 ? vcpu : NULL;
 	d->applied_generation = d->generation;
 	d->applied_step = singlestep;
 	d->applied_skip = skip;
 	d->applied_emulated = emulated;
 	return r;
+}
+
+const struct debug_point *debug_find_watchpoint(const struct debug *d, uint32_t addr)
+{
+	for (size_t i = 0; i < d->count; i++) {
+		const struct debug_point *p = &d->points[i];
+		if (!is_breakpoint(p->type) && addr >= p->addr && addr - p->addr < p->len)
+			return p;
+	}
+	return NULL;
 }
 
 void debug_shadow(const struct debug *d, uint32_t addr, uint8_t *buf, size_t len)

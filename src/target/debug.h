@@ -78,6 +78,12 @@ void debug_free(struct debug *d);
 int debug_insert(struct debug *d, enum target_point type, uint32_t addr, uint32_t len);
 int debug_remove(struct debug *d, enum target_point type, uint32_t addr, uint32_t len);
 
+/* The guest now runs on a backend with these caps (the built-in CPU while
+ * reverse execution records, and back): every point is taken out (patches
+ * undone) and set again with the mechanism that backend calls for.  0 or
+ * -errno (a point that no longer fits is dropped). */
+int debug_set_model(struct debug *d, const struct vcpu_caps *caps, bool kvm);
+
 /* Drop every point and restore every patched byte. */
 void debug_remove_all(struct debug *d);
 
@@ -93,6 +99,14 @@ bool debug_needs_emulation(const struct debug *d);
  * setup is for the built-in CPU standing in for KVM.  The arrays live until
  * the next call.  0 or -errno from vcpu_set_debug(). */
 int debug_apply(struct debug *d, struct vcpu *vcpu, bool singlestep, uint32_t skip, bool emulated);
+
+/* The setup debug_apply() would give, without giving it (the arrays live
+ * until the next call).  0 or -ENOMEM. */
+int debug_build(struct debug *d, bool singlestep, uint32_t skip, bool emulated,
+                struct vcpu_debug *dbg);
+
+/* The watchpoint covering addr, or NULL. */
+const struct debug_point *debug_find_watchpoint(const struct debug *d, uint32_t addr);
 
 /* Someone set the vCPU's debug setup behind debug_apply()'s back. */
 void debug_forget_applied(struct debug *d);

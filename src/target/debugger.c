@@ -16,6 +16,7 @@
 
 #include "target/debugger.h"
 #include "target/gdb_target.h"
+#include "target/reverse.h"
 #include "protocol/gdbstub.h"
 #include "protocol/net.h"
 #include "vmm/report.h"
@@ -198,6 +199,8 @@ static int run_detached(struct debugger *d, int listen_fd)
 static bool serve(struct debugger *d, int in_fd, int out_fd, int listen_fd, int *status)
 {
 	d->connected = true;
+	if (gdb_target_attach(&d->target) < 0)
+		fprintf(stderr, "kvm-gdbstub: cannot record for reverse execution: out of memory\n");
 	int end = gdbstub_serve(d->stub, in_fd, out_fd);
 	d->connected = false;
 	d->console_len = 0; /* nobody to send it to */
@@ -297,6 +300,7 @@ int debugger_main(struct vm *vm, const struct options *o)
 		fprintf(stderr, "kvm-gdbstub: cannot set up the debug target\n");
 		return EXIT_INTERNAL;
 	}
+	reverse_configure(&d.target, !o->no_record, o->history_budget);
 	d.stub = gdbstub_new(&gdb_target_ops, &d.target);
 	if (!d.stub) {
 		fprintf(stderr, "kvm-gdbstub: out of memory\n");

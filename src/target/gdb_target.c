@@ -14,11 +14,13 @@
 
 #include "cpu/emu.h"
 #include "bios/bios.h"
+#include "replay/history.h"
 #include "target/gdb_target.h"
 #include "vmm/hypercall.h"
 #include "vmm/interrupts.h"
 #include "vmm/report.h"
 #include "target/monitor.h"
+#include "target/reverse.h"
 #include "vmm/runloop.h"
 
 #define HLT_OPCODE 0xf4
@@ -52,6 +54,8 @@ static int get_state(void *ctx, struct vcpu_state *st)
 static int set_state(void *ctx, const struct vcpu_state *st)
 {
 	struct gdb_target *t = to_target(ctx);
+	if (reverse_in_past(t))
+		return -EPERM; /* the past is what it was */
 	int r = vcpu_set_state(t->vm->vcpu, st);
 	if (r < 0) {
 		t->cache_valid = false;
@@ -93,6 +97,11 @@ int gdb_target_settle(struct gdb_target *t)
 	return migrate(t, primary(t));
 }
 
+int gdb_target_run_on(struct gdb_target *t, struct vcpu *vcpu)
+{
+	return migrate(t, vcpu);
+}
+
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
 static bool guest_paging(struct gdb_target *t);
 
@@ -129,6 +138,8 @@ static int choose_runner(struct gdb_target *t, bool stepping)
 {
 	if (t->vm->n_cpus > 1)
 		return 0; /* no stand-in with several vCPUs (insert_point refuses what needs one) */
+	if (t->record_handover)
+		return migrate(t, t->emu); /* reverse execution records there */
 	if (!debug_needs_emulation(&t->dbg) && !(stepping && step_needs_emulation(t)))
 		return migrate(t, primary(t));
 	if (!t->emu) {
@@ -232,6 +243,8 @@ static int write_piece(struct gdb_target *t, uint64_t pa, size_t off, size_t n, 
 static int write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	struct gdb_target *t = to_target(ctx);
+	if (reverse_in_past(t))
+		return -EPERM; /* the past is what it was */
 	if (!guest_paging(t))
 		return write_phys(t, addr, buf, len);
 	int r = by_page(t, addr, len, check_piece, NULL);
@@ -362,16 +375,6 @@ static bool hlt_breakpoint(struct gdb_target *t, struct target_stop *stop)
 	return true;
 }
 
-static const struct debug_point *watch_hit(const struct debug *d, uint32_t addr)
-{
-	for (size_t i = 0; i < d->count; i++) {
-		const struct debug_point *p = &d->points[i];
-		if (p->type >= TARGET_WP_WRITE && addr >= p->addr && addr - p->addr < p->len)
-			return p;
-	}
-	return NULL;
-}
-
 static int reinject_int3(struct gdb_target *t);
 
 /* Translate a debug exit.  Returns true to report *stop, false to go on. */
@@ -384,7 +387,7 @@ static bool classify_debug(struct gdb_target *t, const struct vcpu_exit *e, bool
 		set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
 		return stepping;
 	case VCPU_DEBUG_WATCHPOINT:
-		p = watch_hit(&t->dbg, e->debug.addr);
+		p = debug_find_watchpoint(&t->dbg, e->debug.addr);
 		set_stop(t, stop, TARGET_STOP_WATCH, GDB_SIGTRAP);
 		stop->point = p ? p->type : TARGET_WP_WRITE;
 		stop->addr = p ? p->addr : e->debug.addr;
@@ -429,7 +432,7 @@ static void stop_fault(struct gdb_target *t, const struct vcpu_exit *e, struct t
 
 /* Turn one run of the loop into a stop.  Returns true to report *stop. */
 /* Consume a pending Ctrl-C (the watcher thread sets it): true if there was one. */
-static bool take_interrupt(struct gdb_target *t)
+bool gdb_target_take_interrupt(struct gdb_target *t)
 {
 	return __atomic_exchange_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
 }
@@ -461,7 +464,7 @@ static bool classify(struct gdb_target *t, const struct run_result *res, bool st
 	case RUN_DEBUG:
 		return classify_debug(t, &res->exit, stepping, stop);
 	case RUN_INTERRUPTED:
-		if (!take_interrupt(t))
+		if (!gdb_target_take_interrupt(t))
 			return false; /* a stray signal */
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		explain_interrupt(t, stop);
@@ -661,12 +664,14 @@ static int resume(void *ctx, enum target_resume how, struct target_stop *stop)
 	t->watch.hlt_is_breakpoint = hlt_is_breakpoint;
 	t->watch.ctx = t;
 	t->vm->watch = &t->watch;
-	if (take_interrupt(t)) {
+	if (gdb_target_take_interrupt(t)) {
 		/* Ctrl-C landed after the last stop: it is this resume's answer. */
 		set_stop(t, stop, TARGET_STOP_INTERRUPT, GDB_SIGINT);
 		t->last = *stop;
 		return 0;
 	}
+	if (reverse_in_past(t)) /* forward inside history: a replay */
+		return reverse_forward(t, t->vm->cpu->index, how, stop);
 	int r = 0;
 	if (how == TARGET_STEP) {
 		r = choose_runner(t, true);
@@ -694,6 +699,7 @@ static void interrupt_guest(void *ctx)
 	 * kicks the new one, or run_once() sees the request and kicks it. */
 	__atomic_store_n(&t->interrupt_requested, 1, __ATOMIC_SEQ_CST);
 	vm_kick(t->vm);
+	reverse_interrupt(t);
 }
 
 static void last_stop(void *ctx, struct target_stop *stop)
@@ -707,6 +713,7 @@ static int restart(void *ctx)
 {
 	struct gdb_target *t = to_target(ctx);
 	char err[300];
+	reverse_release(t); /* the reset's writes are no history */
 	debug_remove_all(&t->dbg);
 	int r = gdb_target_settle(t);
 	if (r < 0)
@@ -723,11 +730,12 @@ static int restart(void *ctx)
 	t->exited = false;
 	__atomic_store_n(&t->interrupt_requested, 0, __ATOMIC_SEQ_CST);
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
-	return 0;
+	return t->vm->watch ? reverse_attach(t) : 0;
 }
 
 static void clear_debug(struct gdb_target *t)
 {
+	reverse_release(t);
 	debug_remove_all(&t->dbg);
 	int r = gdb_target_settle(t);
 	if (r == 0)
@@ -877,6 +885,7 @@ const struct target_ops gdb_target_ops = {
     .remove_point = remove_point,
     .resume = thread_resume,
     .interrupt = interrupt_guest,
+    .reverse = reverse_move,
     .last_stop = last_stop,
     .monitor = monitor,
     .restart = restart,
@@ -918,6 +927,8 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 		kvm = true;
 	}
 	debug_init(&t->dbg, vm->ram, vm->ram_size, &caps, kvm);
+	t->emu_model = !kvm;
+	reverse_configure(t, true, HISTORY_DEFAULT_BUDGET);
 	t->dbg.ram_changed = patched;
 	t->dbg.ram_changed_ctx = t;
 	t->dbg.translate = translate;
@@ -926,6 +937,11 @@ int gdb_target_init(struct gdb_target *t, struct vm *vm, enum halt_policy halt)
 	vm->ram_written_ctx = t;
 	set_stop(t, &t->last, TARGET_STOP_STEP, GDB_SIGTRAP);
 	return 0;
+}
+
+int gdb_target_attach(struct gdb_target *t)
+{
+	return reverse_attach(t);
 }
 
 void gdb_target_free(struct gdb_target *t)

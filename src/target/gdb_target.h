@@ -29,7 +29,17 @@ struct gdb_target {
 	 * must reach GDB before the stop reply. */
 	void (*before_stop)(void *ctx);
 	void *before_stop_ctx;
+
+	/* Reverse execution (reverse.c). */
+	struct history *history; /* the record, or NULL (__atomic: interrupt reads it) */
+	bool emu_model;          /* the guest runs on the built-in CPU by itself */
+	bool record_on;          /* record while a debugger is attached */
+	bool record_handover;    /* recording on the stand-in built-in CPU (KVM) */
+	uint64_t history_budget;
+	struct vcpu_caps model_caps; /* the debug model to go back to after it */
 };
+
+struct history;
 
 extern const struct target_ops gdb_target_ops;
 
@@ -40,5 +50,15 @@ void gdb_target_free(struct gdb_target *t);
 /* Make the VM's own backend hold the state again (before running the guest
  * without a debugger). */
 int gdb_target_settle(struct gdb_target *t);
+
+/* A debugger connected: what starts with one (recording).  0 or -errno. */
+int gdb_target_attach(struct gdb_target *t);
+
+/* Run the selected vCPU on vcpu from now on (the stand-in built-in CPU, or
+ * its own backend), moving its state there.  0 or -errno. */
+int gdb_target_run_on(struct gdb_target *t, struct vcpu *vcpu);
+
+/* Consume a pending Ctrl-C: true if there was one. */
+bool gdb_target_take_interrupt(struct gdb_target *t);
 
 #endif

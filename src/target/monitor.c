@@ -10,6 +10,7 @@
 #include "vmm/boot.h"
 #include "vmm/hypercall.h"
 #include "target/monitor.h"
+#include "target/reverse.h"
 #include "text.h"
 #include "vmm/report.h"
 #include "vmm/snapshot.h"
@@ -354,6 +355,8 @@ static int snapshot_save(struct gdb_target *t, const char *name, struct text *o)
  * cache dropped. */
 static void snapshot_loaded(struct gdb_target *t)
 {
+	reverse_release(t); /* a new present: the history before it is another run's */
+	reverse_attach(t);
 	if (t->emu && t->emu != t->vm->vcpu)
 		vcpu_ram_written(t->emu, 0, t->vm->ram_size);
 	t->cache_valid = false;
@@ -458,10 +461,21 @@ static int cmd_snapshot(struct gdb_target *t, const char *args, struct text *o)
 			            SNAPSHOT_NAME_MAX);
 			return -EINVAL;
 		}
+		if (reverse_in_past(t) && snapshot_cmds[i].fn != snapshot_list &&
+		    snapshot_cmds[i].fn != snapshot_delete) {
+			text_printf(o, "the guest is in its recorded past: go back to the present "
+			               "first (continue until \"No more reverse-execution history\")\n");
+			return -EPERM;
+		}
 		return snapshot_cmds[i].fn(t, snapshot_cmds[i].takes_name ? word : arg, o);
 	}
 	text_printf(o, "usage: monitor snapshot save|load|delete NAME, list, write FILE\n");
 	return -EINVAL;
+}
+
+static int cmd_record(struct gdb_target *t, const char *args, struct text *o)
+{
+	return reverse_monitor(t, args, o);
 }
 
 static const struct monitor_cmd commands[] = {
@@ -482,6 +496,8 @@ static const struct monitor_cmd commands[] = {
     {"uncatch-hypercall", "", "remove the hypercall catchpoint", cmd_uncatch_hypercall},
     {"screen", "", "the VGA text screen as plain text", cmd_screen},
     {"bios", "", "the last BIOS calls (--boot) with their registers in and out", cmd_bios},
+    {"record", "[on|off]", "reverse execution: what is recorded, start or stop it",
+     cmd_record},
     {"snapshot", "save|load|delete NAME, list, write FILE",
      "machine snapshots in memory, or to a file for --restore", cmd_snapshot},
     {NULL, NULL, NULL, NULL},

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "protocol/net.h"
+#include "replay/history.h"
 #include "vmm/options.h"
 
 void options_usage(FILE *f)
@@ -54,6 +55,10 @@ void options_usage(FILE *f)
 	      "                         RAM size, guest image and disks come from the file\n"
 	      "      --force            with --restore: accept a snapshot whose guest files\n"
 	      "                         differ from those on disk\n"
+	      "      --no-record        under GDB on the built-in CPU, keep no history for\n"
+	      "                         reverse execution (recorded by default)\n"
+	      "      --history SIZE     memory the history may use (default 256M): the\n"
+	      "                         oldest part goes first\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          the version\n"
 	      "\n"
@@ -138,7 +143,8 @@ static const struct choice display_choices[] = {
 
 enum long_only { OPT_LISTEN = 256, OPT_GDB, OPT_HALT, OPT_CONSOLE, OPT_ACCEL, OPT_STATS, OPT_ONCE,
                  OPT_CLOCK, OPT_ICOUNT, OPT_BOOT, OPT_DISK, OPT_DISK_WRITE, OPT_NO_SIGNATURE,
-                 OPT_DISPLAY, OPT_SCREEN, OPT_CPUS, OPT_RESTORE, OPT_FORCE };
+                 OPT_DISPLAY, OPT_SCREEN, OPT_CPUS, OPT_RESTORE, OPT_FORCE, OPT_NO_RECORD,
+                 OPT_HISTORY };
 
 static const struct option long_options[] = {
     {"port", required_argument, NULL, 'p'},
@@ -163,6 +169,8 @@ static const struct option long_options[] = {
     {"screen", no_argument, NULL, OPT_SCREEN},
     {"restore", required_argument, NULL, OPT_RESTORE},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"no-record", no_argument, NULL, OPT_NO_RECORD},
+    {"history", required_argument, NULL, OPT_HISTORY},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -343,6 +351,16 @@ static int apply_option(struct options *o, int c, const char *arg)
 	case OPT_FORCE:
 		o->force = true;
 		return 0;
+	case OPT_NO_RECORD:
+		o->no_record = true;
+		return 0;
+	case OPT_HISTORY:
+		if (parse_size(arg, &o->history_budget) < 0 || o->history_budget < (1u << 20)) {
+			fprintf(stderr, "kvm-gdbstub: --history '%s': give a size of at least 1M\n",
+			        arg);
+			return -1;
+		}
+		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
@@ -394,6 +412,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	snprintf(o->listen_host, sizeof(o->listen_host), "127.0.0.1");
 	o->vm.ram_size = VM_DEFAULT_RAM;
 	o->vm.accel = ACCEL_AUTO;
+	o->history_budget = HISTORY_DEFAULT_BUDGET;
 	optind = 1;
 	opterr = 1;
 	int c;

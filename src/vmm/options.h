@@ -38,6 +38,8 @@ struct options {
 	bool screen;               /* --screen: print the final screen as text */
 	const char *restore_path;  /* --restore: start from this snapshot file */
 	bool force;                /* --force: restore a snapshot of another guest */
+	bool no_record;            /* --no-record: no reverse-execution history */
+	uint64_t history_budget;   /* --history: bytes of it kept */
 	bool help, version;
 };
 

@@ -112,6 +112,10 @@ def rsp_seeds():
             "qSupported:multiprocess+", "qfThreadInfo", "Hgp1.2", "qC", "Tp1.2",
             "qThreadExtraInfo,p1.2", "Z0,8,1", "vCont;s:p1.2;c:p1.-1", "vCont;c:p1.-1",
             "vCont;c:p1.1", "vCont;c:p2.1", "k")),
+        # Reverse execution (the fake's history begins at eip 0).
+        "reverse": b"".join(pkt(c) for c in (
+            "qSupported", "bs", "Hc2", "bs", "Hc0", "Z0,5,1", "bc", "z0,5,1", "bc", "bs", "?",
+            "bsx", "bc1", "b", "bx")) + pkt("bc") + b"\x03" + pkt("?"),
     }
     for name, data in framing.items():
         write("rsp", name, data)

@@ -407,6 +407,31 @@ static bool has_interrupt(const struct target_stop *stops, unsigned n)
 	return false;
 }
 
+/* One run of the target as p says, armed: s->stops filled, their count or
+ * -errno.  A reverse move has one stop; its text on failure (-ENOTSUP:
+ * nothing recorded) goes to *stop, copied out of the target's buffer. */
+static int run_target(struct gdbstub *s, const struct resume_plan *p, struct target_stop *stop)
+{
+	int rc;
+
+	if (!p->reverse) {
+		s->stats.resumes++;
+		return s->ops->resume(s->ctx, &p->req, s->stops, TARGET_MAX_THREADS);
+	}
+	s->stats.reverses++;
+	memset(&s->stops[0], 0, sizeof(s->stops[0]));
+	rc = s->ops->reverse(s->ctx, p->focus, p->req.how[p->focus - 1], &s->stops[0]);
+	/* Unless nothing was recorded (nothing moved), threads went back: the
+	 * stops kept from the present are stale. */
+	if (rc != -ENOTSUP)
+		stub_pending_clear(s);
+	if (rc < 0 && s->stops[0].why) {
+		snprintf(s->mon, MON_CAP, "%s", s->stops[0].why);
+		stop->why = s->mon;
+	}
+	return rc < 0 ? rc : 1;
+}
+
 int stub_resume(struct gdbstub *s, const struct resume_plan *p, struct target_stop *stop)
 {
 	int rc;
@@ -418,9 +443,8 @@ int stub_resume(struct gdbstub *s, const struct resume_plan *p, struct target_st
 			rc = 0;
 			break;
 		}
-		s->stats.resumes++;
 		arm(s);
-		rc = s->ops->resume(s->ctx, &p->req, s->stops, TARGET_MAX_THREADS);
+		rc = run_target(s, p, stop);
 		disarm(s);
 		/* Whatever stopped the guest, it is gone now (a request the
 		 * termination left pending does not matter any more). */
@@ -441,7 +465,9 @@ int stub_resume(struct gdbstub *s, const struct resume_plan *p, struct target_st
 			/* The guest stopped for another reason (or failed) as the
 			 * request came: it is still pending and would stop the
 			 * next run at once.  Consume it now, while nothing else
-			 * can happen in between: this resume returns at once. */
+			 * can happen in between: this resume returns at once.
+			 * After a reverse move too: resume()'s contract is the
+			 * one target.h spells out (p holds all but one thread). */
 			s->stats.resumes++;
 			s->ops->resume(s->ctx, &p->req, s->stops, TARGET_MAX_THREADS);
 			/* A range step cut short by the request: say so. */

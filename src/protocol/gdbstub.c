@@ -202,6 +202,14 @@ static const char *watch_reason(enum target_point p)
 	}
 }
 
+/* The end of recorded history a move ran into: GDB says "No more
+ * reverse-execution history." (it reads begin and end alike). */
+static const char *const history_reason[] = {
+    [TARGET_HISTORY_NONE] = "",
+    [TARGET_HISTORY_BEGIN] = "replaylog:begin;",
+    [TARGET_HISTORY_END] = "replaylog:end;",
+};
+
 /* The guest is gone: stops that end the process. */
 static bool stop_ends_process(const struct target_stop *stop)
 {
@@ -249,6 +257,8 @@ static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 	default:
 		break;
 	}
+	if ((unsigned)stop->history < sizeof(history_reason) / sizeof(history_reason[0]))
+		rsp_put_str(b, history_reason[stop->history]);
 	if (s->ops->get_state(s->ctx, tid, &st) == 0) {
 		put_reg(s, &st, GDB_REG_EIP);
 		put_reg(s, &st, GDB_REG_ESP);
@@ -261,11 +271,14 @@ static void put_stop(struct gdbstub *s, const struct target_stop *stop)
 
 /* The stop '?' reports from now on: the target's last one may differ after
  * a resume that consumed an interrupt request (gdb_session.c).  Its thread
- * becomes the Hg thread, as in gdbserver. */
+ * becomes the Hg thread, as in gdbserver.  The end of history is news of
+ * the move, not a reason to repeat: a GDB connecting later would print "No
+ * more reverse-execution history" for a move it never made. */
 static void remember_stop(struct gdbstub *s, const struct target_stop *stop)
 {
 	s->stop = *stop;
 	s->stop.why = NULL; /* the target's buffer: not ours to keep */
+	s->stop.history = TARGET_HISTORY_NONE;
 	if (!stub_thread_exists(s, s->stop.tid))
 		s->stop.tid = g_thread(s);
 	s->g_tid = s->stop.tid;
@@ -313,8 +326,21 @@ static void plan_init(struct resume_plan *p, unsigned nthreads, enum target_resu
 		p->req.how[i] = how;
 }
 
+/* A failed bs/bc.  GDB 13 reads any 'E' stop reply as "warning: Remote
+ * failure reply: <the whole reply>" and a stop where the thread is ("Program
+ * stopped."), the session going on; so "E.text", which it prints as is,
+ * says what happened where "E5f" would not.  (An empty reply would be worse:
+ * "Invalid remote reply", and GDB waits for a stop for ever.) */
+static enum act reply_reverse_err(struct gdbstub *s, int rc)
+{
+	rsp_put_str(&s->reply, "E.reverse execution: ");
+	rsp_put_str(&s->reply, rc == -ENOTSUP ? "nothing recorded here" : strerror(-rc));
+	return ACT_REPLY;
+}
+
 /* Report a pending stop of a thread p runs, or resume (repeatedly for a
- * range step), and build the stop reply. */
+ * range step), and build the stop reply.  A reverse move reports no pending
+ * stop: those are of the present it leaves (gdb_session.c drops them). */
 static enum act resume(struct gdbstub *s, struct resume_plan *p)
 {
 	struct target_stop stop;
@@ -325,17 +351,17 @@ static enum act resume(struct gdbstub *s, struct resume_plan *p)
 	if (stub_flush_ack(s) < 0)
 		return ACT_DISCONNECT;
 	p->focus = plan_focus(s, p);
-	if (!stub_take_pending(s, p, &stop)) {
+	if (p->reverse || !stub_take_pending(s, p, &stop)) {
 		s->have_stop = false;
 		rc = stub_resume(s, p, &stop);
 		if (s->disconnected)
 			return ACT_DISCONNECT;
 	}
 	stub_reply_reset(s);
-	if (rc < 0)
-		return stub_reply_err(s, rc);
 	if (stop.why && stub_send_output(s, stop.why, strlen(stop.why)) < 0)
 		return ACT_DISCONNECT;
+	if (rc < 0)
+		return p->reverse ? reply_reverse_err(s, rc) : stub_reply_err(s, rc);
 	remember_stop(s, &stop);
 	if (stop_ends_process(&stop)) {
 		s->no_process = true;
@@ -408,6 +434,36 @@ static enum act cmd_s(struct gdbstub *s, struct cur *c)
 static enum act cmd_S(struct gdbstub *s, struct cur *c)
 {
 	return resume_cmd(s, c, TARGET_STEP, true);
+}
+
+/* bs and bc: the Hc thread (none: the current one, as for s) goes back one
+ * instruction, or the guest goes back to a breakpoint, a watchpoint or the
+ * start of its history.  Only the target's reverse() moves (the other
+ * threads are held), with Ctrl-C and console output as for c; a failure
+ * sends the target's reason as console text, then reply_reverse_err's. */
+static enum act reverse_cmd(struct gdbstub *s, struct cur *c, enum target_resume how)
+{
+	struct resume_plan p;
+	unsigned tid = stub_thread_exists(s, s->c_tid) ? s->c_tid : g_thread(s);
+
+	if (!s->ops->reverse)
+		return ACT_REPLY; /* not supported: not offered in qSupported either */
+	if (!cur_eof(c))
+		return stub_reply_err(s, ERR_PACKET);
+	plan_init(&p, stub_nthreads(s), TARGET_HOLD);
+	p.req.how[tid - 1] = how;
+	p.reverse = true;
+	return resume(s, &p);
+}
+
+/* b: bs or bc (the long-gone 'b baud' is not supported). */
+static enum act cmd_b(struct gdbstub *s, struct cur *c)
+{
+	if (cur_eat(c, 's'))
+		return reverse_cmd(s, c, TARGET_STEP);
+	if (cur_eat(c, 'c'))
+		return reverse_cmd(s, c, TARGET_CONTINUE);
+	return ACT_REPLY;
 }
 
 /* ---- registers ---- */
@@ -830,7 +886,8 @@ static enum act cmd_vCont_query(struct gdbstub *s, struct cur *c)
 /* ---- queries ---- */
 
 /* qSupported[:feature;...]: the one feature of GDB's that changes how the
- * stub talks is multiprocess+. */
+ * stub talks is multiprocess+.  Reverse execution is offered if the target
+ * has it (GDB sends no bs/bc otherwise). */
 static enum act cmd_qSupported(struct gdbstub *s, struct cur *c)
 {
 	char buf[192];
@@ -850,8 +907,9 @@ static enum act cmd_qSupported(struct gdbstub *s, struct cur *c)
 	}
 	snprintf(buf, sizeof(buf),
 	         "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;"
-	         "vContSupported+%s",
-	         GDBSTUB_PACKET_SIZE, s->multiprocess ? ";multiprocess+" : "");
+	         "vContSupported+%s%s",
+	         GDBSTUB_PACKET_SIZE, s->ops->reverse ? ";ReverseStep+;ReverseContinue+" : "",
+	         s->multiprocess ? ";multiprocess+" : "");
 	return reply_str(s, buf);
 }
 
@@ -1021,10 +1079,11 @@ static size_t stub_stats(struct gdbstub *s, char *out, size_t cap)
 
 	gdbstub_get_stats(s, &st);
 	int n = snprintf(out, cap,
-	                 "packets %lu, bad checksums %lu, errors %lu, resumes %lu, interrupts %lu\n"
+	                 "packets %lu, bad checksums %lu, errors %lu, resumes %lu, reverse %lu, "
+	                 "interrupts %lu\n"
 	                 "console bytes sent %lu, dropped %lu; debuggers turned away %lu\n",
-	                 st.packets, st.bad_checksums, st.errors, st.resumes, st.interrupts,
-	                 st.console_sent, st.console_dropped, st.rejected);
+	                 st.packets, st.bad_checksums, st.errors, st.resumes, st.reverses,
+	                 st.interrupts, st.console_sent, st.console_dropped, st.rejected);
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
@@ -1134,7 +1193,7 @@ static const cmd_fn cmd_table[128] = {
     ['S'] = cmd_S,           ['g'] = cmd_g,        ['G'] = cmd_G,     ['p'] = cmd_p, ['P'] = cmd_P,
     ['m'] = cmd_m,           ['M'] = cmd_M,        ['X'] = cmd_X,     ['Z'] = cmd_Z, ['z'] = cmd_z,
     ['H'] = cmd_H,           ['T'] = cmd_T,        ['k'] = cmd_k,     ['D'] = cmd_D, ['R'] = cmd_R,
-    ['q'] = cmd_named,       ['Q'] = cmd_named,    ['v'] = cmd_named,
+    ['q'] = cmd_named,       ['Q'] = cmd_named,    ['v'] = cmd_named, ['b'] = cmd_b,
 };
 
 enum act stub_dispatch(struct gdbstub *s, const uint8_t *pkt, size_t len)

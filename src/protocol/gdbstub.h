@@ -77,6 +77,7 @@ struct gdbstub_stats {
 	unsigned long bad_checksums;   /* NAKed (or E in no-ack mode) */
 	unsigned long errors;          /* malformed or oversize packets */
 	unsigned long resumes;         /* calls to target_ops.resume */
+	unsigned long reverses;        /* calls to target_ops.reverse (bs, bc) */
 	unsigned long interrupts;      /* target_ops.interrupt calls from the stub */
 	unsigned long console_sent;    /* console bytes sent as O packets */
 	unsigned long console_dropped; /* console bytes dropped */

@@ -35,6 +35,8 @@ struct resume_plan {
 	 * in [start, end); start == end: a plain step. */
 	struct range range[TARGET_MAX_THREADS];
 	unsigned focus; /* the thread a stop without a tid is about */
+	bool reverse;   /* bs/bc: target_ops.reverse moves thread focus as
+	                 * req.how[focus - 1] says (the others are held) */
 };
 
 /* A stop kept for a later resume (gdbserver's "pending status"). */
@@ -53,7 +55,8 @@ struct stub_point {
 };
 
 /* Error replies: "E01" for anything the debugger got wrong in the packet,
- * otherwise the errno the target returned. */
+ * otherwise the errno the target returned (a failed bs/bc: "E.text", which
+ * GDB prints; see gdbstub.c). */
 #define ERR_PACKET 0x01
 
 struct gdbstub {
@@ -134,9 +137,11 @@ int stub_send_output(struct gdbstub *s, const char *text, size_t len);
 
 /* Resume the target as p says until it stops, console output flowing and
  * the watcher armed; range-stepping threads step on while inside their
- * range.  *stop is the stop to report (its tid filled in); the other stops
- * of that instant are kept pending.  0 or -errno (from the target).  Relies
- * on the contract of target.h and on nothing more (see the code). */
+ * range; a reverse plan runs target_ops.reverse instead.  *stop is the stop
+ * to report (its tid filled in); the other stops of that instant are kept
+ * pending.  0 or -errno (from the target; then stop->why may still hold the
+ * target's explanation).  Relies on the contract of target.h and on nothing
+ * more (see the code). */
 int stub_resume(struct gdbstub *s, const struct resume_plan *p, struct target_stop *stop);
 
 /* ---- gdb_threads.c ---- */

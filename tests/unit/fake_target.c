@@ -270,6 +270,76 @@ static int fake_resume(void *ctx, const struct target_resume_req *req, struct ta
 	return (int)n;
 }
 
+/* bc without a knob: back one byte at a time to a breakpoint or eip 0 (at
+ * most FAKE_RAM_SIZE bytes: the history kept). */
+static void run_back(struct fake_target *f, unsigned tid, struct target_stop *stop)
+{
+	struct vcpu_state *st = &f->st[tid - 1];
+
+	emit_console(f);
+	for (uint32_t n = 0; n < FAKE_RAM_SIZE && !interrupted(f) && st->eip > 0; n++) {
+		st->eip--;
+		int bp = bp_at(f, vcpu_state_pc(st));
+		if (bp >= 0) {
+			set_stop(stop,
+			         f->points[bp].type == TARGET_BP_SW ? TARGET_STOP_SWBREAK
+			                                            : TARGET_STOP_HWBREAK,
+			         5, tid);
+			return;
+		}
+	}
+	if (interrupted(f)) {
+		set_stop(stop, TARGET_STOP_INTERRUPT, 2, 0);
+		return;
+	}
+	set_stop(stop, TARGET_STOP_STEP, 5, tid);
+	stop->history = TARGET_HISTORY_BEGIN;
+}
+
+static int fake_reverse(void *ctx, unsigned tid, enum target_resume how, struct target_stop *stop)
+{
+	struct fake_target *f = ctx;
+	int rc = f->rev_rc;
+
+	f->reverses++;
+	f->rev_tid = tid;
+	f->rev_how = how;
+	f->rev_rc = 0;
+	if (rc < 0) {
+		stop->why = f->rev_why;
+		return rc;
+	}
+	if (!cpu_listed(f, tid))
+		return -ESRCH;
+	if (interrupted(f)) {
+		set_stop(stop, TARGET_STOP_INTERRUPT, 2, tid);
+	} else if (f->rev_race) {
+		f->rev_race = false;
+		wait_interrupt(f);
+		*stop = f->rev_stop;
+	} else if (f->have_rev_stop) {
+		f->have_rev_stop = false;
+		*stop = f->rev_stop;
+	} else if (how == TARGET_STEP) {
+		set_stop(stop, TARGET_STOP_STEP, 5, tid);
+		if (f->st[tid - 1].eip > 0)
+			f->st[tid - 1].eip--;
+		else
+			stop->history = TARGET_HISTORY_BEGIN;
+	} else if (f->rev_block) {
+		f->rev_block = false;
+		emit_console(f);
+		wait_interrupt(f);
+		set_stop(stop, TARGET_STOP_INTERRUPT, 2, 0);
+	} else {
+		run_back(f, tid, stop);
+	}
+	if (stop->kind == TARGET_STOP_INTERRUPT)
+		__atomic_store_n(&f->interrupted, 0, __ATOMIC_SEQ_CST);
+	f->last = *stop;
+	return 0;
+}
+
 /* Async-signal-safe: lock-free atomic stores only. */
 static void fake_interrupt(void *ctx)
 {
@@ -362,6 +432,7 @@ static void fake_detach(void *ctx)
 const struct target_ops fake_target_ops = {
     .thread_count = fake_thread_count,
     .thread_info = fake_thread_info,
+    .reverse = fake_reverse,
     FAKE_OPS_COMMON,
 };
 

@@ -54,14 +54,26 @@ struct fake_target {
 	const char *console;     /* sent at every continue, before running */
 	unsigned console_repeat; /* ... this many times (0 = once) */
 	int console_done;        /* set (atomically) when a run has sent it all */
+	/* Reverse execution: each CPU's history begins at eip 0 (or 1 MiB
+	 * back); bs moves eip back by one, bc back to a breakpoint or to the
+	 * beginning (then history BEGIN), sending console like a continue.
+	 * Knobs for the next call: */
+	bool have_rev_stop; /* return rev_stop at once */
+	struct target_stop rev_stop;
+	int rev_rc; /* < 0: fail with it, rev_why as the reason */
+	const char *rev_why;
+	bool rev_block;   /* bc waits for interrupt() (an INTERRUPT stop) */
+	bool rev_race;    /* wait for interrupt(), return rev_stop: the request stays */
+	unsigned rev_tid; /* what the last reverse() was given */
+	enum target_resume rev_how;
 
 	/* Counters. */
-	unsigned long steps, resumes, restarts, kills, detaches, interrupts;
+	unsigned long steps, resumes, restarts, kills, detaches, interrupts, reverses;
 };
 
-/* With the thread ops. */
+/* With the thread ops and reverse execution. */
 extern const struct target_ops fake_target_ops;
-/* The same without them: a single-CPU target as the stub sees one. */
+/* The same without them: a single-CPU target without reverse execution. */
 extern const struct target_ops fake_target_ops_1;
 
 /* One CPU at power-on state, zeroed RAM, no points.  0 or -ENOMEM. */

@@ -330,6 +330,9 @@ static void reset_fake(void)
 	F.no_read_watch = false;
 	F.console = NULL;
 	F.console_repeat = 0;
+	F.have_rev_stop = F.rev_block = F.rev_race = false;
+	F.rev_rc = 0;
+	F.rev_why = NULL;
 	__atomic_store_n(&F.interrupted, 0, __ATOMIC_SEQ_CST);
 }
 
@@ -1704,6 +1707,168 @@ static void test_pending_stops(void)
 	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
 }
 
+/* ---- reverse execution: bs, bc, replaylog ---- */
+
+static bool fake_pending(void);
+
+static void test_reverse(void)
+{
+	struct client c;
+	struct gdbstub_stats st0, st1;
+	const char *r;
+
+	three_cpus();
+	open_session(&c, false);
+	gdbstub_get_stats(S, &st0);
+	unsigned long resumes = F.resumes, rev0 = F.reverses;
+	r = xfer(&c, "qSupported:swbreak+");
+	CHECK(strstr(r, ";ReverseStep+;ReverseContinue+") != NULL);
+
+	/* bs without Hc: the current thread goes back one; nothing else moves. */
+	check_stop(xfer(&c, "bs"), "T05", 0xfff);
+	CHECK(F.reverses == rev0 + 1 && F.rev_tid == 1 && F.rev_how == TARGET_STEP);
+	CHECK(F.resumes == resumes && F.st[1].eip == 0x2000);
+	/* Hc picks the thread, and the stop selects it. */
+	CHECK_REPLY(&c, "Hc2", "OK");
+	check_stop_t(xfer(&c, "bs"), "T05", 0x1fff, "2");
+	CHECK(F.rev_tid == 2 && F.st[0].eip == 0xfff);
+	CHECK_REPLY(&c, "qC", "QC2");
+	/* Hc0 and Hc-1 (GDB's "any"): the current thread, the Hg one. */
+	CHECK_REPLY(&c, "Hc0", "OK");
+	CHECK_REPLY(&c, "Hg1", "OK");
+	check_stop(xfer(&c, "bs"), "T05", 0xffe);
+	CHECK(F.rev_tid == 1 && F.st[1].eip == 0x1fff);
+	CHECK_REPLY(&c, "Hc-1", "OK");
+	check_stop(xfer(&c, "bs"), "T05", 0xffd);
+	CHECK(F.rev_tid == 1);
+
+	/* bc: back to a breakpoint, console output on the way. */
+	F.stub = S;
+	F.console = "going back\n";
+	c.con_len = 0;
+	CHECK_REPLY(&c, "Z0,f00,1", "OK");
+	check_stop(xfer(&c, "bc"), "T05swbreak:;", 0xf00);
+	CHECK(F.rev_tid == 1 && F.rev_how == TARGET_CONTINUE);
+	CHECK(strcmp(c.console, "going back\n") == 0);
+	F.console = NULL;
+	CHECK_REPLY(&c, "z0,f00,1", "OK");
+	/* ... or to the start of history, and no step further. */
+	check_stop(xfer(&c, "bc"), "T05replaylog:begin;", 0);
+	check_stop(xfer(&c, "bs"), "T05replaylog:begin;", 0);
+	CHECK(F.rev_how == TARGET_STEP);
+	/* '?' repeats the stop, not the news of history's end. */
+	check_stop(xfer(&c, "?"), "T05", 0);
+	/* The target's stop kinds as for forward stops; tid 0: the moved thread. */
+	F.have_rev_stop = true;
+	F.rev_stop = (struct target_stop){.kind = TARGET_STOP_WATCH,
+	                                  .point = TARGET_WP_READ,
+	                                  .addr = 0x500,
+	                                  .signal = 5,
+	                                  .tid = 2};
+	check_stop_t(xfer(&c, "bc"), "T05rwatch:500;", 0x1fff, "2");
+	F.have_rev_stop = true;
+	F.rev_stop = (struct target_stop){
+	    .kind = TARGET_STOP_HWBREAK, .signal = 5, .history = TARGET_HISTORY_END};
+	check_stop_t(xfer(&c, "bs"), "T05hwbreak:;replaylog:end;", 0x1fff, "2");
+	CHECK(F.rev_tid == 2);
+
+	/* A forward move inside history that reaches the present: end. */
+	F.have_next_stop = true;
+	F.next_stop = (struct target_stop){
+	    .kind = TARGET_STOP_STEP, .signal = 5, .history = TARGET_HISTORY_END, .tid = 2};
+	check_stop_t(xfer(&c, "c"), "T05replaylog:end;", 0x1fff, "2");
+	F.have_next_stop = true;
+	F.next_stop = (struct target_stop){
+	    .kind = TARGET_STOP_SWBREAK, .signal = 5, .history = TARGET_HISTORY_END, .tid = 1};
+	check_stop(xfer(&c, "vCont;c"), "T05swbreak:;replaylog:end;", 0);
+
+	/* Ctrl-C stops a bc as it stops a c. */
+	unsigned long intr = fake_interrupts();
+	CHECK_REPLY(&c, "Hg2", "OK");
+	F.rev_block = true;
+	send_pkt(&c, "bc");
+	CHECK(quiet(&c, 50));
+	send_raw(&c, "\x03", 1);
+	r = recv_reply(&c, 2000);
+	CHECK(strncmp(r, "T02", 3) == 0 && ends_with(r, ";thread:2;"));
+	CHECK(fake_interrupts() == intr + 1 && !fake_pending());
+	/* It stops for another reason as the request comes: that stop is
+	 * told, and the request consumed by a resume that runs nothing. */
+	unsigned long steps = F.steps;
+	resumes = F.resumes;
+	F.rev_race = true;
+	F.rev_stop = (struct target_stop){.kind = TARGET_STOP_SWBREAK, .signal = 5, .tid = 2};
+	send_pkt(&c, "bc");
+	CHECK(quiet(&c, 50));
+	send_raw(&c, "\x03", 1);
+	check_stop_t(recv_reply(&c, 2000), "T05swbreak:;", 0x1fff, "2");
+	CHECK(!fake_pending() && F.resumes == resumes + 1 && F.steps == steps);
+	CHECK(F.st[1].eip == 0x1fff);
+
+	/* Failures: the target's reason as console text, then an error GDB
+	 * prints; the session goes on. */
+	F.rev_rc = -ENOTSUP;
+	F.rev_why = "nothing recorded: try monitor record\n";
+	c.con_len = 0;
+	CHECK_REPLY(&c, "bs", "E.reverse execution: nothing recorded here");
+	CHECK(strcmp(c.console, "nothing recorded: try monitor record\n") == 0);
+	F.rev_rc = -EIO;
+	F.rev_why = NULL;
+	c.con_len = 0;
+	CHECK_REPLY(&c, "bc", fmt("E.reverse execution: %s", strerror(EIO)));
+	CHECK(c.con_len == 0);
+	unsigned long rev = F.reverses;
+	CHECK_REPLY(&c, "bsx", "E01");
+	CHECK_REPLY(&c, "bc1000", "E01");
+	CHECK_REPLY(&c, "b", "");
+	CHECK_REPLY(&c, "bx", "");
+	CHECK(F.reverses == rev);
+	check_stop_t(xfer(&c, "bs"), "T05", 0x1ffe, "2");
+
+	/* Counted apart from forward resumes. */
+	gdbstub_get_stats(S, &st1);
+	CHECK(st1.reverses - st0.reverses == F.reverses - rev0 && F.reverses - rev0 == 14);
+	CHECK(st1.resumes - st0.resumes == 3);
+	c.con_len = 0;
+	CHECK_REPLY(&c, "qRcmd,737475622d7374617473", "OK"); /* stub-stats */
+	CHECK(strstr(c.console, fmt("reverse %lu,", st1.reverses)) != NULL);
+	F.stub = NULL;
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
+/* Stops kept pending from the present are stale once a thread went back. */
+static void test_reverse_pending(void)
+{
+	struct client c;
+	unsigned long resumes;
+
+	three_cpus();
+	open_session(&c, false);
+	both_at_breakpoints(&c); /* thread 2's stop at 0x2005 is pending */
+	check_stop(xfer(&c, "bs"), "T05", 0x1004);
+	CHECK(F.rev_tid == 1);
+	/* The next continue runs, and thread 1 hits 0x1005 again. */
+	resumes = F.resumes;
+	check_stop(xfer(&c, "vCont;c"), "T05swbreak:;", 0x1005);
+	CHECK(F.resumes == resumes + 1);
+	/* bs of the thread whose stop is pending moves it, not tells it. */
+	both_at_breakpoints(&c);
+	CHECK_REPLY(&c, "Hc2", "OK");
+	unsigned long rev = F.reverses;
+	check_stop_t(xfer(&c, "bs"), "T05", 0x2004, "2");
+	CHECK(F.reverses == rev + 1 && F.rev_tid == 2);
+	CHECK_REPLY(&c, "Hc0", "OK");
+
+	/* Nothing recorded: nothing moved, and the pending stop stands. */
+	both_at_breakpoints(&c);
+	F.rev_rc = -ENOTSUP;
+	CHECK_REPLY(&c, "bs", "E.reverse execution: nothing recorded here");
+	resumes = F.resumes;
+	check_stop_t(xfer(&c, "vCont;c"), "T05swbreak:;", 0x2005, "2");
+	CHECK(F.resumes == resumes);
+	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
+}
+
 /* A target without the thread ops: one thread, id 1, as before. */
 static void test_single_thread_target(void)
 {
@@ -1726,6 +1891,13 @@ static void test_single_thread_target(void)
 	check_stop(xfer(&c, "vCont;s:1"), "T05", 1);
 	check_stop(xfer(&c, "s"), "T05", 2);
 	CHECK(F.last_req.nthreads == 1 && F.last_req.how[0] == TARGET_STEP);
+	/* No reverse op: not offered, and bs/bc are unsupported packets. */
+	unsigned long reverses = F.reverses;
+	const char *r = xfer(&c, "qSupported:swbreak+");
+	CHECK(strstr(r, "vContSupported+") && !strstr(r, "Reverse"));
+	CHECK_REPLY(&c, "bs", "");
+	CHECK_REPLY(&c, "bc", "");
+	CHECK(F.reverses == reverses);
 	CHECK(close_session(&c, true) == GDBSTUB_END_DISCONNECT);
 	gdbstub_free(S);
 	S = keep;
@@ -2224,6 +2396,49 @@ static void test_real_gdb_threads(void)
 	CHECK(F.st[2].eip == 0x200); /* waiting for its SIPI: never ran */
 }
 
+/* reverse-stepi and reverse-continue as GDB does them (bs, bc), its
+ * messages for the end of history and for a target that recorded nothing. */
+static void test_real_gdb_reverse(void)
+{
+	static char buf[16384];
+	const char *gdb = real_gdb();
+
+	if (!gdb)
+		return;
+	load_demo_guest();
+	F.rev_rc = -ENOTSUP; /* the first move back fails */
+	F.rev_why = "nothing recorded yet\n";
+	unsigned long rev = F.reverses;
+	static const char *const cmds[] = {
+	    "reverse-stepi",
+	    "stepi",
+	    "stepi",
+	    "stepi",
+	    "reverse-stepi",
+	    "p/x $pc",
+	    "break *0x7c01",
+	    "reverse-continue",
+	    "delete",
+	    "reverse-continue",
+	    "p/x $pc",
+	    "detach",
+	    NULL,
+	};
+	int result = run_gdb(gdb, cmds, buf, sizeof(buf));
+	static const char *const want[] = {
+	    "nothing recorded yet",
+	    "warning: Remote failure reply: E.reverse execution: nothing recorded here",
+	    "$1 = 0x7c02",
+	    "Breakpoint 1, 0x00007c01 in ?? ()",
+	    "No more reverse-execution history.",
+	    "$2 = 0x7c00",
+	    "[Inferior 1 (process 1) detached]",
+	};
+	CHECK(result == GDBSTUB_END_DETACH);
+	CHECK(gdb_said(buf, want, sizeof(want) / sizeof(want[0])));
+	CHECK(F.reverses == rev + 4);
+}
+
 /* ---- main ---- */
 
 /* $FAKE_CPUS CPUs for --serve. */
@@ -2343,6 +2558,8 @@ int main(int argc, char **argv)
 	test_thread_queries();
 	test_thread_resume();
 	test_pending_stops();
+	test_reverse();
+	test_reverse_pending();
 	test_single_thread_target();
 	test_lldb_threads();
 	test_interrupt_race();
@@ -2351,6 +2568,7 @@ int main(int argc, char **argv)
 	test_tcp();
 	test_real_gdb();
 	test_real_gdb_threads();
+	test_real_gdb_reverse();
 	test_terminate();
 
 	gdbstub_free(S);

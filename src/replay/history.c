@@ -75,8 +75,9 @@ struct history {
 	unsigned n_cpus;
 	size_t cpu_size; /* emu_vcpu_saved_size() */
 
-	struct rec_entry *log; /* log[i] is entry log_base + i */
-	uint64_t log_base, log_len, log_cap;
+	struct rec_entry *log; /* log[i] is entry arr_base + i, i < log_len */
+	uint64_t arr_base, log_len, log_cap;
+	uint64_t log_base; /* the oldest entry kept (older ones are freed) */
 
 	struct checkpoint *cps; /* oldest first */
 	size_t n_cps, cps_cap;
@@ -97,12 +98,12 @@ struct history {
 
 static uint64_t log_end(const struct history *h)
 {
-	return h->log_base + h->log_len;
+	return h->arr_base + h->log_len;
 }
 
 static struct rec_entry *entry_at(struct history *h, uint64_t e)
 {
-	return &h->log[e - h->log_base];
+	return &h->log[e - h->arr_base];
 }
 
 static int pos_cmp(struct history_pos a, struct history_pos b)
@@ -162,19 +163,23 @@ static size_t payload_size(const struct rec_entry *r)
 	return r->kind == REC_SET_STATE ? sizeof(struct vcpu_state) : r->kind == REC_RAM ? r->len : 0;
 }
 
-/* Forget entries before upto (they precede the oldest checkpoint). */
+/* Forget entries before upto (they precede the oldest checkpoint); the
+ * array is compacted once the dead part outgrows the live one. */
 static void free_entries(struct history *h, uint64_t upto)
 {
-	uint64_t n = upto > h->log_base ? upto - h->log_base : 0;
-	if (n > h->log_len)
-		n = h->log_len;
-	for (uint64_t i = 0; i < n; i++) {
-		h->bytes -= payload_size(&h->log[i]);
-		free(h->log[i].payload);
+	if (upto > log_end(h))
+		upto = log_end(h);
+	for (; h->log_base < upto; h->log_base++) {
+		struct rec_entry *r = entry_at(h, h->log_base);
+		h->bytes -= payload_size(r);
+		free(r->payload);
 	}
-	memmove(h->log, h->log + n, (h->log_len - n) * sizeof(*h->log));
-	h->log_len -= n;
-	h->log_base += n;
+	uint64_t dead = h->log_base - h->arr_base;
+	if (dead && dead >= h->log_len - dead) {
+		memmove(h->log, h->log + dead, (h->log_len - dead) * sizeof(*h->log));
+		h->log_len -= dead;
+		h->arr_base = h->log_base;
+	}
 }
 
 /* ---- checkpoints --------------------------------------------------- */
@@ -415,8 +420,8 @@ static void record_ram(struct history *h, unsigned cpu, uint64_t gpa, uint64_t l
 		return;
 	if (len > h->ram_size - gpa)
 		len = h->ram_size - gpa;
-	if (h->log_len) {
-		const struct rec_entry *last = &h->log[h->log_len - 1];
+	if (log_end(h) > h->log_base) {
+		const struct rec_entry *last = entry_at(h, log_end(h) - 1);
 		if (last->kind == REC_RAM && last->a == gpa && last->len == len &&
 		    memcmp(last->payload, h->ram + gpa, len) == 0)
 			return;
@@ -975,7 +980,7 @@ void history_get_stats(const struct history *h, struct history_stats *st)
 		newest += emu_vcpu_saved_instructions(last->cpus + i * h->cpu_size);
 	*st = (struct history_stats){
 	    .instructions = h->insns_total - h->cps[0].insns,
-	    .entries = h->log_len,
+	    .entries = log_end(h) - h->log_base,
 	    .checkpoints = h->n_cps,
 	    .bytes = h->bytes,
 	    .budget = h->budget,

@@ -32,7 +32,7 @@ struct rec_entry {
 	uint8_t kind;
 	uint8_t cpu;
 	uint8_t reason; /* REC_RUN: enum vcpu_exit_reason, REASON_ERROR if the run failed */
-	uint8_t gp;
+	uint8_t gp;     /* REC_INPUT: the #GP verdict; REC_RUN: its exit takes nothing back */
 	uint32_t len;
 	uint64_t start, end;
 	uint64_t a;
@@ -396,18 +396,55 @@ static void record_take_input(struct history *h, unsigned cpu, bool run)
 		emu_vcpu_set_icount_limit(rc->vcpu, due);
 }
 
+/* An exit after which the CPU goes on with nothing from the host: an
+ * `out`, an MMIO write, a hlt, a step, a kick...  Not a read (its value
+ * comes back) nor a fault. */
+static bool passive_exit(const struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case VCPU_EXIT_IO:
+		return e->io.is_write;
+	case VCPU_EXIT_MMIO:
+		return e->mmio.is_write;
+	case VCPU_EXIT_HLT:
+	case VCPU_EXIT_DEBUG:
+	case VCPU_EXIT_INTR:
+	case VCPU_EXIT_IRQ_WINDOW:
+	case VCPU_EXIT_HYPERCALL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The run entry a run of cpu from start may extend: the last entry, if it
+ * is cpu's run that ended at a passive exit right there, with no host call
+ * and no checkpoint since (a guest writing to a port in a loop, or a
+ * debugger stepping, then costs one entry, not one per exit). */
+static struct rec_entry *run_to_extend(struct history *h, unsigned cpu, uint64_t start)
+{
+	if (log_end(h) == h->log_base || h->cps[h->n_cps - 1].entry == log_end(h))
+		return NULL;
+	struct rec_entry *last = entry_at(h, log_end(h) - 1);
+	return last->kind == REC_RUN && last->cpu == cpu && last->gp && last->end == start ? last
+	                                                                                 : NULL;
+}
+
 static void record_run(struct history *h, unsigned cpu, const struct vcpu_call *call)
 {
 	struct rec_cpu *rc = &h->cpus[cpu];
 	if (rc->limited)
 		emu_vcpu_set_icount_limit(rc->vcpu, rc->host_limit);
 	rc->limited = false;
-	struct rec_entry *r = append(h, REC_RUN, cpu);
-	if (!r)
-		return;
+	struct rec_entry *r = run_to_extend(h, cpu, rc->run_start);
+	if (!r) {
+		if (!(r = append(h, REC_RUN, cpu)))
+			return;
+		r->start = rc->run_start;
+	}
 	uint64_t end = icount(h, cpu);
 	r->reason = call->result < 0 ? REASON_ERROR : (uint8_t)call->exit->reason;
-	r->start = rc->run_start;
+	r->gp = call->result == 0 && passive_exit(call->exit);
 	r->end = end;
 	h->since_cp += end - rc->run_start;
 	h->insns_total += end - rc->run_start;
@@ -685,6 +722,8 @@ static int replay_run(struct history *h, uint64_t e, uint64_t until, struct scan
 		}
 		if (sync && exit.reason == r->reason && now == r->end)
 			break;
+		if (now <= r->end && passive_exit(&exit) && !(sync && now == r->end))
+			continue; /* one of the exits the entry stands for */
 		report_divergence(h, e, vcpu_exit_reason_name(exit.reason));
 		return REPLAY_DIVERGED;
 	}
@@ -864,6 +903,7 @@ static void begin_move(struct history *h)
 {
 	__atomic_store_n(&h->interrupted, 0, __ATOMIC_SEQ_CST);
 	h->replaying = true;
+	scan_debug(h, NULL); /* the debugger's points stop nothing here */
 }
 
 int history_step_back(struct history *h, unsigned cpu, struct history_hit *hit)

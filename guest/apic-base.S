@@ -15,6 +15,9 @@
  *	apic-base: disabled: msr 0xfed00100 new 0xffffffff old 0xffffffff
  *	apic-base: restored: msr 0xfee00900 version 0x00050014
  *	apic-base: ok
+ *
+ * and then an INIT to itself, the bootstrap processor, resets the machine:
+ * the run ends there (the VMM says so on stderr).
  */
 	.set	COM1, 0x3f8
 	.set	SEL_CODE32, 0x08
@@ -30,6 +33,8 @@
 	.set	APIC_ID, 0x20
 	.set	APIC_VERSION, 0x30
 	.set	VERSION, 0x00050014
+	.set	APIC_ICR_LO, 0x300
+	.set	ICR_INIT_SELF, 0x00044500	/* shorthand self, INIT, assert */
 
 	.code16
 	.section .text.start, "ax"
@@ -161,6 +166,10 @@ pm32:
 	call	newline
 	mov	$s_ok, %esi
 	call	puts32
+	/* INIT to itself: on a PC that resets the machine, which ends the run. */
+	movl	$ICR_INIT_SELF, APIC_OLD + APIC_ICR_LO
+	mov	$s_no_reset, %esi
+	call	puts32
 done:
 	hlt
 fail:
@@ -291,6 +300,7 @@ s_id:	.asciz	" id "
 s_new:	.asciz	" new "
 s_old:	.asciz	" old "
 s_ok:	.asciz	"apic-base: ok\n"
+s_no_reset:	.asciz	"apic-base: INIT to the BSP did not reset the machine\n"
 s_fail:	.asciz	"apic-base: FAIL\n"
 
 	.section .note.GNU-stack, "", @progbits

@@ -294,7 +294,7 @@ static void serve_mmio(struct vm *vm, struct vcpu *vcpu, struct vcpu_exit *e)
 static int on_mmio(struct vm *vm, struct run_result *res)
 {
 	serve_mmio(vm, vm->vcpu, &res->exit);
-	return RUN_CONTINUE;
+	return after_device_access(vm, res); /* a local APIC's INIT may reset */
 }
 
 /* rdmsr/wrmsr of CPU cpu: IA32_APIC_BASE goes to its local APIC; any

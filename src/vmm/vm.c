@@ -382,12 +382,18 @@ static unsigned lapic_cpu_index(void *opaque, struct vcpu *vcpu)
 	return c ? c->index : VM_MAX_CPUS;
 }
 
-/* INIT: an application processor waits for its SIPI again. */
+/* INIT: an application processor waits for its SIPI again; on a PC the
+ * bootstrap processor's INIT resets the machine, as the reset line does
+ * (the run ends). */
 static void lapic_init_cpu(void *opaque, unsigned cpu)
 {
 	struct vm *vm = opaque;
-	if (cpu == 0 || cpu >= vm->n_cpus)
-		return; /* the BSP's INIT would be a machine reset: not modelled */
+	if (cpu == 0) {
+		vm->reset_requested = true;
+		return;
+	}
+	if (cpu >= vm->n_cpus)
+		return;
 	struct vm_cpu *c = &vm->cpus[cpu];
 	struct vcpu_state st;
 	vcpu_state_reset(&st);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # guest/apic-base.bin: IA32_APIC_BASE (MSR 0x1B) moves, disables and
-# restores the local APIC's page; unknown MSRs and the x2APIC bit raise #GP.
+# restores the local APIC's page; unknown MSRs and the x2APIC bit raise #GP;
+# an INIT to the bootstrap processor resets the machine (the run ends).
 # Exact output on every backend.  A KVM without KVM_CAP_X86_USER_SPACE_MSR
 # keeps the MSR itself (the VMM says so with -v): that host skips.
 . "$srcdir/tests/lib.sh"
@@ -23,4 +24,6 @@ fi
 vmm "$GUESTS/apic-base.bin" > out 2> err
 expect_status 0 $? "apic-base.bin"
 expect_same want out "apic-base.bin output"
+grep -qx 'kvm-gdbstub: the guest reset the machine: the run ends' err ||
+	fail "an INIT to the BSP did not reset the machine: $(cat err)"
 finish

@@ -250,7 +250,6 @@ static int checkpoint_take(struct history *h)
 	cp->cpus = malloc(h->cpu_size * h->n_cpus);
 	if (!cp->cpus)
 		return -ENOMEM;
-	h->bytes += h->cpu_size * h->n_cpus;
 	for (unsigned i = 0; i < h->n_cpus; i++)
 		emu_vcpu_save(h->cpus[i].vcpu, cp->cpus + i * h->cpu_size);
 	bool first = h->n_cps == 0;
@@ -259,10 +258,13 @@ static int checkpoint_take(struct history *h)
 		size_t n = page_bytes(h, p);
 		if (!first && memcmp(now, was, n) == 0)
 			continue;
-		if (page_add_version(h, p, cp->id) < 0)
+		if (page_add_version(h, p, cp->id) < 0) {
+			free(cp->cpus); /* the versions taken so far are right, and kept */
 			return -ENOMEM;
+		}
 		memcpy(was, now, n);
 	}
+	h->bytes += h->cpu_size * h->n_cpus;
 	h->n_cps++;
 	h->next_cp_id++;
 	h->since_cp = 0;
@@ -871,6 +873,19 @@ static int scan_debug(struct history *h, const struct vcpu_debug *dbg)
 	return 0;
 }
 
+/* Do the entries from the position on execute nothing more (runs that
+ * return at once, host calls)?  Then the position is the present's. */
+static bool nothing_left(struct history *h)
+{
+	for (uint64_t e = h->pos.entry; e < log_end(h); e++) {
+		const struct rec_entry *r = entry_at(h, e);
+		uint64_t done = e == h->pos.entry ? h->pos.insns : 0;
+		if (r->kind == REC_RUN && r->end - r->start > done)
+			return false;
+	}
+	return true;
+}
+
 /* The end of a move: where it stopped, unless the replay went wrong. */
 static int finish(struct history *h, int rc, struct history_hit *hit, enum history_stop stop)
 {
@@ -885,11 +900,8 @@ static int finish(struct history *h, int rc, struct history_hit *hit, enum histo
 	if (rc == REPLAY_INTERRUPTED)
 		stop = HISTORY_INTERRUPTED;
 	hit->stop = stop;
-	if (stop == HISTORY_END || pos_cmp(h->pos, present(h)) >= 0) {
-		history_to_present(h);
-		if (stop == HISTORY_DONE && pos_cmp(h->pos, present(h)) == 0)
-			hit->stop = HISTORY_DONE; /* a step that ends at the present */
-	}
+	if (stop == HISTORY_END || (stop == HISTORY_DONE && nothing_left(h)))
+		history_to_present(h); /* a step that ends there is done */
 	return 0;
 }
 
@@ -908,6 +920,8 @@ static void begin_move(struct history *h)
 
 int history_step_back(struct history *h, unsigned cpu, struct history_hit *hit)
 {
+	if (h->out_of_memory)
+		return -ENOMEM; /* the record has a hole: nothing replays */
 	if (cpu >= h->n_cpus)
 		return -EINVAL;
 	int r = leave_present(h);
@@ -926,6 +940,8 @@ int history_step_back(struct history *h, unsigned cpu, struct history_hit *hit)
 
 int history_step_forward(struct history *h, unsigned cpu, struct history_hit *hit)
 {
+	if (h->out_of_memory)
+		return -ENOMEM; /* the record has a hole: nothing replays */
 	if (cpu >= h->n_cpus || !h->in_past)
 		return -EINVAL;
 	begin_move(h);
@@ -943,6 +959,8 @@ int history_step_forward(struct history *h, unsigned cpu, struct history_hit *hi
 int history_continue_forward(struct history *h, const struct vcpu_debug *dbg,
                              struct history_hit *hit)
 {
+	if (h->out_of_memory)
+		return -ENOMEM; /* the record has a hole: nothing replays */
 	if (!h->in_past)
 		return -EINVAL;
 	begin_move(h);
@@ -973,6 +991,8 @@ static int scan_segment(struct history *h, size_t k, struct history_pos end, str
 int history_continue_back(struct history *h, const struct vcpu_debug *dbg,
                           struct history_hit *hit)
 {
+	if (h->out_of_memory)
+		return -ENOMEM; /* the record has a hole: nothing replays */
 	int r = leave_present(h);
 	if (r < 0)
 		return r;
@@ -1027,6 +1047,7 @@ void history_get_stats(const struct history *h, struct history_stats *st)
 	    .dropped = h->dropped,
 	    .diverged = h->diverged,
 	    .in_past = h->in_past,
+	    .lost = h->out_of_memory,
 	    .behind = h->in_past && newest > now ? newest - now : 0,
 	};
 }

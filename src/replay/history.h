@@ -57,6 +57,7 @@ struct history_stats {
 	uint64_t dropped;      /* checkpoints dropped for the budget */
 	uint64_t diverged;     /* replays that did not reproduce the record */
 	bool in_past;
+	bool lost;             /* out of memory: recording stopped, moves refused */
 	uint64_t behind;       /* instructions between the position and the present */
 };
 
@@ -95,6 +96,9 @@ int history_continue_back(struct history *h, const struct vcpu_debug *dbg,
 int history_step_forward(struct history *h, unsigned cpu, struct history_hit *hit);
 int history_continue_forward(struct history *h, const struct vcpu_debug *dbg,
                              struct history_hit *hit);
+
+/* Moves return -ENOMEM once recording ran out of memory (the record has a
+ * hole); `monitor record off` then on starts afresh. */
 
 /* Make a move under way stop soon (INTERRUPTED).  Any thread. */
 void history_interrupt(struct history *h);

@@ -66,10 +66,10 @@ static int set_state(void *ctx, const struct vcpu_state *st)
 	return 0;
 }
 
-/* Move the guest's state to another vCPU (KVM <-> the built-in CPU). */
-static int migrate(struct gdb_target *t, struct vcpu *to)
+/* Move vCPU c's state to another vcpu (KVM <-> the built-in CPU). */
+static int migrate_cpu(struct gdb_target *t, struct vm_cpu *c, struct vcpu *to)
 {
-	struct vcpu *from = t->vm->vcpu;
+	struct vcpu *from = c->vcpu;
 	if (from == to)
 		return 0;
 	struct vcpu_state st;
@@ -81,26 +81,73 @@ static int migrate(struct gdb_target *t, struct vcpu *to)
 	int vector = vcpu_take_pending_interrupt(from); /* it goes with the state */
 	if (vector >= 0 && (r = vcpu_inject_interrupt(to, (uint8_t)vector)) < 0)
 		return r;
-	if (from != primary(t) && (r = vcpu_set_debug(from, &(struct vcpu_debug){0})) < 0)
+	if (from != c->own && (r = vcpu_set_debug(from, &(struct vcpu_debug){0})) < 0)
 		return r;
 	debug_forget_applied(&t->dbg);
+	if (to->caps.builtin) /* the gate may have moved while it did not run */
+		emu_vcpu_set_a20(to, !t->vm->a20_off);
 	vcpu_ram_written(to, 0, t->vm->ram_size); /* the other one ran: code may differ */
-	vm_set_cpu_vcpu(t->vm, t->vm->cpu, to); /* vm_kick() reads vm->vcpu */
+	vm_set_cpu_vcpu(t->vm, c, to); /* vm_kick() reads vm->vcpu */
 	/* A catchpoint set, or the COM1 count reached, while the other CPU ran
 	 * left KVM's output queuing as it was: decide it again. */
 	vm_console_queue_update(t->vm);
 	return 0;
 }
 
-int gdb_target_settle(struct gdb_target *t)
+static int migrate(struct gdb_target *t, struct vcpu *to)
 {
-	return migrate(t, primary(t));
+	return migrate_cpu(t, t->vm->cpu, to);
 }
 
-int gdb_target_run_on(struct gdb_target *t, struct vcpu *vcpu)
+/* The built-in CPU that stands in for vCPU i (made on first use; all of
+ * one VM, so that code one of them writes is seen by the others), or NULL. */
+static struct vcpu *stand_in(struct gdb_target *t, unsigned i)
 {
-	return migrate(t, vcpu);
+	char err[160];
+	if (!t->emu_vm) {
+		t->emu_vm = emu_vm_create(t->vm->ram, t->vm->ram_size);
+		if (!t->emu_vm || vcpu_vm_map_hole(t->emu_vm, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0)
+			return NULL;
+	}
+	while (t->n_emus <= i) {
+		struct vcpu *v = vcpu_vm_create_vcpu(t->emu_vm, t->n_emus, err, sizeof(err));
+		if (!v)
+			return NULL;
+		t->emus[t->n_emus++] = v;
+	}
+	t->emu = t->emus[0];
+	return t->emus[i];
 }
+
+/* Every vCPU on its stand-in (emulate) or on its own backend.  One vCPU
+ * runs in turn with the others on one thread, so all of them move. */
+static int run_all_on(struct gdb_target *t, bool emulate)
+{
+	struct vm *vm = t->vm;
+	for (unsigned i = 0; i < vm->n_cpus; i++) {
+		struct vcpu *to = emulate ? stand_in(t, i) : vm->cpus[i].own;
+		int r = to ? migrate_cpu(t, &vm->cpus[i], to) : -ENOMEM;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int gdb_target_settle(struct gdb_target *t)
+{
+	return run_all_on(t, false);
+}
+
+int gdb_target_hand_over(struct gdb_target *t)
+{
+	return run_all_on(t, true);
+}
+
+struct vcpu *gdb_target_stand_in(struct gdb_target *t, unsigned cpu)
+{
+	return cpu < t->n_emus ? t->emus[cpu] : NULL;
+}
+
 
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
 static bool guest_paging(struct gdb_target *t);
@@ -132,22 +179,16 @@ static bool step_needs_emulation(struct gdb_target *t)
 	return !t->dbg.caps.rep_steps_per_iteration && rep_at_pc(t, &rs);
 }
 
-/* The vCPU the next run needs: the stand-in while a point needs it, or for
- * a step it must take. */
+/* What the next run needs: the stand-ins while a point needs them, for a
+ * step KVM cannot take, or while reverse execution records there. */
 static int choose_runner(struct gdb_target *t, bool stepping)
 {
+	bool emulate = t->record_handover || debug_needs_emulation(&t->dbg) ||
+	               (stepping && step_needs_emulation(t));
 	if (t->vm->n_cpus > 1)
-		return 0; /* no stand-in with several vCPUs (insert_point refuses what needs one) */
-	if (t->record_handover)
-		return migrate(t, t->emu); /* reverse execution records there */
-	if (!debug_needs_emulation(&t->dbg) && !(stepping && step_needs_emulation(t)))
-		return migrate(t, primary(t));
-	if (!t->emu) {
-		t->emu = vm_create_emu_vcpu(t->vm);
-		if (!t->emu)
-			return -ENOMEM;
-	}
-	return migrate(t, t->emu);
+		return run_all_on(t, emulate);
+	struct vcpu *to = emulate ? stand_in(t, 0) : primary(t);
+	return to ? migrate(t, to) : -ENOMEM;
 }
 
 /* ---- memory ------------------------------------------------------- */
@@ -289,14 +330,7 @@ static int insert_point(void *ctx, enum target_point type, uint64_t addr, unsign
 	struct gdb_target *t = to_target(ctx);
 	if (addr > UINT32_MAX)
 		return -EINVAL;
-	int r = debug_insert(&t->dbg, type, (uint32_t)addr, kind);
-	if (r == 0 && t->vm->n_cpus > 1 && debug_needs_emulation(&t->dbg)) {
-		/* Only the built-in CPU standing in for KVM could serve it, and
-		 * one stand-in cannot run several vCPUs. */
-		debug_remove(&t->dbg, type, (uint32_t)addr, kind);
-		return -ENOSPC;
-	}
-	return r;
+	return debug_insert(&t->dbg, type, (uint32_t)addr, kind);
 }
 
 static int remove_point(void *ctx, enum target_point type, uint64_t addr, unsigned kind)
@@ -547,7 +581,7 @@ static int apply_to_other_cpus(struct gdb_target *t)
 		struct vm_cpu *c = &vm->cpus[i];
 		if (c == vm->cpu)
 			continue;
-		int r = debug_apply(&t->dbg, c->vcpu, false, UINT32_MAX, false);
+		int r = debug_apply(&t->dbg, c->vcpu, false, UINT32_MAX, c->vcpu != c->own);
 		if (r < 0)
 			return r;
 	}
@@ -949,7 +983,11 @@ void gdb_target_free(struct gdb_target *t)
 	clear_debug(t);
 	t->vm->ram_written_hook = NULL;
 	debug_free(&t->dbg);
-	vcpu_destroy(t->emu);
+	for (unsigned i = 0; i < t->n_emus; i++)
+		vcpu_destroy(t->emus[i]);
+	vcpu_vm_destroy(t->emu_vm);
+	t->n_emus = 0;
+	t->emu_vm = NULL;
 	t->emu = NULL;
 	free(t->watch.port_catch);
 	t->watch.port_catch = NULL;

@@ -16,7 +16,10 @@ struct gdb_target {
 	struct vm *vm;
 	struct debug dbg;
 	struct run_watch watch; /* catchpoints, stepping: on vm->watch while attached */
-	struct vcpu *emu;     /* built-in CPU standing in for KVM, or NULL */
+	struct vcpu *emu;     /* built-in CPU standing in for KVM's vCPU 0, or NULL */
+	struct vcpu *emus[VM_MAX_CPUS]; /* the stand-ins, one per vCPU, made on demand */
+	unsigned n_emus;
+	struct vcpu_vm *emu_vm; /* their VM (one code map: cross-modifying code) */
 	struct vcpu_state cache;
 	bool cache_valid;
 	int interrupt_requested; /* set by the watcher thread: __atomic only */
@@ -54,9 +57,10 @@ int gdb_target_settle(struct gdb_target *t);
 /* A debugger connected: what starts with one (recording).  0 or -errno. */
 int gdb_target_attach(struct gdb_target *t);
 
-/* Run the selected vCPU on vcpu from now on (the stand-in built-in CPU, or
- * its own backend), moving its state there.  0 or -errno. */
-int gdb_target_run_on(struct gdb_target *t, struct vcpu *vcpu);
+/* Every vCPU on a built-in CPU standing in for it, from now on (until the
+ * next run chooses again): 0 or -errno.  Then vCPU cpu's stand-in. */
+int gdb_target_hand_over(struct gdb_target *t);
+struct vcpu *gdb_target_stand_in(struct gdb_target *t, unsigned cpu);
 
 /* Consume a pending Ctrl-C: true if there was one. */
 bool gdb_target_take_interrupt(struct gdb_target *t);

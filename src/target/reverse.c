@@ -19,19 +19,17 @@ void reverse_configure(struct gdb_target *t, bool record, uint64_t budget)
 	t->history_budget = budget;
 }
 
-/* On KVM (or the built-in CPU playing KVM) the guest moves to a built-in
- * CPU standing in for it, as for a watchpoint KVM cannot serve, and its
- * breakpoints and watchpoints become that CPU's own (no patches). */
+/* On KVM (or the built-in CPU playing KVM) the vCPUs move to built-in
+ * CPUs standing in for them, as for a watchpoint KVM cannot serve, and the
+ * breakpoints and watchpoints become theirs (no patches). */
 static int hand_over(struct gdb_target *t)
 {
-	if (!t->emu && !(t->emu = vm_create_emu_vcpu(t->vm)))
-		return -ENOMEM;
-	int r = gdb_target_run_on(t, t->emu);
+	int r = gdb_target_hand_over(t);
 	if (r < 0)
 		return r;
 	t->model_caps = t->dbg.caps;
 	t->record_handover = true;
-	return debug_set_model(&t->dbg, &t->emu->caps, false);
+	return debug_set_model(&t->dbg, &gdb_target_stand_in(t, 0)->caps, false);
 }
 
 static void hand_back(struct gdb_target *t)
@@ -50,18 +48,15 @@ static int start(struct gdb_target *t, const char **why)
 	struct vcpu *cpus[VM_MAX_CPUS];
 	if (history_of(t))
 		return 0;
-	if (!t->emu_model && vm->n_cpus > 1) {
-		*why = "reverse execution records on the built-in CPU, which stands in for KVM "
-		       "with one vCPU only: use --accel emu with --cpus\n";
-		return -ENOTSUP;
-	}
+	(void)why;
 	if (!t->emu_model) {
 		int r = hand_over(t);
 		if (r < 0) {
 			hand_back(t);
 			return r;
 		}
-		cpus[0] = t->emu;
+		for (unsigned i = 0; i < vm->n_cpus; i++)
+			cpus[i] = gdb_target_stand_in(t, i);
 	} else {
 		for (unsigned i = 0; i < vm->n_cpus; i++)
 			cpus[i] = vm->cpus[i].own;
@@ -194,6 +189,9 @@ int reverse_move(void *ctx, unsigned tid, enum target_resume how, struct target_
 		if (r == 0)
 			r = history_continue_back(h, &dbg, &hit);
 	}
+	if (r == -ENOMEM)
+		stop->why = "reverse execution: the history ran out of memory and stopped; "
+		            "`monitor record off`, then on, starts again\n";
 	return finish_move(t, r, &hit, cpu, stop);
 }
 
@@ -238,6 +236,9 @@ static void describe(struct gdb_target *t, struct text *o)
 		            (unsigned long long)st.behind);
 	else
 		text_printf(o, "position: the present\n");
+	if (st.lost)
+		text_printf(o, "recording stopped: out of memory (`monitor record off`, then on, "
+		               "starts again)\n");
 	if (st.diverged)
 		text_printf(o, "replays that did not match the record: %llu\n",
 		            (unsigned long long)st.diverged);

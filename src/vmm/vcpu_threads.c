@@ -34,7 +34,8 @@ struct vm_threads {
 
 bool vm_threaded(const struct vm *vm)
 {
-	return vm->n_cpus > 1 && !vm->cpus[0].own->caps.builtin;
+	/* Not while built-in CPUs stand in for KVM's: they take turns. */
+	return vm->n_cpus > 1 && !vm->cpus[0].vcpu->caps.builtin;
 }
 
 void vcpu_threads_kick_all(struct vm *vm)

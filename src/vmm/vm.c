@@ -64,16 +64,18 @@ static void bios_trap_port(void *opaque, struct vcpu *vcpu, uint64_t port, uint8
 
 void vm_set_a20(struct vm *vm, bool on)
 {
-	struct vcpu *cpus[2] = {vm->vcpu, vm->stand_in};
 	if (vm->a20_off == !on)
 		return;
 	vm->a20_off = !on;
 	if (strcmp(vm->backend->backend, "kvm") == 0 &&
 	    kvm_vm_set_a20(vm->backend, on, PC_RTC_MMIO_BASE, PC_RTC_MMIO_SIZE) < 0)
 		fprintf(stderr, "kvm-gdbstub: KVM cannot switch the A20 gate %s\n", on ? "on" : "off");
-	for (int i = 0; i < 2; i++)
-		if (cpus[i] && !vcpu_is_kvm(cpus[i]))
-			emu_vcpu_set_a20(cpus[i], on);
+	/* Every built-in CPU running a vCPU now; others get it when they start. */
+	for (unsigned i = 0; i < vm->n_cpus; i++)
+		if (!vcpu_is_kvm(vm->cpus[i].vcpu))
+			emu_vcpu_set_a20(vm->cpus[i].vcpu, on);
+	if (vm->stand_in)
+		emu_vcpu_set_a20(vm->stand_in, on);
 }
 
 void vm_kick(struct vm *vm)

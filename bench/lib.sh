@@ -30,3 +30,17 @@ bench_setup() {
 		trap 'rm -rf "$out"' EXIT
 	fi
 }
+
+# stub_port PID ERRFILE: wait for the kvm-gdbstub PID (started with --port 0
+# and stderr to ERRFILE) to listen and set $port; 1 (port empty) if it
+# exited or did not listen within 10 s.
+stub_port() {
+	port=
+	for _ in $(seq 1 400); do
+		port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$2" | head -1)
+		[ -n "$port" ] && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.025
+	done
+	return 1
+}

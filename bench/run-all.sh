@@ -29,14 +29,14 @@ else
 fi
 echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(${GDB:-gdb} --version | head -1); $(${QEMU:-qemu-system-i386} --version 2>/dev/null | head -1)"
-for b in gdb_bench exit_bench console_bench startup_bench watch_bench machine_bench smp_bench cpu_speed; do
+for b in gdb_bench exit_bench console_bench startup_bench watch_bench reverse_bench machine_bench smp_bench cpu_speed; do
 	case " ${BENCH_SKIP:-} " in *" $b "*) continue ;; esac
 	[ -f "$here/$b.sh" ] || continue
 	echo
 	echo "## $b"
 	echo
 	start=$(date +%s)
-	if [ "$b" = cpu_speed ] || [ "$b" = watch_bench ]; then
+	if [ "$b" = cpu_speed ] || [ "$b" = watch_bench ] || [ "$b" = reverse_bench ]; then
 		bash "$here/$b.sh" "$(dirname "${KVM_GDBSTUB:-./kvm-gdbstub}")" || status=1
 	else
 		"$here/$b.sh" || status=1

@@ -28,6 +28,8 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 build=$(cd "${1:-.}" && pwd)
 vmm=${KVM_GDBSTUB:-$build/kvm-gdbstub}
 GDB=${GDB:-gdb}
@@ -84,12 +86,7 @@ session() {
 	local -a w=()
 	"$vmm" --once --accel "$b" --port 0 "$tmp/$g-$n.bin" >/dev/null 2>"$err" &
 	pid=$!
-	for _ in $(seq 1 400); do
-		port=$(sed -n 's/.*waiting for GDB on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$err" | head -1)
-		[ -n "$port" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.025
-	done
+	stub_port "$pid" "$err"
 	if [ -z "$port" ]; then
 		echo "watch_bench: $tag: the stub did not listen:" >&2
 		cat "$err" >&2

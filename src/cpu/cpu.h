@@ -88,6 +88,7 @@ enum deliver_class {
 #define TLB_BITS    8    /* translation cache: 256 entries, direct mapped */
 #define TLB_SIZE    (1u << TLB_BITS)
 #define TLB_EMPTY   0xffffffffu /* a vpn no linear address has */
+#define BP_FILTER_SIZE 1024     /* breakpoint filter: by the low bits of the address */
 
 /* What an access needs of a TLB entry: bit (user * 2 + write). */
 enum { PERM_SR = 1, PERM_SW = 2, PERM_UR = 4, PERM_UW = 8 };
@@ -211,10 +212,13 @@ struct cpu {
 	uint32_t bp_inhibit; /* linear address of a rep resumed: no breakpoint */
 	bool bp_inhibit_on;
 
-	/* Debug. */
+	/* Debug.  Breakpoints alone keep the fast loop, which stops before any
+	 * address the filter marks (at_bp) and lets the careful loop decide. */
 	bool singlestep, sw_bp, debug_slow;
+	bool at_bp;
 	unsigned n_bp, n_wp;
 	uint32_t *bp;
+	uint8_t bp_filter[BP_FILTER_SIZE];
 	struct vcpu_watchpoint *wp;
 	int wp_hit; /* index + 1 of the first watchpoint hit by this instruction */
 	int wp_hit_write;

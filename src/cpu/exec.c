@@ -121,9 +121,17 @@ static inline __attribute__((always_inline)) struct insn *lookup(struct cpu *c, 
 	return i;
 }
 
-/* Up to FAST_BATCH instructions with no debug checks at all.  Paging
- * turned on or off ends a batch, so each form serves a whole batch. */
-static inline __attribute__((always_inline)) void exec_batch(struct cpu *c, bool paged)
+/* Might lin be a breakpoint?  The filter has no false negatives. */
+static inline bool bp_filter_hit(const struct cpu *c, uint32_t lin)
+{
+	return c->bp_filter[lin & (BP_FILTER_SIZE - 1)];
+}
+
+/* Up to FAST_BATCH instructions with no debug checks but breakpoints (bps:
+ * a filter; a possible one ends the batch before it, for the careful loop
+ * to decide).  Paging turned on or off ends a batch, so each form serves a
+ * whole batch. */
+static inline __attribute__((always_inline)) void exec_batch(struct cpu *c, bool paged, bool bps)
 {
 	uint64_t left = c->icount_limit - c->icount; /* > 0: the caller checked */
 	uint64_t end = c->icount + (left < FAST_BATCH ? left : FAST_BATCH);
@@ -132,7 +140,12 @@ static inline __attribute__((always_inline)) void exec_batch(struct cpu *c, bool
 	 * its iterations as it goes and stops at icount_limit (string.c). */
 	c->stop = 0;
 	do {
-		struct insn *i = lookup(c, c->seg[SREG_CS].base + c->eip, paged);
+		uint32_t lin = c->seg[SREG_CS].base + c->eip;
+		if (bps && unlikely(bp_filter_hit(c, lin))) {
+			c->at_bp = true;
+			break;
+		}
+		struct insn *i = lookup(c, lin, paged);
 		c->next_eip = (c->eip + i->len) & c->ipmask;
 		i->op(c, i);
 		c->eip = c->next_eip;
@@ -143,12 +156,30 @@ static inline __attribute__((always_inline)) void exec_batch(struct cpu *c, bool
 
 static void exec_fast(struct cpu *c)
 {
-	exec_batch(c, false);
+	exec_batch(c, false, false);
 }
 
 static void exec_fast_paged(struct cpu *c)
 {
-	exec_batch(c, true);
+	exec_batch(c, true, false);
+}
+
+static void exec_fast_bp(struct cpu *c)
+{
+	exec_batch(c, false, true);
+}
+
+static void exec_fast_paged_bp(struct cpu *c)
+{
+	exec_batch(c, true, true);
+}
+
+/* The fast loop for the current paging mode and breakpoints. */
+static void exec_fast_any(struct cpu *c)
+{
+	static void (*const forms[2][2])(struct cpu *) = {{exec_fast, exec_fast_bp},
+	                                                   {exec_fast_paged, exec_fast_paged_bp}};
+	forms[c->paging][c->n_bp != 0](c);
 }
 
 static bool is_breakpoint(const struct cpu *c, uint32_t lin)
@@ -421,13 +452,12 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		}
 		if (unlikely(c->irq_pending | c->irq_window) && !c->replay_n && irq_check(c))
 			break;
-		if (!c->debug_slow && !(c->flags & FL_TF) && !c->replay_n && !c->inhibit) {
-			if (c->paging)
-				exec_fast_paged(c);
-			else
-				exec_fast(c);
+		if (!c->debug_slow && !(c->flags & FL_TF) && !c->replay_n && !c->inhibit &&
+		    !c->at_bp) {
+			exec_fast_any(c);
 			continue;
 		}
+		c->at_bp = false;
 		uint32_t lin = c->seg[SREG_CS].base + c->eip;
 		if (c->n_bp && !(c->bp_inhibit_on && c->bp_inhibit == lin) &&
 		    is_breakpoint(c, lin)) {

@@ -183,5 +183,5 @@ void cpu_update_fast(struct cpu *c)
 	                                              : c->ram_size;
 	if (c->a20_off && c->fast_limit > A20_BIT)
 		c->fast_limit = A20_BIT;
-	c->debug_slow = c->singlestep || c->n_bp || c->n_wp;
+	c->debug_slow = c->singlestep || c->n_wp;
 }

@@ -99,6 +99,9 @@ static int emu_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
 	c->singlestep = dbg->singlestep;
 	c->sw_bp = dbg->sw_breakpoints;
 	c->bp_inhibit_on = false;
+	memset(c->bp_filter, 0, sizeof(c->bp_filter));
+	for (unsigned n = 0; n < c->n_bp; n++)
+		c->bp_filter[c->bp[n] & (BP_FILTER_SIZE - 1)] = 1;
 	cpu_update_fast(c);
 	return 0;
 }
@@ -305,6 +308,8 @@ void emu_vcpu_restore(struct vcpu *v, const void *buf)
 	c->n_wp = keep.n_wp;
 	c->bp = keep.bp;
 	c->wp = keep.wp;
+	memcpy(c->bp_filter, keep.bp_filter, sizeof(c->bp_filter));
+	c->at_bp = false;
 	c->wp_hit = 0;
 	memcpy(c->jb, keep.jb, sizeof(c->jb));
 	cpu_update_fast(c);

@@ -11,7 +11,7 @@
 #define PAGE_SIZE  (1u << PAGE_SHIFT)
 /* Instructions between checkpoints: at least this many, and more with more
  * RAM, so that comparing RAM for a checkpoint stays ~1 % of the run. */
-#define CHECKPOINT_INSNS (256u * 1024)
+#define CHECKPOINT_INSNS (1024u * 1024)
 #define MAX_CPUS         64
 
 /* ---- the log ------------------------------------------------------- */

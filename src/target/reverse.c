@@ -160,6 +160,20 @@ static unsigned cpu_of_tid(const struct gdb_target *t, unsigned tid)
 	return tid >= 1 && tid <= t->vm->n_cpus ? tid - 1 : t->vm->cpu->index;
 }
 
+/* One move through history, back or forward: a step of vCPU cpu, or a
+ * continue that stops at the debugger's breakpoints and watchpoints. */
+static int move(struct gdb_target *t, struct history *h, unsigned cpu, enum target_resume how,
+                bool back, struct history_hit *hit)
+{
+	if (how == TARGET_STEP)
+		return back ? history_step_back(h, cpu, hit) : history_step_forward(h, cpu, hit);
+	struct vcpu_debug dbg;
+	int r = debug_build(&t->dbg, false, UINT32_MAX, true, &dbg);
+	if (r < 0)
+		return r;
+	return back ? history_continue_back(h, &dbg, hit) : history_continue_forward(h, &dbg, hit);
+}
+
 int reverse_move(void *ctx, unsigned tid, enum target_resume how, struct target_stop *stop)
 {
 	struct gdb_target *t = ctx;
@@ -180,15 +194,7 @@ int reverse_move(void *ctx, unsigned tid, enum target_resume how, struct target_
 		return 0;
 	}
 	struct history_hit hit;
-	int r;
-	if (how == TARGET_STEP) {
-		r = history_step_back(h, cpu, &hit);
-	} else {
-		struct vcpu_debug dbg;
-		r = debug_build(&t->dbg, false, UINT32_MAX, true, &dbg);
-		if (r == 0)
-			r = history_continue_back(h, &dbg, &hit);
-	}
+	int r = move(t, h, cpu, how, true, &hit);
 	if (r == -ENOMEM)
 		stop->why = "reverse execution: the history ran out of memory and stopped; "
 		            "`monitor record off`, then on, starts again\n";
@@ -198,17 +204,8 @@ int reverse_move(void *ctx, unsigned tid, enum target_resume how, struct target_
 int reverse_forward(struct gdb_target *t, unsigned cpu, enum target_resume how,
                     struct target_stop *stop)
 {
-	struct history *h = history_of(t);
 	struct history_hit hit;
-	int r;
-	if (how == TARGET_STEP) {
-		r = history_step_forward(h, cpu, &hit);
-	} else {
-		struct vcpu_debug dbg;
-		r = debug_build(&t->dbg, false, UINT32_MAX, true, &dbg);
-		if (r == 0)
-			r = history_continue_forward(h, &dbg, &hit);
-	}
+	int r = move(t, history_of(t), cpu, how, false, &hit);
 	return finish_move(t, r, &hit, cpu, stop);
 }
 

@@ -11,7 +11,7 @@
 #   work    bench/guests/rev_work.S: REV_ITERS (150000) rounds of 256 word
 #           stores over 16 KiB and an `out`, 1284 * N + 10 instructions
 #   c       bench/guests/rev_c.c, compiled like guest/c-guest.c: c-guest's
-#           work REV_C_ITERS (94000) times, ~10,650 instructions each
+#           work REV_C_ITERS (96000) times, ~10,430 instructions each
 #           (~10^9); stops (magic breakpoint in mark()) at iteration 1, a
 #           tenth, a quarter, half and the end
 #   c-long  the same, REV_SMALL_ITERS (2 * REV_C_ITERS) times
@@ -48,7 +48,7 @@ GDB=${GDB:-gdb}
 rounds=${ROUNDS:-3}
 iters=${REV_ITERS:-150000}
 spin_iters=${REV_SPIN_ITERS:-250000000}
-c_iters=${REV_C_ITERS:-94000}
+c_iters=${REV_C_ITERS:-96000}
 small=${REV_SMALL_HISTORY:-16M}
 small_iters=${REV_SMALL_ITERS:-$((2 * c_iters))}
 CC=${CC:-gcc}

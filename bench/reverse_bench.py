@@ -4,20 +4,26 @@
 #   BENCH_TARGET=127.0.0.1:PORT BENCH_MODE=record|norecord \
 #       gdb -batch -nx -x bench/reverse_bench.py
 #
-# against kvm-gdbstub --accel emu on bench/guests/rev_work.S.  Prints one
+# against kvm-gdbstub --accel emu on one of the guests it builds.  Prints one
 # line per measurement, "BENCH name value unit":
 #   stepi_ms        ms per `stepi` at the present (live), BENCH_STEPS of them
-#   run_s           `continue` from there to the guest's magic breakpoint
-#   (record mode only, from that stop:)
-#   history_insns   instructions in the history (`monitor record`)
-#   history_mib     memory the history uses (`monitor record`)
-#   checkpoints     checkpoints kept, and dropped: checkpoints_dropped
-#   rstepi_ms       ms per `reverse-stepi`, BENCH_STEPS in a row
-#   pstepi_ms       ms per `stepi` in the past (replay), BENCH_STEPS back up
+#   run_s           the `continue`s from there to the guest's last magic
+#                   breakpoint (BENCH_MARKS stops on the way, then the end)
+#   (record mode, at every stop K = 1..BENCH_MARKS+1:)
+#   at<K>_insns, at<K>_mib, at<K>_cps, at<K>_dropped   `monitor record` there
+#   (BENCH_REVERSE=1, from the end:)
+#   bs_end_ms       one line per `reverse-stepi`, BENCH_STEPS in a row
+#   pstepi_ms       ms per `stepi` in the past (replay), as many back up
 #   rcont_s         `reverse-continue` from the present to the oldest point
-#                   with a breakpoint that is never hit (the whole history)
-#   fcont_s         `continue` from the oldest point back to the present
-#                   with the same breakpoint (replay of the whole history)
+#                   with a breakpoint that is never hit (the whole history);
+#                   rcont_insns the instructions it went back
+#   fcont_s         `continue` from there back to the present (replay)
+#   rmark_s         `reverse-continue` to the next earlier call of mark
+#                   (BENCH_MARK_BP), from the end down to the first call
+#   bs_middle_ms, bs_tenth_ms, bs_start_ms   `reverse-stepi`s there: at the
+#                   mark at half the run, at a tenth, at iteration 1
+# BENCH_LIVE_BP=1 sets the never-hit breakpoint before the first `continue`
+# (then BENCH_REVERSE=0 still measures rcont_s from the end).
 import os
 import re
 import time
@@ -26,8 +32,12 @@ import gdb
 
 TARGET = os.environ["BENCH_TARGET"]
 MODE = os.environ.get("BENCH_MODE", "record")
-STEPS = int(os.environ.get("BENCH_STEPS", "200"))
+STEPS = int(os.environ.get("BENCH_STEPS", "100"))
 NEVER = os.environ.get("BENCH_NEVER", "0xf000")  # no code there
+MARKS = int(os.environ.get("BENCH_MARKS", "0"))
+REVERSE = os.environ.get("BENCH_REVERSE", "0") == "1"
+LIVE_BP = os.environ.get("BENCH_LIVE_BP", "0") == "1"
+MARK_BP = os.environ.get("BENCH_MARK_BP", "")
 
 
 def run(cmd):
@@ -46,9 +56,8 @@ def timed(cmd, times=1):
     return time.perf_counter() - t, out
 
 
-def expect(text, what, out):
-    if text not in out:
-        raise gdb.GdbError("reverse_bench.py: %s: expected %r, got %r" % (what, text, out))
+def fail(what):
+    raise gdb.GdbError("reverse_bench.py: " + what)
 
 
 def record_stats():
@@ -56,54 +65,91 @@ def record_stats():
     insns = re.search(r"history: (\d+) instructions, (\d+) checkpoints", out)
     mem = re.search(r"memory: ([\d.]+) MiB of [\d.]+ MiB \(--history\); (\d+) checkpoints dropped",
                     out)
-    if not insns or not mem:
-        raise gdb.GdbError("reverse_bench.py: monitor record said %r" % out)
+    pos = re.search(r"position: (the present|(\d+) instructions before the present)", out)
+    if not insns or not mem or not pos:
+        fail("monitor record said %r" % out)
     if "did not match" in out:
-        raise gdb.GdbError("reverse_bench.py: a replay diverged: %r" % out)
-    return int(insns.group(1)), int(insns.group(2)), float(mem.group(1)), int(mem.group(2)), out
+        fail("a replay diverged: %r" % out)
+    return {"insns": int(insns.group(1)), "cps": int(insns.group(2)),
+            "mib": float(mem.group(1)), "dropped": int(mem.group(2)),
+            "behind": int(pos.group(2) or 0), "text": out}
+
+
+def pc():
+    return int(gdb.parse_and_eval("$pc"))
+
+
+def back_steps(where):
+    """BENCH_STEPS reverse-stepi, each timed; they must all move."""
+    before = record_stats()["behind"]
+    for _ in range(STEPS):
+        t, _ = timed("reverse-stepi")
+        report("bs_%s_ms" % where, t * 1e3, "ms")
+    if record_stats()["behind"] != before + STEPS:
+        fail("reverse-stepi at %s did not go back %d instructions" % (where, STEPS))
+
+
+def to_oldest():
+    # GDB prints "No more reverse-execution history." itself, not into
+    # to_string: where the move ends tells instead.
+    t, _ = timed("reverse-continue")
+    st = record_stats()
+    if pc() != pc0 or st["behind"] != st["insns"]:
+        fail("reverse-continue did not reach the oldest point: %r" % st["text"])
+    report("rcont_s", t, "s")
+    report("rcont_insns", st["behind"], "insns")
+
+
+def reverse_session():
+    pc_end = pc()
+    back_steps("end")
+    t, _ = timed("stepi", STEPS)
+    report("pstepi_ms", t / STEPS * 1e3, "ms")
+    if record_stats()["behind"] != 0 or pc() != pc_end:
+        fail("stepi in the past did not come back to the present")
+    run("break *" + NEVER)
+    to_oldest()
+    t, _ = timed("continue")
+    report("fcont_s", t, "s")
+    if record_stats()["behind"] != 0:
+        fail("continue from the oldest point did not reach the present")
+    run("break *" + MARK_BP)
+    # From the end: the last call (a few instructions back), then the ones
+    # at half, a quarter, a tenth of the run and at iteration 1.
+    where = {2: "middle", 4: "tenth", 5: "start"}
+    for hit in range(1, MARKS + 2):
+        t, _ = timed("reverse-continue")
+        if pc() != int(MARK_BP, 0):
+            fail("reverse-continue %d did not stop at mark: pc %#x" % (hit, pc()))
+        report("rmark_s", t, "s")
+        if hit in where:
+            back_steps(where[hit])
 
 
 run("set pagination off")
 run("set confirm off")
 run("set width 0")
 run("target remote " + TARGET)
-pc0 = int(gdb.parse_and_eval("$pc"))
+pc0 = pc()
 
 t, _ = timed("stepi", STEPS)
 report("stepi_ms", t / STEPS * 1e3, "ms")
-
-t, out = timed("continue")
-report("run_s", t, "s")
-if MODE == "record":
-    insns, cps, mib, dropped, text = record_stats()
-    print(text, end="", flush=True)
-    report("history_insns", insns, "insns")
-    report("history_mib", mib, "MiB")
-    report("checkpoints", cps, "")
-    report("checkpoints_dropped", dropped, "")
-    pc_end = int(gdb.parse_and_eval("$pc"))
-
-    t, _ = timed("reverse-stepi", STEPS)
-    report("rstepi_ms", t / STEPS * 1e3, "ms")
-    expect("position: %d instructions before the present" % STEPS, "after reverse-stepi",
-           run("monitor record"))
-    t, _ = timed("stepi", STEPS)
-    report("pstepi_ms", t / STEPS * 1e3, "ms")
-    expect("position: the present", "after stepi in the past", run("monitor record"))
-    if int(gdb.parse_and_eval("$pc")) != pc_end:
-        raise gdb.GdbError("reverse_bench.py: not back at the stop's pc")
-
+if LIVE_BP:
     run("break *" + NEVER)
-    # GDB prints "No more reverse-execution history." itself, not into
-    # to_string: where the moves end tells instead.
-    t, _ = timed("reverse-continue")
-    report("rcont_s", t, "s")
-    if int(gdb.parse_and_eval("$pc")) != pc0:
-        raise gdb.GdbError("reverse_bench.py: reverse-continue did not reach the start")
-    expect("position: %d instructions before the present" % insns, "at the oldest point",
-           run("monitor record"))
-    t, _ = timed("continue")
-    report("fcont_s", t, "s")
-    expect("position: the present", "after the replay", record_stats()[4])
+total = 0.0
+for k in range(1, MARKS + 2):
+    t, out = timed("continue")
+    total += t
+    if MODE == "record":
+        st = record_stats()
+        for key in ("insns", "mib", "cps", "dropped"):
+            report("at%d_%s" % (k, key), st[key], "")
+report("run_s", total, "s")
+if MODE == "record":
+    print(record_stats()["text"], end="", flush=True)
+    if REVERSE:
+        reverse_session()
+    elif LIVE_BP:
+        to_oldest()
 run("kill")
 print("reverse_bench.py: done", flush=True)

@@ -4,9 +4,9 @@
  * a checksum over a buffer, through COM1.  Its functions, locals and the
  * global `counter` give GDB something to step, watch and print. */
 #include <stdint.h>
-
+#ifndef COM1_DATA /* bench/guests/rev_c.c sends the text elsewhere */
 #define COM1_DATA 0x3f8
-
+#endif
 volatile uint16_t counter;	/* written in a loop: watchpoint target */
 uint8_t buffer[64];		/* .bss */
 static const char greeting[] = "Hello from C!\n";

@@ -670,6 +670,7 @@ static int scan_hit(struct history *h, uint64_t e, const struct vcpu_exit *exit,
 
 static void report_divergence(struct history *h, uint64_t e, const char *what)
 {
+
 	h->diverged++;
 	fprintf(stderr,
 	        "kvm-gdbstub: replay did not reproduce the record at entry %llu (%s); "
@@ -722,9 +723,11 @@ static int replay_run(struct history *h, uint64_t e, uint64_t until, struct scan
 				return REPLAY_INTERRUPTED;
 			continue; /* a kick left over from before: run on */
 		}
-		if (sync && exit.reason == r->reason && now == r->end)
+		/* The recorded exit: its reason, at its count, passive or not (an
+		 * `out` and the `in` after it end at the same count). */
+		if (sync && exit.reason == r->reason && now == r->end && passive_exit(&exit) == r->gp)
 			break;
-		if (now <= r->end && passive_exit(&exit) && !(sync && now == r->end))
+		if (now <= r->end && passive_exit(&exit))
 			continue; /* one of the exits the entry stands for */
 		report_divergence(h, e, vcpu_exit_reason_name(exit.reason));
 		return REPLAY_DIVERGED;

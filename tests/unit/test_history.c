@@ -31,7 +31,7 @@
 static uint8_t *ram;
 
 /* One vCPU's loop: in al,0x10; add [SUM],al; mov bx,[COUNT]; mov
- * [bx+0x4000],al; inc word [COUNT]; out 0x11,al; mov cx,5; mov si,0x4000;
+ * [bx+0x4000],al; inc word [COUNT]; out 0x11,al; in al,0x12; mov cx,5; mov si,0x4000;
  * mov di,0x5000; rep movsb; cmp word [COUNT],60; jb loop; cli; hlt.  The
  * second vCPU runs the same code at CODE + 0x100 on its own COUNT word. */
 static void load_guest(void)
@@ -44,12 +44,13 @@ static void load_guest(void)
 	    0x88, 0x87, 0x00, 0x40,                   /* mov [bx+0x4000], al */
 	    0xff, 0x06, COUNT & 0xff, COUNT >> 8,     /* inc word [COUNT] */
 	    0xe6, 0x11,                               /* out 0x11, al */
+	    0xe4, 0x12,                               /* in al, 0x12: an exit at the same count */
 	    0xb9, 0x05, 0x00,                         /* mov cx, 5 */
 	    0xbe, 0x00, 0x40,                         /* mov si, 0x4000 */
 	    0xbf, 0x00, 0x50,                         /* mov di, 0x5000 */
 	    0xf3, 0xa4,                               /* rep movsb */
 	    0x81, 0x3e, COUNT & 0xff, COUNT >> 8, ITERATIONS, 0x00, /* cmp word [COUNT], 60 */
-	    0x72, 0xd9,                               /* jb loop */
+	    0x72, 0xd7,                               /* jb loop */
 	    0xfa, 0xf4,                               /* cli; hlt */
 	};
 	memset(ram, 0, RAM_SIZE);

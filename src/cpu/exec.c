@@ -308,13 +308,16 @@ static void handle_fault(struct cpu *c)
 		after_step(c);
 }
 
-/* Deliver the injected external interrupt.  It is no instruction: under
- * single-step the handler's first instruction runs before the step is
- * reported, as on KVM. */
+/* Deliver the injected external interrupt.  Under single-step the
+ * handler's first instruction runs before the step is reported, as on KVM;
+ * for the instruction count the delivery is one of its own, so that a
+ * position between the delivery and the handler's first instruction (a
+ * breakpoint there) is a count a replay can stop at. */
 static void deliver_irq(struct cpu *c)
 {
 	c->irq_pending = false;
 	cpu_deliver_event(c, c->irq_vector, -1, DELIVER_BENIGN);
+	c->icount++;
 }
 
 /* Between instructions: an injected interrupt or an open interrupt window
@@ -450,8 +453,13 @@ int emu_cpu_run(struct vcpu *v, struct vcpu_exit *exit)
 			cpu_queue_exit(c, VCPU_EXIT_INTR); /* the clock's next deadline */
 			break;
 		}
-		if (unlikely(c->irq_pending | c->irq_window) && !c->replay_n && irq_check(c))
-			break;
+		if (unlikely(c->irq_pending | c->irq_window) && !c->replay_n) {
+			bool delivering = c->irq_pending;
+			if (irq_check(c))
+				break;
+			if (delivering)
+				continue; /* the delivery counted: the limit again */
+		}
 		if (!c->debug_slow && !(c->flags & FL_TF) && !c->replay_n && !c->inhibit &&
 		    !c->at_bp) {
 			exec_fast_any(c);

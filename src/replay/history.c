@@ -322,6 +322,28 @@ static void checkpoint_restore(struct history *h, const struct checkpoint *cp)
 	h->pos = (struct history_pos){cp->entry, 0};
 }
 
+static bool segment_equal(const struct vcpu_segment *a, const struct vcpu_segment *b)
+{
+	return a->base == b->base && a->limit == b->limit && a->selector == b->selector &&
+	       a->type == b->type && a->s == b->s && a->dpl == b->dpl && a->present == b->present &&
+	       a->db == b->db && a->g == b->g && a->avl == b->avl;
+}
+
+/* Field by field: padding bytes are nobody's state. */
+static bool state_equal(const struct vcpu_state *a, const struct vcpu_state *b)
+{
+	if (memcmp(a->gpr, b->gpr, sizeof(a->gpr)) != 0 || a->eip != b->eip ||
+	    a->eflags != b->eflags || a->cr0 != b->cr0 || a->cr2 != b->cr2 || a->cr3 != b->cr3 ||
+	    a->cr4 != b->cr4 || a->gdt.base != b->gdt.base || a->gdt.limit != b->gdt.limit ||
+	    a->idt.base != b->idt.base || a->idt.limit != b->idt.limit ||
+	    !segment_equal(&a->tr, &b->tr) || !segment_equal(&a->ldt, &b->ldt))
+		return false;
+	for (unsigned s = 0; s < SREG_COUNT; s++)
+		if (!segment_equal(&a->seg[s], &b->seg[s]))
+			return false;
+	return true;
+}
+
 /* Does RAM and every vCPU match checkpoint cp (the replay reproduced it)? */
 static bool checkpoint_matches(const struct history *h, const struct checkpoint *cp)
 {
@@ -337,7 +359,7 @@ static bool checkpoint_matches(const struct history *h, const struct checkpoint 
 		if (vcpu_get_state(v, &now) < 0)
 			return false;
 		const uint8_t *buf = cp->cpus + i * h->cpu_size;
-		if (emu_vcpu_saved_state(buf, &then) < 0 || memcmp(&now, &then, sizeof(now)) != 0 ||
+		if (emu_vcpu_saved_state(buf, &then) < 0 || !state_equal(&now, &then) ||
 		    emu_vcpu_saved_instructions(buf) != emu_vcpu_instructions(v))
 			return false;
 	}

@@ -318,6 +318,21 @@ static void test_one_cpu(void)
 	CHECK(history_continue_forward(m.h, &dbg, &hit) == 0);
 	CHECK(hit.stop == HISTORY_END && at_present(&m, &p));
 
+	/* A breakpoint on the interrupt handler's first instruction: the
+	 * delivery before it is a step of its own, back and forth. */
+	uint32_t hbp = HANDLER;
+	struct vcpu_debug hdbg = {.n_breakpoints = 1, .breakpoints = &hbp};
+	uint8_t ticks = ram[0x3000];
+	CHECK(history_continue_back(m.h, &hdbg, &hit) == 0);
+	struct vcpu_state at_handler = get(m.cpus[0]);
+	CHECK(hit.stop == HISTORY_BREAKPOINT && at_handler.eip == HANDLER);
+	CHECK(ram[0x3000] == ticks - 1);
+	CHECK(history_step_back(m.h, 0, &hit) == 0 && hit.stop == HISTORY_DONE);
+	struct vcpu_state before = get(m.cpus[0]);
+	CHECK(before.eip != HANDLER && before.gpr[GPR_ESP] == at_handler.gpr[GPR_ESP] + 6);
+	CHECK(history_step_forward(m.h, 0, &hit) == 0 && get(m.cpus[0]).eip == HANDLER);
+	CHECK(history_to_present(m.h) == 0 && at_present(&m, &p));
+
 	/* Watchpoint: back to just before the last write of SUM. */
 	struct vcpu_watchpoint wp = {SUM, 1, VCPU_WATCH_WRITE};
 	struct vcpu_debug wdbg = {.n_watchpoints = 1, .watchpoints = &wp};

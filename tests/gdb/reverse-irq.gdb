@@ -20,6 +20,9 @@
 # live to the guest's end.  No replay may disagree with the record.
 # (The breakpoint is on the handler's second instruction: one on its first
 # is tests/gdb/reverse-irq-entry.gdb, a known bug.)
+# KNOWN BUG: (XFAIL_TESTS in Makefile.am) since main's 06ba92e..0b1ac56 the
+# first reverse move diverges: "replay did not reproduce the record at entry
+# 2 (IO)", the history is dropped (and GDB then times out).
 set architecture i8086
 monitor record on
 break *((char *)&irq0 + 5)
@@ -33,6 +36,11 @@ set $t = *(int *)&ticks
 p $t
 reverse-continue
 p $pc == (int)&irq0 + 5 && *(int *)&ticks == $t - 1
+# With the KNOWN BUG what follows hangs until gdb-run's timeout: end here.
+if $pc != (int)&irq0 + 5 || *(int *)&ticks != $t - 1
+  echo the first reverse-continue failed: giving up\n
+  quit
+end
 set $sp_at = $sp
 reverse-stepi
 p $sp == $sp_at + 6 && $pc >= (int)&spin && $pc < (int)&irq0

@@ -4,9 +4,10 @@
 # stub-stderr-not: replay did not reproduce
 # mechanism-kvm: 1=built-in CPU
 # mechanism-vtx: 1=built-in CPU
-# Reverse execution with four vCPUs, on the built-in CPU only (-emu; no
-# -kvm or -vtx variant: recording stands in for KVM with one vCPU only, see
-# reverse-smp-refused.gdb): the APs hit a breakpoint one after the other;
+# KNOWN BUG: (XFAIL_TESTS in Makefile.am) the first reverse move diverges:
+# "replay did not reproduce the record at entry 2 (IO)" (the CMOS read).
+# Reverse execution with four vCPUs (on KVM all of them recorded on built-in
+# CPUs standing in): the APs hit a breakpoint one after the other;
 # reverse-continue goes back to the previous hit, which names another
 # thread; one vCPU (GDB's thread 1, scheduler-locking on so that GDB names
 # it in Hc) steps back one instruction and forward again, where it was;

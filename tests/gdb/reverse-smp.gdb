@@ -4,8 +4,6 @@
 # stub-stderr-not: replay did not reproduce
 # mechanism-kvm: 1=built-in CPU
 # mechanism-vtx: 1=built-in CPU
-# KNOWN BUG: (XFAIL_TESTS in Makefile.am) the first reverse move diverges:
-# "replay did not reproduce the record at entry 2 (IO)" (the CMOS read).
 # Reverse execution with four vCPUs (on KVM all of them recorded on built-in
 # CPUs standing in): the APs hit a breakpoint one after the other;
 # reverse-continue goes back to the previous hit, which names another

@@ -146,6 +146,9 @@ struct pending_exit {
 
 struct cpu {
 	struct vcpu vcpu; /* must be first */
+	/* Set by vcpu_kick() from any thread, consumed by vcpu_run().  These two
+	 * come first: emu_vcpu_restore() writes everything after them. */
+	volatile int kicked;
 
 	/* Architectural state. */
 	uint32_t r[9]; /* GPRs in encoding order; r[REG_ZERO] is always 0 */
@@ -176,7 +179,6 @@ struct cpu {
 	struct tlb_entry tlb[TLB_SIZE]; /* used only while paging */
 
 	/* Run control. */
-	volatile int kicked; /* set by vcpu_kick(), consumed by vcpu_run() */
 	int stop;            /* leave the inner loop after this instruction */
 	jmp_buf jb;
 	uint64_t icount;

@@ -1,5 +1,6 @@
 /* The vcpu_ops adapter: struct vcpu over the built-in CPU. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -59,6 +60,14 @@ static int emu_set_state(struct vcpu *v, const struct vcpu_state *st)
 	return 0;
 }
 
+/* The fast loop's filter of the breakpoints (cpu.h). */
+static void bp_filter_fill(struct cpu *c)
+{
+	memset(c->bp_filter, 0, sizeof(c->bp_filter));
+	for (unsigned n = 0; n < c->n_bp; n++)
+		c->bp_filter[c->bp[n] & (BP_FILTER_SIZE - 1)] = 1;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -99,9 +108,7 @@ static int emu_set_debug(struct vcpu *v, const struct vcpu_debug *dbg)
 	c->singlestep = dbg->singlestep;
 	c->sw_bp = dbg->sw_breakpoints;
 	c->bp_inhibit_on = false;
-	memset(c->bp_filter, 0, sizeof(c->bp_filter));
-	for (unsigned n = 0; n < c->n_bp; n++)
-		c->bp_filter[c->bp[n] & (BP_FILTER_SIZE - 1)] = 1;
+	bp_filter_fill(c);
 	cpu_update_fast(c);
 	return 0;
 }
@@ -284,15 +291,20 @@ void emu_vcpu_save(struct vcpu *v, void *buf)
 }
 
 /* Everything a run reproduces comes back; what the host set up (RAM, the
- * MMIO hole, the caches, the debug setup, the instruction limit, a kick)
- * stays as it is now. */
+ * MMIO hole, the caches, the debug setup, the instruction limit) stays as
+ * it is now, and so do the vCPU header and a kick (other threads read and
+ * set them meanwhile: they are never written here). */
 void emu_vcpu_restore(struct vcpu *v, const void *buf)
 {
 	struct cpu *c = cpu_of(v);
-	struct cpu keep = *c;
+	const struct cpu keep = {
+	    .ram = c->ram, .ram_size = c->ram_size, .hole_start = c->hole_start,
+	    .hole_end = c->hole_end, .code_map = c->code_map, .code_next = c->code_next,
+	    .icache = c->icache, .icount_limit = c->icount_limit, .singlestep = c->singlestep,
+	    .sw_bp = c->sw_bp, .n_bp = c->n_bp, .n_wp = c->n_wp, .bp = c->bp, .wp = c->wp};
+	size_t from = offsetof(struct cpu, r);
 
-	memcpy(c, buf, sizeof(*c));
-	c->vcpu = keep.vcpu;
+	memcpy((char *)c + from, (const char *)buf + from, sizeof(*c) - from);
 	c->ram = keep.ram;
 	c->ram_size = keep.ram_size;
 	c->hole_start = keep.hole_start;
@@ -300,7 +312,6 @@ void emu_vcpu_restore(struct vcpu *v, const void *buf)
 	c->code_map = keep.code_map;
 	c->code_next = keep.code_next;
 	c->icache = keep.icache;
-	c->kicked = keep.kicked;
 	c->icount_limit = keep.icount_limit;
 	c->singlestep = keep.singlestep;
 	c->sw_bp = keep.sw_bp;
@@ -308,10 +319,9 @@ void emu_vcpu_restore(struct vcpu *v, const void *buf)
 	c->n_wp = keep.n_wp;
 	c->bp = keep.bp;
 	c->wp = keep.wp;
-	memcpy(c->bp_filter, keep.bp_filter, sizeof(c->bp_filter));
-	c->at_bp = false;
 	c->wp_hit = 0;
-	memcpy(c->jb, keep.jb, sizeof(c->jb));
+	c->at_bp = false;
+	bp_filter_fill(c);
 	cpu_update_fast(c);
 	icache_invalidate(c, 0, c->ram_size); /* the caller restored RAM too */
 }

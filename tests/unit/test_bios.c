@@ -299,7 +299,7 @@ static void s_mode(struct bios *b)
 
 static void s_teletype(struct bios *b)
 {
-	char line[16];
+	char line[32];
 	for (int i = 0; i < 30; i++) { /* five scrolls */
 		snprintf(line, sizeof(line), "row %d\t|\r\n", i);
 		teletype(b, line);

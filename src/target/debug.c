@@ -174,7 +174,8 @@ int debug_set_model(struct debug *d, const struct vcpu_caps *caps, bool kvm)
 	struct debug_point *was = malloc((n ? n : 1) * sizeof(*was));
 	if (!was)
 		return -ENOMEM;
-	memcpy(was, d->points, n * sizeof(*was));
+	if (n)
+		memcpy(was, d->points, n * sizeof(*was));
 	debug_remove_all(d);
 	d->caps = *caps;
 	d->kvm = kvm;

@@ -128,7 +128,7 @@ static int cmd_debug(struct gdb_target *t, const char *args, struct text *o)
 	text_printf(o, "the guest last ran on: %s%s\n",
 	            t->vm->vcpu == t->vm->cpu->own ? "" : "the built-in CPU standing in for ",
 	            !t->vm->cpu->own->caps.builtin ? "KVM"
-	            : t->dbg.kvm                   ? "the built-in CPU playing KVM"
+	            : !t->emu_model                ? "the built-in CPU playing KVM"
 	                                           : "the built-in CPU");
 	text_printf(o, "single-step: %s\n",
 	            c->hlt_exits_when_stepping

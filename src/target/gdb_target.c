@@ -115,7 +115,6 @@ static struct vcpu *stand_in(struct gdb_target *t, unsigned i)
 			return NULL;
 		t->emus[t->n_emus++] = v;
 	}
-	t->emu = t->emus[0];
 	return t->emus[i];
 }
 
@@ -147,7 +146,6 @@ struct vcpu *gdb_target_stand_in(struct gdb_target *t, unsigned cpu)
 {
 	return cpu < t->n_emus ? t->emus[cpu] : NULL;
 }
-
 
 static int read_mem(void *ctx, uint64_t addr, void *buf, size_t len);
 static bool guest_paging(struct gdb_target *t);
@@ -297,8 +295,9 @@ static int write_phys(struct gdb_target *t, uint64_t addr, const void *buf, size
 	int r = vm_write_ram(t->vm, addr, buf, len);
 	if (r == 0) {
 		debug_after_write(&t->dbg, (uint32_t)addr, len);
-		if (t->emu && t->emu != t->vm->vcpu)
-			vcpu_ram_written(t->emu, addr, len);
+		struct vcpu *emu = gdb_target_stand_in(t, 0);
+		if (emu && emu != t->vm->vcpu)
+			vcpu_ram_written(emu, addr, len);
 	}
 	return r;
 }
@@ -310,8 +309,9 @@ static void patched(void *ctx, uint32_t addr)
 {
 	struct gdb_target *t = ctx;
 	vcpu_ram_written(primary(t), addr, 1);
-	if (t->emu)
-		vcpu_ram_written(t->emu, addr, 1);
+	struct vcpu *emu = gdb_target_stand_in(t, 0); /* its code map is all of theirs */
+	if (emu)
+		vcpu_ram_written(emu, addr, 1);
 }
 
 /* The VMM wrote guest RAM (the BIOS loading code from disk, a hypercall, a
@@ -421,24 +421,33 @@ static bool classify_debug(struct gdb_target *t, const struct vcpu_exit *e, bool
 		set_stop(t, stop, TARGET_STOP_STEP, GDB_SIGTRAP);
 		return stepping;
 	case VCPU_DEBUG_WATCHPOINT:
-		p = debug_find_watchpoint(&t->dbg, e->debug.addr);
-		set_stop(t, stop, TARGET_STOP_WATCH, GDB_SIGTRAP);
-		stop->point = p ? p->type : TARGET_WP_WRITE;
-		stop->addr = p ? p->addr : e->debug.addr;
+		gdb_target_point_stop(t, e, stop);
 		return true;
 	case VCPU_DEBUG_BREAKPOINT:
 	case VCPU_DEBUG_SW_BREAK:
 		p = debug_find_breakpoint(&t->dbg, e->debug.addr);
-		if (p) {
-			stop_at_breakpoint(t, p, stop);
-			return true;
-		}
-		if (e->debug.kind == VCPU_DEBUG_SW_BREAK && reinject_int3(t) == 0)
+		if (!p && e->debug.kind == VCPU_DEBUG_SW_BREAK && reinject_int3(t) == 0)
 			return stepping; /* the guest's own int3, delivered to it */
-		set_stop(t, stop, TARGET_STOP_SWBREAK, GDB_SIGTRAP);
+		gdb_target_point_stop(t, e, stop);
 		return true;
 	}
 	return true;
+}
+
+void gdb_target_point_stop(struct gdb_target *t, const struct vcpu_exit *e,
+                           struct target_stop *stop)
+{
+	const struct debug_point *p;
+	if (e->debug.kind == VCPU_DEBUG_WATCHPOINT) {
+		p = debug_find_watchpoint(&t->dbg, e->debug.addr);
+		set_stop(t, stop, TARGET_STOP_WATCH, GDB_SIGTRAP);
+		stop->point = p ? p->type : TARGET_WP_WRITE;
+		stop->addr = p ? p->addr : e->debug.addr;
+	} else if ((p = debug_find_breakpoint(&t->dbg, e->debug.addr))) {
+		stop_at_breakpoint(t, p, stop);
+	} else {
+		set_stop(t, stop, TARGET_STOP_SWBREAK, GDB_SIGTRAP);
+	}
 }
 
 static int fault_signal(const struct vcpu_exit *e)
@@ -988,7 +997,6 @@ void gdb_target_free(struct gdb_target *t)
 	vcpu_vm_destroy(t->emu_vm);
 	t->n_emus = 0;
 	t->emu_vm = NULL;
-	t->emu = NULL;
 	free(t->watch.port_catch);
 	t->watch.port_catch = NULL;
 }

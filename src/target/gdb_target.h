@@ -16,8 +16,7 @@ struct gdb_target {
 	struct vm *vm;
 	struct debug dbg;
 	struct run_watch watch; /* catchpoints, stepping: on vm->watch while attached */
-	struct vcpu *emu;     /* built-in CPU standing in for KVM's vCPU 0, or NULL */
-	struct vcpu *emus[VM_MAX_CPUS]; /* the stand-ins, one per vCPU, made on demand */
+	struct vcpu *emus[VM_MAX_CPUS]; /* built-in CPUs standing in for KVM's, made on demand */
 	unsigned n_emus;
 	struct vcpu_vm *emu_vm; /* their VM (one code map: cross-modifying code) */
 	struct vcpu_state cache;
@@ -61,6 +60,11 @@ int gdb_target_attach(struct gdb_target *t);
  * next run chooses again): 0 or -errno.  Then vCPU cpu's stand-in. */
 int gdb_target_hand_over(struct gdb_target *t);
 struct vcpu *gdb_target_stand_in(struct gdb_target *t, unsigned cpu);
+
+/* The stop GDB is told for a debug exit e at one of the debug layer's
+ * breakpoints or watchpoints (or an int3 nobody set: a breakpoint). */
+void gdb_target_point_stop(struct gdb_target *t, const struct vcpu_exit *e,
+                           struct target_stop *stop);
 
 /* Consume a pending Ctrl-C: true if there was one. */
 bool gdb_target_take_interrupt(struct gdb_target *t);

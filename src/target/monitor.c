@@ -357,8 +357,9 @@ static void snapshot_loaded(struct gdb_target *t)
 {
 	reverse_release(t); /* a new present: the history before it is another run's */
 	reverse_attach(t);
-	if (t->emu && t->emu != t->vm->vcpu)
-		vcpu_ram_written(t->emu, 0, t->vm->ram_size);
+	struct vcpu *emu = gdb_target_stand_in(t, 0);
+	if (emu && emu != t->vm->vcpu)
+		vcpu_ram_written(emu, 0, t->vm->ram_size);
 	t->cache_valid = false;
 	t->exited = false;
 }

@@ -42,13 +42,12 @@ static void hand_back(struct gdb_target *t)
 	/* The next run moves the guest back to KVM (choose_runner). */
 }
 
-static int start(struct gdb_target *t, const char **why)
+static int start(struct gdb_target *t)
 {
 	struct vm *vm = t->vm;
 	struct vcpu *cpus[VM_MAX_CPUS];
 	if (history_of(t))
 		return 0;
-	(void)why;
 	if (!t->emu_model) {
 		int r = hand_over(t);
 		if (r < 0) {
@@ -73,8 +72,7 @@ static int start(struct gdb_target *t, const char **why)
 
 int reverse_attach(struct gdb_target *t)
 {
-	const char *why = NULL;
-	return t->record_on ? start(t, &why) : 0;
+	return t->record_on ? start(t) : 0;
 }
 
 void reverse_release(struct gdb_target *t)
@@ -109,7 +107,6 @@ static void stop_of(struct gdb_target *t, const struct history_hit *hit, unsigne
 {
 	*stop = (struct target_stop){.kind = TARGET_STOP_STEP, .signal = GDB_SIGTRAP,
 	                             .tid = cpu + 1};
-	const struct debug_point *p;
 	switch (hit->stop) {
 	case HISTORY_DONE:
 		break;
@@ -125,15 +122,8 @@ static void stop_of(struct gdb_target *t, const struct history_hit *hit, unsigne
 		stop->signal = GDB_SIGINT;
 		break;
 	case HISTORY_BREAKPOINT:
-		p = debug_find_breakpoint(&t->dbg, hit->exit.debug.addr);
-		stop->kind = p && p->type == TARGET_BP_HW ? TARGET_STOP_HWBREAK : TARGET_STOP_SWBREAK;
-		stop->tid = hit->cpu + 1;
-		break;
 	case HISTORY_WATCHPOINT:
-		p = debug_find_watchpoint(&t->dbg, hit->exit.debug.addr);
-		stop->kind = TARGET_STOP_WATCH;
-		stop->point = p ? p->type : TARGET_WP_WRITE;
-		stop->addr = p ? p->addr : hit->exit.debug.addr;
+		gdb_target_point_stop(t, &hit->exit, stop);
 		stop->tid = hit->cpu + 1;
 		break;
 	}
@@ -258,12 +248,9 @@ int reverse_monitor(struct gdb_target *t, const char *args, struct text *o)
 		text_printf(o, "usage: monitor record [on|off]\n");
 		return -EINVAL;
 	}
-	const char *why = NULL;
-	int r = start(t, &why);
+	int r = start(t);
 	if (r < 0) {
-		text_printf(o, "%s", why ? why : "reverse execution: cannot record: ");
-		if (!why)
-			text_printf(o, "%s\n", strerror(-r));
+		text_printf(o, "reverse execution: cannot record: %s\n", strerror(-r));
 		return r;
 	}
 	t->record_on = true;

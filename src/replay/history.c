@@ -225,10 +225,10 @@ static const struct page_version *page_at(const struct history *h, uint64_t page
 	return NULL; /* not reached: the first checkpoint has every page */
 }
 
-static uint64_t page_bytes(const struct history *h, uint64_t page)
+/* Does a page of RAM hold version v? */
+static bool page_holds(const uint8_t *page, const struct page_version *v)
 {
-	uint64_t at = page << PAGE_SHIFT;
-	return h->ram_size - at < PAGE_SIZE ? h->ram_size - at : PAGE_SIZE;
+	return v->data ? memcmp(page, v->data, PAGE_SIZE) == 0 : page_is_zero(page);
 }
 
 /* A checkpoint at the present: the pages changed since the newest one and
@@ -255,14 +255,13 @@ static int checkpoint_take(struct history *h)
 	bool first = h->n_cps == 0;
 	for (uint64_t p = 0; p < h->npages; p++) {
 		uint8_t *now = h->ram + (p << PAGE_SHIFT), *was = h->shadow + (p << PAGE_SHIFT);
-		size_t n = page_bytes(h, p);
-		if (!first && memcmp(now, was, n) == 0)
+		if (!first && memcmp(now, was, PAGE_SIZE) == 0)
 			continue;
 		if (page_add_version(h, p, cp->id) < 0) {
 			free(cp->cpus); /* the versions taken so far are right, and kept */
 			return -ENOMEM;
 		}
-		memcpy(was, now, n);
+		memcpy(was, now, PAGE_SIZE);
 	}
 	h->bytes += h->cpu_size * h->n_cpus;
 	h->n_cps++;
@@ -296,10 +295,11 @@ static void drop_oldest_checkpoint(struct history *h)
 	h->dropped++;
 }
 
-/* Keep within the budget, never dropping the newest two checkpoints. */
+/* Keep within the budget while recording, never dropping the newest two
+ * checkpoints. */
 static void enforce_budget(struct history *h)
 {
-	while (h->bytes > h->budget && h->n_cps > 2 && h->cps[1].entry <= h->pos.entry)
+	while (h->bytes > h->budget && h->n_cps > 2)
 		drop_oldest_checkpoint(h);
 }
 
@@ -309,13 +309,12 @@ static void checkpoint_restore(struct history *h, const struct checkpoint *cp)
 	for (uint64_t p = 0; p < h->npages; p++) {
 		const struct page_version *v = page_at(h, p, cp->id);
 		uint8_t *to = h->ram + (p << PAGE_SHIFT);
-		size_t n = page_bytes(h, p);
-		if (!v->data) {
-			if (!page_is_zero(to))
-				memset(to, 0, n);
-		} else if (memcmp(to, v->data, n) != 0) {
-			memcpy(to, v->data, n);
-		}
+		if (page_holds(to, v))
+			continue;
+		if (v->data)
+			memcpy(to, v->data, PAGE_SIZE);
+		else
+			memset(to, 0, PAGE_SIZE);
 	}
 	for (unsigned i = 0; i < h->n_cpus; i++)
 		emu_vcpu_restore(h->cpus[i].vcpu, cp->cpus + i * h->cpu_size);
@@ -347,12 +346,9 @@ static bool state_equal(const struct vcpu_state *a, const struct vcpu_state *b)
 /* Does RAM and every vCPU match checkpoint cp (the replay reproduced it)? */
 static bool checkpoint_matches(const struct history *h, const struct checkpoint *cp)
 {
-	for (uint64_t p = 0; p < h->npages; p++) {
-		const struct page_version *v = page_at(h, p, cp->id);
-		const uint8_t *now = h->ram + (p << PAGE_SHIFT);
-		if (v->data ? memcmp(now, v->data, page_bytes(h, p)) != 0 : !page_is_zero(now))
+	for (uint64_t p = 0; p < h->npages; p++)
+		if (!page_holds(h->ram + (p << PAGE_SHIFT), page_at(h, p, cp->id)))
 			return false;
-	}
 	for (unsigned i = 0; i < h->n_cpus; i++) {
 		struct vcpu_state now, then;
 		struct vcpu *v = h->cpus[i].vcpu;
@@ -495,6 +491,13 @@ static void record_ram(struct history *h, unsigned cpu, uint64_t gpa, uint64_t l
 	payload_dup(h, r, h->ram + gpa, len);
 }
 
+/* The calls logged as themselves with their argument (a). */
+static const uint8_t plain_calls[] = {
+    [VCPU_CALL_COMPLETE_IO] = REC_COMPLETE_IO, [VCPU_CALL_INJECT] = REC_INJECT,
+    [VCPU_CALL_IRQ_WINDOW] = REC_IRQ_WINDOW,   [VCPU_CALL_TAKE_PENDING] = REC_TAKE_PENDING,
+    [VCPU_CALL_A20] = REC_A20,
+};
+
 static void observe(struct vcpu_observer *o, struct vcpu *v, const struct vcpu_call *call)
 {
 	struct history *h = (struct history *)o;
@@ -513,40 +516,32 @@ static void observe(struct vcpu_observer *o, struct vcpu *v, const struct vcpu_c
 		if ((r = append(h, REC_SET_STATE, (unsigned)cpu)))
 			payload_dup(h, r, call->state, sizeof(*call->state));
 		break;
-	case VCPU_CALL_COMPLETE_IO:
-		append(h, REC_COMPLETE_IO, (unsigned)cpu);
-		break;
-	case VCPU_CALL_INJECT:
-	case VCPU_CALL_IRQ_WINDOW:
-	case VCPU_CALL_A20:
-		if ((r = append(h, call->kind == VCPU_CALL_INJECT       ? REC_INJECT
-		                   : call->kind == VCPU_CALL_IRQ_WINDOW ? REC_IRQ_WINDOW
-		                                                        : REC_A20,
-		                (unsigned)cpu)))
-			r->a = call->a;
-		break;
-	case VCPU_CALL_TAKE_PENDING:
-		append(h, REC_TAKE_PENDING, (unsigned)cpu);
-		break;
 	case VCPU_CALL_RAM_WRITTEN:
 		record_ram(h, (unsigned)cpu, call->a, call->b);
 		break;
+	case VCPU_CALL_COMPLETE_IO:
+	case VCPU_CALL_INJECT:
+	case VCPU_CALL_IRQ_WINDOW:
+	case VCPU_CALL_TAKE_PENDING:
+	case VCPU_CALL_A20:
+		if ((r = append(h, plain_calls[call->kind], (unsigned)cpu)))
+			r->a = call->a;
+		break;
 	}
-	h->pos = present(h);
 }
 
 struct history *history_create(uint8_t *ram, uint64_t ram_size, struct vcpu *const *cpus,
                                unsigned n, uint64_t budget)
 {
-	if (n == 0 || n > MAX_CPUS)
-		return NULL;
+	if (n == 0 || n > MAX_CPUS || ram_size % PAGE_SIZE)
+		return NULL; /* --mem is in 4 KiB pages */
 	struct history *h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
 	h->observer.observe = observe;
 	h->ram = ram;
 	h->ram_size = ram_size;
-	h->npages = (ram_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	h->npages = ram_size >> PAGE_SHIFT;
 	h->n_cpus = n;
 	h->cpu_size = emu_vcpu_saved_size();
 	h->budget = budget;
@@ -634,7 +629,19 @@ static int64_t run_back(struct history *h, unsigned cpu, uint64_t count, int64_t
 	return -1;
 }
 
-/* The same, searching forward from entry `from`. */
+/* The position just before vCPU cpu's instruction number count, searching
+ * back from entry `from`: false if it is no longer kept. */
+static bool before_insn(struct history *h, unsigned cpu, uint64_t count, int64_t from,
+                        struct history_pos *at)
+{
+	int64_t e = run_back(h, cpu, count, from);
+	if (e < 0)
+		return false;
+	*at = (struct history_pos){(uint64_t)e, count - entry_at(h, (uint64_t)e)->start};
+	return true;
+}
+
+/* The same as run_back, searching forward from entry `from`. */
 static int64_t run_forward(struct history *h, unsigned cpu, uint64_t count, uint64_t from)
 {
 	for (uint64_t e = from; e < log_end(h); e++) {
@@ -673,10 +680,8 @@ static int scan_hit(struct history *h, uint64_t e, const struct vcpu_exit *exit,
 	bool watch = exit->debug.kind == VCPU_DEBUG_WATCHPOINT;
 	if (sc->mode == SCAN_LAST && watch) {
 		/* Backward, a watchpoint stops before the access. */
-		int64_t in = now ? run_back(h, r->cpu, now - 1, (int64_t)e) : -1;
-		if (in < 0)
+		if (!now || !before_insn(h, r->cpu, now - 1, (int64_t)e, &at))
 			return REPLAY_OK;
-		at = (struct history_pos){(uint64_t)in, now - 1 - entry_at(h, (uint64_t)in)->start};
 	}
 	at = canonical(h, at);
 	if (!watch)
@@ -692,7 +697,6 @@ static int scan_hit(struct history *h, uint64_t e, const struct vcpu_exit *exit,
 
 static void report_divergence(struct history *h, uint64_t e, const char *what)
 {
-
 	h->diverged++;
 	fprintf(stderr,
 	        "kvm-gdbstub: replay did not reproduce the record at entry %llu (%s); "
@@ -833,11 +837,6 @@ static int replay_to(struct history *h, struct history_pos target, struct scan *
 
 /* ---- moving through history ----------------------------------------- */
 
-static void checkpoint_go(struct history *h, const struct checkpoint *cp)
-{
-	checkpoint_restore(h, cp);
-}
-
 /* The first move back from the present keeps the present as a checkpoint,
  * to come back to exactly. */
 static int leave_present(struct history *h)
@@ -847,6 +846,7 @@ static int leave_present(struct history *h)
 	if (h->cps[h->n_cps - 1].entry != log_end(h) && checkpoint_take(h) < 0)
 		return -ENOMEM;
 	h->in_past = true;
+	h->pos = present(h);
 	return 0;
 }
 
@@ -855,7 +855,7 @@ int history_to_present(struct history *h)
 	if (!h->in_past)
 		return 0;
 	h->replaying = true;
-	checkpoint_go(h, &h->cps[h->n_cps - 1]);
+	checkpoint_restore(h, &h->cps[h->n_cps - 1]);
 	h->replaying = false;
 	h->in_past = false;
 	h->pos = present(h);
@@ -882,7 +882,7 @@ static int seek(struct history *h, struct history_pos target)
 {
 	const struct checkpoint *cp = checkpoint_before(h, target);
 	if (pos_cmp(h->pos, target) > 0 || h->pos.entry < cp->entry)
-		checkpoint_go(h, cp);
+		checkpoint_restore(h, cp);
 	return replay_to(h, target, NULL);
 }
 
@@ -935,42 +935,42 @@ static struct history_pos oldest(const struct history *h)
 	return (struct history_pos){h->cps[0].entry, 0};
 }
 
-/* A move begins: a Ctrl-C before it was answered already. */
-static void begin_move(struct history *h)
+/* A move begins, backward (from anywhere) or forward (only in the past):
+ * a Ctrl-C before it was answered already.  0 or -errno. */
+static int begin_move(struct history *h, bool back, struct history_hit *hit, unsigned cpu)
 {
+	if (h->out_of_memory)
+		return -ENOMEM; /* the record has a hole: nothing replays */
+	if (cpu >= h->n_cpus || (!back && !h->in_past))
+		return -EINVAL;
+	int r = back ? leave_present(h) : 0;
+	if (r < 0)
+		return r;
+	*hit = (struct history_hit){.cpu = cpu};
 	__atomic_store_n(&h->interrupted, 0, __ATOMIC_SEQ_CST);
 	h->replaying = true;
 	scan_debug(h, NULL); /* the debugger's points stop nothing here */
+	return 0;
 }
 
 int history_step_back(struct history *h, unsigned cpu, struct history_hit *hit)
 {
-	if (h->out_of_memory)
-		return -ENOMEM; /* the record has a hole: nothing replays */
-	if (cpu >= h->n_cpus)
-		return -EINVAL;
-	int r = leave_present(h);
+	int r = begin_move(h, true, hit, cpu);
 	if (r < 0)
 		return r;
-	begin_move(h);
-	*hit = (struct history_hit){.cpu = cpu};
 	uint64_t n = icount(h, cpu);
 	int64_t from = (int64_t)h->pos.entry - (h->pos.insns ? 0 : 1);
-	int64_t e = n ? run_back(h, cpu, n - 1, from) : -1;
-	if (e < 0)
+	struct history_pos target;
+	if (!n || !before_insn(h, cpu, n - 1, from, &target))
 		return finish(h, seek(h, oldest(h)), hit, HISTORY_BEGIN);
-	struct history_pos target = {(uint64_t)e, n - 1 - entry_at(h, (uint64_t)e)->start};
 	return finish(h, seek(h, target), hit, HISTORY_DONE);
 }
 
 int history_step_forward(struct history *h, unsigned cpu, struct history_hit *hit)
 {
-	if (h->out_of_memory)
-		return -ENOMEM; /* the record has a hole: nothing replays */
-	if (cpu >= h->n_cpus || !h->in_past)
-		return -EINVAL;
-	begin_move(h);
-	*hit = (struct history_hit){.cpu = cpu};
+	int rc = begin_move(h, false, hit, cpu);
+	if (rc < 0)
+		return rc;
 	uint64_t n = icount(h, cpu);
 	int64_t e = run_forward(h, cpu, n, h->pos.entry);
 	if (e < 0)
@@ -984,13 +984,10 @@ int history_step_forward(struct history *h, unsigned cpu, struct history_hit *hi
 int history_continue_forward(struct history *h, const struct vcpu_debug *dbg,
                              struct history_hit *hit)
 {
-	if (h->out_of_memory)
-		return -ENOMEM; /* the record has a hole: nothing replays */
-	if (!h->in_past)
-		return -EINVAL;
-	begin_move(h);
-	*hit = (struct history_hit){0};
-	int rc = scan_debug(h, dbg);
+	int rc = begin_move(h, false, hit, 0);
+	if (rc < 0)
+		return rc;
+	rc = scan_debug(h, dbg);
 	for (unsigned i = 0; rc == 0 && i < h->n_cpus; i++)
 		emu_vcpu_skip_breakpoint(h->cpus[i].vcpu); /* continuing from one */
 	struct scan sc = {.mode = SCAN_FIRST};
@@ -1001,14 +998,14 @@ int history_continue_forward(struct history *h, const struct vcpu_debug *dbg,
 		*hit = sc.hit;
 		return finish(h, cleared, hit, sc.hit.stop);
 	}
-	return finish(h, rc < 0 ? rc : rc ? rc : cleared, hit, HISTORY_END);
+	return finish(h, rc ? rc : cleared, hit, HISTORY_END);
 }
 
 /* Backward over the segment that begins at checkpoint k and ends at end:
  * the last hit in it, if any (sc->found). */
 static int scan_segment(struct history *h, size_t k, struct history_pos end, struct scan *sc)
 {
-	checkpoint_go(h, &h->cps[k]);
+	checkpoint_restore(h, &h->cps[k]);
 	sc->before = end;
 	return replay_to(h, end, sc);
 }
@@ -1016,13 +1013,9 @@ static int scan_segment(struct history *h, size_t k, struct history_pos end, str
 int history_continue_back(struct history *h, const struct vcpu_debug *dbg,
                           struct history_hit *hit)
 {
-	if (h->out_of_memory)
-		return -ENOMEM; /* the record has a hole: nothing replays */
-	int r = leave_present(h);
+	int r = begin_move(h, true, hit, 0);
 	if (r < 0)
 		return r;
-	begin_move(h);
-	*hit = (struct history_hit){0};
 	struct history_pos from = h->pos, end = from;
 	struct scan sc = {.mode = SCAN_LAST};
 	int rc = scan_debug(h, dbg);
@@ -1044,7 +1037,7 @@ int history_continue_back(struct history *h, const struct vcpu_debug *dbg,
 		return finish(h, seek(h, oldest(h)), hit, HISTORY_BEGIN);
 	*hit = sc.hit;
 	/* A scan leaves the vCPUs as its setup made them: go there afresh. */
-	checkpoint_go(h, checkpoint_before(h, sc.at));
+	checkpoint_restore(h, checkpoint_before(h, sc.at));
 	return finish(h, seek(h, sc.at), hit, sc.hit.stop);
 }
 
